@@ -1,0 +1,52 @@
+# Interlude -- an IKEv2 daemon built around the Intermediate Exchange (RFC 9242).
+#
+#   make            build libraries, pluto and whack into build/
+#   make demo       (root) install dependencies, build, run west/east through IKE_INTERMEDIATE
+#   make check      (root) install dependencies, run the whole test suite
+#   make unit       unit tests only
+#   make netns      network-namespace scenarios (root)
+#   make interop    scenarios against Debian's libreswan (root)
+#   make check-asan the unit tests and scenarios under ASan+UBSan
+#   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   make bench      benchmarks (testing/bench)
+include mk/config.mk
+include mk/rules.mk
+include mk/tests.mk
+
+.PHONY: all deps demo check unit netns interop check-asan fuzz bench clean
+.DEFAULT_GOAL := all
+
+all: $(PLUTO) $(WHACK)
+
+deps:
+	testing/install-deps
+
+demo: deps
+	$(MAKE) all
+	testing/netns/run --demo testing/netns/demo
+
+netns: all
+	testing/netns/run testing/netns/*/
+
+interop: all
+	testing/interop/run testing/interop/*/
+
+check-asan:
+	$(MAKE) B=build-asan SANITIZE=1 unit
+	$(MAKE) B=build-asan SANITIZE=1 all
+	B=build-asan testing/netns/run testing/netns/*/
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) netns
+	$(MAKE) interop
+	$(MAKE) check-asan
+	$(MAKE) fuzz
+	@echo "check: all suites passed"
+
+bench: all
+	testing/bench/run
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,105 @@
+/* conf.h -- lib/libconf: ipsec.conf and ipsec.secrets, as Libreswan reads them.
+ *
+ * ipsec.conf: "config setup" and "conn NAME" sections; keys indented under them;
+ * "conn %default"; "also=NAME"; "include GLOB"; '#' comments; values quoted with "...".
+ * Errors are reported through a callback as "file:line: reason"; a bad line makes
+ * only its connection fail (conf_conn.error set), parsing goes on.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "chunk.h"
+#include "ip.h"
+#include "ike_id.h"
+
+#define CONF_NAME_MAX     64
+#define CONF_VALUE_MAX    1024
+#define CONF_MAX_CONNS    1024	/* connections in one file set */
+#define CONF_MAX_INCLUDE_DEPTH 8
+#define CONF_MAX_ALSO_DEPTH    16
+
+typedef void conf_error_fn(void *ctx, const char *file, int line, const char *reason);
+
+enum conf_auto { CONF_AUTO_IGNORE, CONF_AUTO_ADD, CONF_AUTO_START };
+enum conf_frag { CONF_FRAG_YES, CONF_FRAG_NO, CONF_FRAG_FORCE };
+enum conf_authby { CONF_AUTHBY_SECRET };
+
+struct conf_end {
+	struct ip_addr addr;		/* left=/right=: an IP literal; unset = %any */
+	bool any;			/* %any */
+	char id_str[CONF_VALUE_MAX];	/* leftid= as written ("" = use the address) */
+	struct ike_id id;		/* parsed leftid=, or the address when unset */
+	bool has_id;			/* leftid= was given */
+	struct ip_subnet subnet;	/* leftsubnet=, default: the host address /32 or /128 */
+	uint16_t ikeport;		/* leftikeport=, default 500 */
+};
+
+struct conf_conn {
+	char name[CONF_NAME_MAX];
+	const char *file;		/* where the conn section starts */
+	int line;
+	bool error;			/* a line of it was bad: do not load */
+	struct conf_end left, right;
+	enum conf_authby authby;	/* authby=secret (the default here) */
+	char ike[CONF_VALUE_MAX];	/* ike= as written ("" = default) */
+	char esp[CONF_VALUE_MAX];	/* esp= / phase2alg= */
+	bool intermediate;		/* intermediate=yes */
+	enum conf_frag fragmentation;	/* fragmentation=yes|no|force */
+	enum conf_auto autostart;	/* auto=ignore|add|start */
+	unsigned retransmit_timeout_ms;	/* retransmit-timeout=, default 60s */
+	unsigned retransmit_interval_ms;/* retransmit-interval=, default 500ms */
+	unsigned ikelifetime_s;		/* ikelifetime=, default 28800 */
+	unsigned salifetime_s;		/* salifetime=, default 28800 */
+};
+
+struct conf_setup {
+	char protostack[16];		/* xfrm (default) or none */
+	char logfile[CONF_VALUE_MAX];
+	char plutodebug[CONF_VALUE_MAX];
+	char listen[CONF_VALUE_MAX];	/* listen= an address, "" = all */
+	uint16_t ikeport;		/* ikeport= (default 500) */
+	uint16_t nattport;		/* nat-ikeport= (default 4500) */
+};
+
+struct conf_file {
+	struct conf_setup setup;
+	size_t nconns;
+	struct conf_conn *conns;	/* heap array */
+	unsigned nerrors;		/* errors reported */
+};
+
+/* Reads path (and its includes).  Returns false only if path cannot be opened; other
+ * errors go to err() and mark the connection.  conf_free releases everything. */
+bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void *ctx);
+/* The same from a string (tests, fuzzing); name is used in error messages. */
+bool conf_load_string(const char *name, const char *text, struct conf_file *out,
+		      conf_error_fn *err, void *ctx);
+void conf_free(struct conf_file *cf);
+const struct conf_conn *conf_find(const struct conf_file *cf, const char *name);
+
+/* ipsec.secrets: lines "ID1 ID2 ... : PSK "secret"" (also 0x... and 0s base64 forms),
+ * "include", comments.  IDs as in ike_id.h; %any matches anything. */
+struct conf_secret {
+	size_t nids;
+	struct ike_id *ids;		/* heap; type 0 means %any */
+	struct chunk psk;		/* wiped on free */
+};
+
+struct conf_secrets {
+	size_t n;
+	struct conf_secret *s;
+};
+
+bool conf_secrets_load(const char *path, struct conf_secrets *out, conf_error_fn *err, void *ctx);
+bool conf_secrets_load_string(const char *name, const char *text, struct conf_secrets *out,
+			      conf_error_fn *err, void *ctx);
+void conf_secrets_free(struct conf_secrets *s);
+/* The PSK for a pair of IDs, Libreswan's rule: an entry that names both IDs beats one
+ * that names one of them (with %any or alone), which beats a bare ": PSK" entry. */
+const struct chunk *conf_secrets_psk(const struct conf_secrets *s, const struct ike_id *local,
+				     const struct ike_id *remote);
+
+#endif

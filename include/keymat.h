@@ -1,0 +1,43 @@
+/* keymat.h -- the IKEv2 key schedule (RFC 7296 2.14, 2.17; RFC 9370 2.2.2). The one place for keys. */
+#ifndef KEYMAT_H
+#define KEYMAT_H
+
+#include <stdbool.h>
+#include "chunk.h"
+#include "ike_wire.h"
+
+struct keymat_sizes {
+	size_t prf;		/* SK_d, SK_pi, SK_pr: the PRF's preferred key size = output length */
+	size_t integ;		/* SK_ai, SK_ar: 0 with AEAD */
+	size_t encr;		/* SK_ei, SK_er, including AEAD salt */
+};
+
+struct ike_keys {
+	struct chunk sk_d, sk_ai, sk_ar, sk_ei, sk_er, sk_pi, sk_pr;
+};
+
+/* RFC 7296 2.14: SKEYSEED = prf(Ni | Nr, g^ir) */
+bool keymat_skeyseed(enum ike_prf prf, const struct chunk *ni, const struct chunk *nr,
+		     const struct chunk *gir, struct chunk *skeyseed);
+/* RFC 7296 2.14: {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
+ *   = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) */
+bool keymat_ike_keys(enum ike_prf prf, const struct chunk *skeyseed,
+		     const struct chunk *ni, const struct chunk *nr,
+		     const uint8_t spi_i[8], const uint8_t spi_r[8],
+		     const struct keymat_sizes *sz, struct ike_keys *out);
+/* Both steps after IKE_SA_INIT. */
+bool keymat_ike_sa_init(enum ike_prf prf, const struct chunk *ni, const struct chunk *nr,
+			const struct chunk *gir, const uint8_t spi_i[8], const uint8_t spi_r[8],
+			const struct keymat_sizes *sz, struct ike_keys *out);
+/* RFC 9370 2.2.2: after IKE_INTERMEDIATE round n with shared secret SK(n):
+ *   SKEYSEED(n) = prf(SK_d(n-1), SK(n) | Ni | Nr), keys(n) = prf+(SKEYSEED(n), Ni|Nr|SPIi|SPIr) */
+bool keymat_addke_update(enum ike_prf prf, const struct ike_keys *old, const struct chunk *sk_n,
+			 const struct chunk *ni, const struct chunk *nr,
+			 const uint8_t spi_i[8], const uint8_t spi_r[8],
+			 const struct keymat_sizes *sz, struct ike_keys *out);
+/* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr); gir may be NULL */
+bool keymat_child(enum ike_prf prf, const struct chunk *sk_d, const struct chunk *gir,
+		  const struct chunk *ni, const struct chunk *nr, size_t len, struct chunk *keymat);
+void keymat_free(struct ike_keys *k);
+
+#endif

@@ -1,0 +1,36 @@
+# mk/rules.mk -- libraries and programs.  Sources are found by wildcard: adding a
+# module to a directory needs no Makefile change.
+LIBIKE_SRC   := $(wildcard lib/libike/*.c lib/libike/codec/*.c)
+LIBCRYPT_SRC := $(wildcard lib/libcrypt/*.c)
+LIBCONF_SRC  := $(wildcard lib/libconf/*.c)
+PLUTO_SRC    := $(wildcard programs/pluto/*.c)
+WHACK_SRC    := $(wildcard programs/whack/*.c)
+
+obj = $(patsubst %.c,$(B)/%.o,$(1))
+
+LIBIKE   := $(B)/lib/libike.a
+LIBCRYPT := $(B)/lib/libcrypt.a
+LIBCONF  := $(B)/lib/libconf.a
+LIBS_ALL := $(LIBIKE) $(LIBCONF) $(LIBCRYPT) $(LIBIKE)
+
+PLUTO := $(B)/programs/pluto/pluto
+WHACK := $(B)/programs/whack/whack
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBIKE): $(call obj,$(LIBIKE_SRC))
+$(LIBCRYPT): $(call obj,$(LIBCRYPT_SRC))
+$(LIBCONF): $(call obj,$(LIBCONF_SRC))
+$(B)/lib/%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(PLUTO): $(call obj,$(PLUTO_SRC)) $(LIBS_ALL)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(PLUTO_SRC)) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS)
+
+$(WHACK): $(call obj,$(WHACK_SRC)) $(LIBS_ALL)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(WHACK_SRC)) $(LIBS_ALL) $(PKG_LIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
