@@ -24,6 +24,11 @@ void crypt_shutdown(void);
 
 bool crypt_random(void *out, size_t len);
 
+/* --- hashes (lib/libcrypt/hash.c) --- */
+enum crypt_hash { CRYPT_SHA1, CRYPT_SHA256, CRYPT_SHA384, CRYPT_SHA512 };
+size_t crypt_hash_len(enum crypt_hash h);
+bool crypt_hash(enum crypt_hash h, const struct iov *data, size_t ndata, uint8_t *out);
+
 /* --- PRF (RFC 7296 2.13) --- */
 bool crypt_prf_supported(enum ike_prf prf);
 size_t crypt_prf_len(enum ike_prf prf);		/* output octets; 0 if unsupported */

@@ -162,6 +162,8 @@ struct ike_skf_pl {
 	size_t len;
 };
 
+/* Typed decoders read only pl->body and pl->len (any pl->type is safe).  pl may be
+ * NULL, as codec_find returns for an absent payload: the result is CODEC_TRUNCATED. */
 enum codec_result codec_decode_sa(const struct ike_pl *pl, struct ike_sa_pl *out);
 enum codec_result codec_decode_ke(const struct ike_pl *pl, struct ike_ke_pl *out);
 enum codec_result codec_decode_id(const struct ike_pl *pl, struct ike_id_pl *out);

@@ -58,6 +58,7 @@ enum ike_payload_type {
 
 /* RFC 7296 3.3.1 protocol IDs */
 enum ike_protocol {
+	IKE_PROTO_NONE = 0,	/* RFC 7296 3.10: notifies not about an SA */
 	IKE_PROTO_IKE = 1,
 	IKE_PROTO_AH  = 2,
 	IKE_PROTO_ESP = 3,

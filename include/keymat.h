@@ -38,6 +38,18 @@ bool keymat_addke_update(enum ike_prf prf, const struct ike_keys *old, const str
 /* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr); gir may be NULL */
 bool keymat_child(enum ike_prf prf, const struct chunk *sk_d, const struct chunk *gir,
 		  const struct chunk *ni, const struct chunk *nr, size_t len, struct chunk *keymat);
+/* RFC 7296 2.18, RFC 9370 2.2.4 (IKE SA rekey):
+ *   SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr [| SK(1) | ... | SK(n)])
+ * with the nonces of the CREATE_CHILD_SA; addke holds the naddke IKE_FOLLOWUP_KE secrets
+ * (NULL when naddke is 0).  keymat_ike_keys() then gives the new keys. */
+bool keymat_rekey_skeyseed(enum ike_prf prf, const struct chunk *old_sk_d, const struct chunk *gir,
+			   const struct chunk *ni, const struct chunk *nr,
+			   const struct chunk *addke, size_t naddke, struct chunk *skeyseed);
+/* RFC 9370 2.2.4 (Child SA with additional key exchanges):
+ *   KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr | SK(1) | ... | SK(n)); gir may be NULL */
+bool keymat_child_addke(enum ike_prf prf, const struct chunk *sk_d, const struct chunk *gir,
+			const struct chunk *ni, const struct chunk *nr,
+			const struct chunk *addke, size_t naddke, size_t len, struct chunk *keymat);
 void keymat_free(struct ike_keys *k);
 
 #endif

@@ -17,6 +17,11 @@ struct transcript {
 	uint8_t intauth_r[CRYPT_MAX_PRF_LEN];	/* IntAuth_rN */
 };
 
+/* Bound on the unencrypted payloads before SK (RFC 7296 3.14; normally none): A is built
+ * in a stack buffer of TRANSCRIPT_MAX_A_LEN octets; larger records are refused. */
+#define TRANSCRIPT_MAX_UNENC_LEN 512
+#define TRANSCRIPT_MAX_A_LEN (IKE_HDR_LEN + TRANSCRIPT_MAX_UNENC_LEN + IKE_GENERIC_HDR_LEN)
+
 void transcript_init(struct transcript *t, enum ike_prf prf);
 /* Builds A (RFC 9242 3.1: the header and SK header as if sent unfragmented: header
  * Next Payload = SK (or the first unencrypted payload), Length = len(A) + len(P), SK

@@ -1,0 +1,166 @@
+/* connections.c -- connections from ipsec.conf, oriented so that "local" is this
+ * host (Libreswan: whichever of left/right is one of our addresses), and secrets. */
+#include <ifaddrs.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pluto.h"
+
+static void conf_err(void *ctx, const char *file, int line, const char *reason)
+{
+	struct whack_client *w = ((void **)ctx)[1];
+	struct pluto *p = ((void **)ctx)[0];
+	plog(p, "%s:%d: %s", file, line, reason);
+	if (w != NULL)
+		whack_printf(w, "%s:%d: %s", file, line, reason);
+}
+
+static bool is_local_addr(const struct ip_addr *a)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+	if (a->version == 0 || getifaddrs(&ifs) != 0)
+		return false;
+	for (i = ifs; i != NULL && !found; i = i->ifa_next) {
+		struct ip_addr x;
+		uint16_t port;
+		if (i->ifa_addr != NULL && ip_from_sockaddr(i->ifa_addr, &x, &port))
+			found = ip_eq(&x, a);
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+static bool orient(struct connection *c)
+{
+	if (is_local_addr(&c->conf.left.addr)) {
+		c->local = &c->conf.left;
+		c->remote = &c->conf.right;
+	} else if (is_local_addr(&c->conf.right.addr)) {
+		c->local = &c->conf.right;
+		c->remote = &c->conf.left;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+struct connection *connection_find(struct pluto *p, const char *name)
+{
+	for (struct connection *c = p->conns; c != NULL; c = c->next) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* A responder's connection for a new IKE_SA_INIT: ours matches the local address,
+ * and the peer is the configured remote (or the remote is %any). */
+struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *local,
+				       const struct ip_addr *remote)
+{
+	struct connection *wild = NULL;
+	for (struct connection *c = p->conns; c != NULL; c = c->next) {
+		if (!ip_eq(&c->local->addr, local) && local->version != 0)
+			continue;
+		if (ip_eq(&c->remote->addr, remote))
+			return c;
+		if (c->remote->any && wild == NULL)
+			wild = c;
+	}
+	return wild;
+}
+
+static struct connection *connection_from_conf(struct pluto *p, const struct conf_conn *cc,
+					       struct whack_client *w)
+{
+	struct connection *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->conf = *cc;
+	snprintf(c->name, sizeof(c->name), "%s", cc->name);
+	char err[256];
+	if (!orient(c)) {
+		plog(p, "\"%s\": neither left= nor right= is an address of this host", c->name);
+		if (w != NULL)
+			whack_printf(w, "\"%s\": neither left= nor right= is an address of this host", c->name);
+		free(c);
+		return NULL;
+	}
+	if (!proposal_parse(PROPOSAL_IKE, cc->ike, &c->ike, err, sizeof(err)) ||
+	    !proposal_parse(PROPOSAL_ESP, cc->esp, &c->esp, err, sizeof(err))) {
+		plog(p, "\"%s\": %s", c->name, err);
+		free(c);
+		return NULL;
+	}
+	c->intermediate = cc->intermediate;
+	return c;
+}
+
+/* whack --add NAME: (re)reads the config file and loads one connection */
+bool connections_load(struct pluto *p, const char *name, struct whack_client *w)
+{
+	struct conf_file cf;
+	void *ctx[2] = { p, w };
+	if (!conf_load(p->config, &cf, conf_err, ctx)) {
+		plog(p, "cannot read %s", p->config);
+		if (w != NULL)
+			whack_printf(w, "cannot read %s", p->config);
+		return false;
+	}
+	const struct conf_conn *cc = conf_find(&cf, name);
+	bool ok = false;
+	if (cc == NULL) {
+		if (w != NULL)
+			whack_printf(w, "conn '%s' not found in %s", name, p->config);
+	} else if (cc->error) {
+		if (w != NULL)
+			whack_printf(w, "\"%s\": not loaded because of errors in %s", name, p->config);
+	} else {
+		connections_delete(p, name);
+		struct connection *c = connection_from_conf(p, cc, w);
+		if (c != NULL) {
+			c->next = p->conns;
+			p->conns = c;
+			conn_log(p, c, "added IKEv2 connection%s", c->intermediate ? " (intermediate=yes)" : "");
+			if (w != NULL)
+				whack_printf(w, "\"%s\": added IKEv2 connection", c->name);
+			ok = true;
+		}
+	}
+	conf_free(&cf);
+	return ok;
+}
+
+bool connections_delete(struct pluto *p, const char *name)
+{
+	for (struct connection **pp = &p->conns; *pp != NULL; pp = &(*pp)->next) {
+		struct connection *c = *pp;
+		if (strcmp(c->name, name) != 0)
+			continue;
+		for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+			if (s->c == c && !s->dead)
+				ike_sa_delete(s, "connection deleted");
+			if (s->c == c)
+				s->c = NULL;
+		}
+		*pp = c->next;
+		conn_log(p, c, "deleting connection");
+		free(c);
+		return true;
+	}
+	return false;
+}
+
+bool secrets_load(struct pluto *p)
+{
+	struct conf_secrets s;
+	void *ctx[2] = { p, NULL };
+	if (!conf_secrets_load(p->secretsfile, &s, conf_err, ctx)) {
+		plog(p, "cannot read secrets file %s", p->secretsfile);
+		return false;
+	}
+	conf_secrets_free(&p->secrets);
+	p->secrets = s;
+	plog(p, "loaded %zu secret(s) from %s", s.n, p->secretsfile);
+	return true;
+}

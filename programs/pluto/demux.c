@@ -1,0 +1,252 @@
+/* demux.c -- from a datagram to a handler: header, SA lookup, message-ID window,
+ * retransmitted requests, decryption and reassembly (DESIGN.md: the path of one message). */
+#include <stdlib.h>
+#include <string.h>
+#include "ikev2.h"
+#include "frag.h"
+
+static void md_log(struct pluto *p, const struct msg_digest *md, const char *why)
+{
+	char a[IP_STR_MAX];
+	plog(p, "packet from %s:%u: %s %s (message ID %u) dropped: %s", ip_str(&md->from, a), md->fport,
+	     ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
+}
+
+/* RFC 7296 2.5: answer a higher major version with INVALID_MAJOR_VERSION (unprotected) */
+static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d, size_t len)
+{
+	char a[IP_STR_MAX];
+	plog(p, "packet from %s:%u: IKE major version %u not supported", ip_str(&md->from, a),
+	     md->fport, d[17] >> 4);
+	if ((d[19] & IKE_FLAG_RESPONSE) == 0 && len >= IKE_HDR_LEN) {
+		memcpy(md->hdr.spi_i, d, 8);
+		memcpy(md->hdr.spi_r, d + 8, 8);
+		md->hdr.exchange = d[18];
+		md->hdr.msgid = codec_get32(d + 20);
+		md->hdr.version = IKE_VERSION_2_0;
+		send_init_notify(p, md, IKE_N_INVALID_MAJOR_VERSION, NULL, 0);
+	}
+}
+
+/* A new IKE_SA_INIT request: a new responder SA, within the half-open limit */
+static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
+{
+	static const uint8_t zero[IKE_SPI_LEN];
+	if (memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) != 0 || md->hdr.msgid != 0) {
+		md_log(p, md, "IKE_SA_INIT request with non-zero responder SPI or message ID");
+		return NULL;
+	}
+	if (p->nhalf_open >= PLUTO_MAX_HALF_OPEN) {
+		md_log(p, md, "too many half-open IKE SAs");
+		return NULL;
+	}
+	struct connection *c = connection_for_peer(p, &md->to, &md->from);
+	if (c == NULL) {
+		md_log(p, md, "no connection is configured for this peer");
+		return NULL;
+	}
+	struct ike_sa *ike = ike_sa_new(p, c, false);
+	if (ike == NULL) {
+		md_log(p, md, "cannot create an IKE SA");
+		return NULL;
+	}
+	memcpy(ike->spi_i, md->hdr.spi_i, IKE_SPI_LEN);
+	ike_sa_rehash(ike);
+	ike->local = md->to;
+	ike->remote = md->from;
+	ike->rport = md->fport;
+	ike->lport = md->ifc->port;
+	ike->ifc = md->ifc;
+	p->nhalf_open++;
+	char a[IP_STR_MAX];
+	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);
+	return ike;
+}
+
+static struct ike_sa *find_sa(struct pluto *p, struct msg_digest *md)
+{
+	static const uint8_t zero[IKE_SPI_LEN];
+	if (md->hdr.exchange == IKE_SA_INIT && !md->response) {
+		struct ike_sa *old = ike_sa_find_init(p, md->hdr.spi_i, &md->from, md->fport);
+		return old != NULL ? old : new_responder(p, md);
+	}
+	if (md->hdr.exchange == IKE_SA_INIT && md->response) {
+		/* RFC 7296 2.6: our SA is known by SPIi alone until this response */
+		struct ike_sa *ike = ike_sa_find(p, md->hdr.spi_i, zero);
+		if (ike != NULL && ike->initiator && ike->state == IKE_I_INIT_SENT)
+			return ike;
+		return NULL;
+	}
+	return ike_sa_find(p, md->hdr.spi_i, md->hdr.spi_r);
+}
+
+/* RFC 7296 2.2 / 2.3: window size 1 in each direction */
+static bool msgid_ok(struct ike_sa *ike, struct msg_digest *md)
+{
+	uint32_t id = md->hdr.msgid;
+	if (md->response) {
+		if (ike->req_pending && id == ike->req_msgid && md->hdr.exchange == ike->req_exchange)
+			return true;
+		md_log(ike->pluto, md, "not a response to our outstanding request");
+		return false;
+	}
+	if (id == ike->next_msgid_in)
+		return true;
+	if (ike->resp_valid && id == ike->resp_msgid) {
+		/* RFC 7296 2.1: a retransmitted request gets the same response again;
+		 * RFC 7383 2.6.1: for a fragmented request, only on its first fragment */
+		const struct ike_pl *skf = codec_find(&md->outer, IKE_PL_SKF);
+		struct ike_skf_pl f;
+		if (skf == NULL || (codec_decode_skf(skf, &f) == CODEC_OK && f.number == 1)) {
+			ike_log(ike, "retransmitting response to %s request (message ID %u)",
+				ike_exchange_name(md->hdr.exchange), id);
+			for (unsigned i = 0; i < ike->resp.n; i++)
+				iface_send(ike, &ike->resp.d[i]);
+		}
+		return false;
+	}
+	md_log(ike->pluto, md, "unexpected message ID");
+	return false;
+}
+
+/* The sender's keys: the original initiator sends with SK_ei/SK_ai (RFC 7296 2.14) */
+static void peer_keys(const struct ike_sa *ike, const struct msg_digest *md,
+		      const struct chunk **ke, const struct chunk **ka)
+{
+	bool from_i = (md->hdr.flags & IKE_FLAG_INITIATOR) != 0;
+	*ke = from_i ? &ike->keys.sk_ei : &ike->keys.sk_er;
+	*ka = from_i ? &ike->keys.sk_ai : &ike->keys.sk_ar;
+}
+
+/* Decrypt SK (or reassemble SKF) into md->inner; false when the message is dropped
+ * or held waiting for more fragments. */
+static bool unprotect(struct ike_sa *ike, struct msg_digest *md)
+{
+	const struct ike_pl *last = &md->outer.pl[md->outer.n - 1];
+	const struct chunk *ke, *ka;
+	if (!ike->keys_ready) {
+		md_log(ike->pluto, md, "encrypted message before keys exist");
+		return false;
+	}
+	peer_keys(ike, md, &ke, &ka);
+	if (last->type == IKE_PL_SKF) {
+		if (!ike->frag_negotiated) {
+			md_log(ike->pluto, md, "fragment received but fragmentation was not negotiated");
+			return false;
+		}
+		if (frag_receive(ike, md, last, ke, ka) != FRAG_COMPLETE)
+			return false;
+	} else {
+		md->plain = chunk_alloc(last->len);
+		const uint8_t *plain;
+		size_t plain_len;
+		enum sk_result r = sk_decrypt(&ike->suite, ke, ka, md->raw, md->raw_len, last,
+					      md->plain.ptr, &plain, &plain_len);
+		if (r != SK_OK) {
+			/* RFC 7296 2.21.2: an unauthenticated message is dropped silently */
+			md_log(ike->pluto, md, sk_result_name(r));
+			return false;
+		}
+		memcpy(md->rec.hdr, md->raw, IKE_HDR_LEN);
+		md->rec.unenc = last->hdr - (md->raw + IKE_HDR_LEN) > 0 ? md->raw + IKE_HDR_LEN : NULL;
+		md->rec.unenc_len = (size_t)(last->hdr - (md->raw + IKE_HDR_LEN));
+		md->rec.inner_np = last->np;
+		md->rec.plain = plain;
+		md->rec.plain_len = plain_len;
+	}
+	md->encrypted = true;
+	uint8_t bad = 0;
+	enum codec_result cr = codec_decode_chain(md->rec.inner_np, md->rec.plain, md->rec.plain_len,
+						  &md->inner, &bad);
+	if (cr != CODEC_OK) {
+		ike_log(ike, "%s %s (message ID %u) has malformed payloads: %s",
+			ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request",
+			md->hdr.msgid, codec_result_name(cr));
+		if (!md->response) {
+			/* RFC 7296 2.5 / 2.21.2 */
+			if (cr == CODEC_UNSUPPORTED_CRITICAL)
+				send_notify_response(ike, md, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &bad, 1);
+			else
+				send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+		}
+		if (ike->state != IKE_ESTABLISHED)
+			ike_sa_delete(ike, "malformed message");
+		return false;
+	}
+	md->pl = &md->inner;
+	return true;
+}
+
+static void demux_sa(struct pluto *p, struct msg_digest *md)
+{
+	struct ike_sa *ike = find_sa(p, md);
+	if (ike == NULL) {
+		/* RFC 7296 2.21.4: we may not answer an unknown SPI */
+		if (md->hdr.exchange != IKE_SA_INIT)
+			md_log(p, md, "no IKE SA for these SPIs");
+		return;
+	}
+	/* RFC 7296 3.1: the I flag tells who sent it; it must be the other role */
+	bool from_i = (md->hdr.flags & IKE_FLAG_INITIATOR) != 0;
+	if (from_i == ike->initiator) {
+		md_log(p, md, "Initiator flag does not match our role");
+		return;
+	}
+	if (!msgid_ok(ike, md))
+		return;
+	const struct ike_pl *last = md->outer.n ? &md->outer.pl[md->outer.n - 1] : NULL;
+	bool sk = last != NULL && (last->type == IKE_PL_SK || last->type == IKE_PL_SKF);
+	if (md->hdr.exchange == IKE_SA_INIT) {
+		if (sk) {
+			md_log(p, md, "IKE_SA_INIT must not be encrypted");
+			return;
+		}
+		md->pl = &md->outer;
+	} else if (!sk) {
+		/* RFC 7296 3.14: everything after IKE_SA_INIT is protected */
+		md_log(p, md, "message is not encrypted");
+		return;
+	} else if (!unprotect(ike, md)) {
+		return;
+	} else {
+		/* RFC 7296 2.23: answer from where the last authenticated message came
+		 * (the initiator moves to port 4500 once NAT is detected) */
+		ike->ifc = md->ifc;
+		ike->remote = md->from;
+		ike->rport = md->fport;
+	}
+	ikev2_process(ike, md);
+}
+
+void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
+		    const struct ip_addr *to, const uint8_t *d, size_t len)
+{
+	struct pluto *p = ifc->pluto;
+	struct msg_digest md = { .ifc = ifc, .from = *from, .fport = fport, .to = *to,
+				 .raw = d, .raw_len = len };
+	enum codec_result r = codec_decode_hdr(d, len, &md.hdr);
+	if (r == CODEC_BAD_VERSION) {
+		bad_version(p, &md, d, len);
+		return;
+	}
+	if (r != CODEC_OK) {
+		char a[IP_STR_MAX];
+		/* RFC 7296 2.21.1: unauthenticated garbage is dropped without an answer */
+		plog(p, "packet from %s:%u: dropped: %s", ip_str(from, a), fport, codec_result_name(r));
+		return;
+	}
+	md.response = (md.hdr.flags & IKE_FLAG_RESPONSE) != 0;
+	uint8_t bad = 0;
+	r = codec_decode_chain(md.hdr.np, d + IKE_HDR_LEN, len - IKE_HDR_LEN, &md.outer, &bad);
+	if (r == CODEC_UNSUPPORTED_CRITICAL && md.hdr.exchange == IKE_SA_INIT && !md.response) {
+		md_log(p, &md, "unsupported critical payload");
+		send_init_notify(p, &md, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &bad, 1);
+		return;
+	}
+	if (r != CODEC_OK) {
+		md_log(p, &md, codec_result_name(r));
+		return;
+	}
+	demux_sa(p, &md);
+	chunk_free(&md.plain);
+}

@@ -1,0 +1,299 @@
+/* ike_auth.c -- the IKE_AUTH exchange (RFC 7296 1.2, 2.15) with PSK authentication,
+ * the RFC 9242 3.3.2 IntAuth appended to the signed octets, and one Child SA. */
+#include <stdlib.h>
+#include <string.h>
+#include "ikev2.h"
+#include "authdata.h"
+#include "child_sa.h"
+
+#define ID_BODY_MAX (4 + IKE_ID_MAX)
+
+/* IDx' (RFC 7296 2.15): ID Type | RESERVED (3) | data */
+static size_t id_body(const struct ike_id *id, uint8_t out[ID_BODY_MAX])
+{
+	memset(out, 0, 4);
+	out[0] = id->type;
+	memcpy(out + 4, id->data, id->len);
+	return 4 + (size_t)id->len;
+}
+
+/* AUTH for one side: prf(prf(PSK, "Key Pad for IKEv2"), RealMessage | Nonce |
+ * prf(SK_p, IDx') | IntAuth), where IntAuth is empty without IKE_INTERMEDIATE. */
+static bool compute_auth(struct ike_sa *ike, bool for_initiator, const uint8_t *idb, size_t idlen,
+			 uint32_t auth_msgid, const struct chunk *psk, uint8_t *out)
+{
+	uint8_t maced[CRYPT_MAX_PRF_LEN], intauth[2 * CRYPT_MAX_PRF_LEN + 4];
+	if (!authdata_maced_id(ike->prf, ike_sk_p(ike, for_initiator), idb, idlen, maced))
+		return false;
+	size_t ilen = transcript_intauth(&ike->transcript, auth_msgid, intauth, sizeof(intauth));
+	const struct chunk *real = for_initiator ? &ike->real_msg_i : &ike->real_msg_r;
+	const struct chunk *nonce = for_initiator ? &ike->nr : &ike->ni;
+	struct chunk so = authdata_signed_octets(real->ptr, real->len, nonce, maced, ike->sizes.prf,
+						 intauth, ilen);
+	bool ok = so.ptr != NULL && authdata_psk(ike->prf, psk->ptr, psk->len, &so, out);
+	chunk_free(&so);
+	chunk_wipe(maced, sizeof(maced));
+	return ok;
+}
+
+static bool verify_auth(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id_pl *id,
+			const struct chunk *psk)
+{
+	struct ike_auth_pl a;
+	uint8_t want[CRYPT_MAX_PRF_LEN];
+	if (codec_decode_auth(codec_find(md->pl, IKE_PL_AUTH), &a) != CODEC_OK) {
+		ike_log(ike, "malformed AUTH payload");
+		return false;
+	}
+	if (a.method != IKE_AUTH_PSK) {
+		ike_log(ike, "peer used authentication method %s; this connection uses authby=secret",
+			ike_auth_method_name(a.method));
+		return false;
+	}
+	bool from_i = !ike->initiator;
+	bool ok = compute_auth(ike, from_i, id->body, id->body_len, md->hdr.msgid, psk, want) &&
+		  a.len == ike->sizes.prf && chunk_memeq(a.data, want, a.len);
+	chunk_wipe(want, sizeof(want));
+	return ok;
+}
+
+/* The peer's ID must be the one configured (rightid=), unless that is %any. */
+static bool peer_id_ok(struct ike_sa *ike, const struct ike_id_pl *id, struct ike_id *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	if (id->len > IKE_ID_MAX)
+		return false;
+	peer->type = id->type;
+	peer->len = (uint8_t)id->len;
+	memcpy(peer->data, id->data, id->len);
+	const struct ike_id *want = &ike->c->remote->id;
+	char a[300], b[300];
+	if (want->type != 0 && !ike_id_eq(want, peer)) {
+		ike_log(ike, "peer ID '%s' does not match the expected '%s'", ike_id_str(peer, a, sizeof(a)),
+			ike_id_str(want, b, sizeof(b)));
+		return false;
+	}
+	return true;
+}
+
+static const struct chunk *find_psk(struct ike_sa *ike, const struct ike_id *peer)
+{
+	const struct chunk *psk = conf_secrets_psk(&ike->pluto->secrets, &ike->c->local->id, peer);
+	if (psk == NULL) {
+		char a[300];
+		ike_log(ike, "no PSK found for peer ID '%s'", ike_id_str(peer, a, sizeof(a)));
+	}
+	return psk;
+}
+
+static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
+{
+	struct child_sa *child = child_sa_new(ike);
+	if (child == NULL)
+		return;
+	struct ike_sa_pl sa;
+	proposal_to_sa(&ike->c->esp, child->spi_local, 4, &sa);
+	codec_put_sa(b, &sa);
+	child_ts_from_subnet(&ike->c->local->subnet, &child->ts_local);
+	child_ts_from_subnet(&ike->c->remote->subnet, &child->ts_remote);
+	codec_put_ts(b, IKE_PL_TSI, &child->ts_local);
+	codec_put_ts(b, IKE_PL_TSR, &child->ts_remote);
+}
+
+bool ike_auth_initiate(struct ike_sa *ike)
+{
+	struct connection *c = ike->c;
+	const struct chunk *psk = find_psk(ike, &c->remote->id);
+	if (psk == NULL)
+		return false;
+	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	size_t idlen = id_body(&c->local->id, idb);
+	codec_put_id(&inner, IKE_PL_IDI, c->local->id.type, c->local->id.data, c->local->id.len);
+	if (!compute_auth(ike, true, idb, idlen, ike->next_msgid_out, psk, auth))
+		return false;
+	/* RFC 7296 3.5: IDr in the request names the responder we want */
+	if (c->remote->has_id && c->remote->id.type != 0)
+		codec_put_id(&inner, IKE_PL_IDR, c->remote->id.type, c->remote->id.data, c->remote->id.len);
+	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
+	chunk_wipe(auth, sizeof(auth));
+	put_child_request(ike, &inner);
+	if (ike->int_rounds > 0)
+		ike_log(ike, "IKE_AUTH: authenticating %u IKE_INTERMEDIATE round(s) (IntAuth)", ike->int_rounds);
+	return send_request(ike, IKE_AUTH, &inner);
+}
+
+/* --- responder --- */
+
+static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
+{
+	struct ike_sa_pl sa;
+	struct ike_ts_pl tsi, tsr;
+	const struct ike_pl *sapl = codec_find(md->pl, IKE_PL_SA);
+	if (sapl == NULL)
+		return;		/* childless IKE SA (RFC 6023) */
+	if (codec_decode_sa(sapl, &sa) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK) {
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	struct child_sa *child = child_sa_new(ike);
+	if (child == NULL)
+		return;
+	if (proposal_select(&ike->c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
+	    child->proposal.spi_len != 4) {
+		ike_log(ike, "Child SA: no acceptable ESP proposal; responding NO_PROPOSAL_CHOSEN");
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ike->child = NULL;
+		free(child);
+		return;
+	}
+	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
+	if (!child_ts_narrow(&tsi, &ike->c->remote->subnet, &child->ts_remote) ||
+	    !child_ts_narrow(&tsr, &ike->c->local->subnet, &child->ts_local)) {
+		ike_log(ike, "Child SA: traffic selectors unacceptable; responding TS_UNACCEPTABLE");
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_TS_UNACCEPTABLE, NULL, 0);
+		ike->child = NULL;
+		free(child);
+		return;
+	}
+	memcpy(child->spi_remote, child->proposal.spi, 4);
+	struct ike_sa_pl reply = { .nprop = 1 };
+	reply.prop[0] = child->proposal;
+	memcpy(reply.prop[0].spi, child->spi_local, 4);
+	codec_put_sa(b, &reply);
+	codec_put_ts(b, IKE_PL_TSI, &child->ts_remote);
+	codec_put_ts(b, IKE_PL_TSR, &child->ts_local);
+}
+
+static enum tr_result auth_failed(struct ike_sa *ike, struct msg_digest *md)
+{
+	ike_log(ike, "IKE_AUTH request: authentication failed; responding AUTHENTICATION_FAILED");
+	send_notify_response(ike, md, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+	return TR_FAIL;
+}
+
+static void established(struct ike_sa *ike, const struct ike_id *peer)
+{
+	char a[300];
+	ike->authenticated = true;
+	ike->established_ms = pluto_now_ms();
+	ike_log(ike, "established IKE SA; authenticated peer using authby=secret and %s '%s'%s",
+		ike_id_type_name(peer->type), ike_id_str(peer, a, sizeof(a)),
+		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "");
+}
+
+/* install the Child SA, or tell the peer it is gone */
+static void finish_child(struct ike_sa *ike)
+{
+	struct child_sa *child = ike->child;
+	if (child == NULL)
+		return;
+	if (!child_sa_keymat(ike, child) || !child_sa_install(ike, child))
+		child_sa_delete_failed(ike, child);
+}
+
+enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
+{
+	struct ike_id_pl idi;
+	struct ike_id peer;
+	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDI), &idi) != CODEC_OK) {
+		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return TR_FAIL;
+	}
+	const struct chunk *psk = NULL;
+	if (!peer_id_ok(ike, &idi, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
+	    !verify_auth(ike, md, &idi, psk))
+		return auth_failed(ike, md);
+	established(ike, &peer);
+	if (ike->pluto->nhalf_open > 0)
+		ike->pluto->nhalf_open--;
+	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	const struct ike_id *me = &ike->c->local->id;
+	size_t idlen = id_body(me, idb);
+	codec_put_id(&inner, IKE_PL_IDR, me->type, me->data, me->len);
+	if (!compute_auth(ike, false, idb, idlen, md->hdr.msgid, psk, auth))
+		return TR_FAIL;
+	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
+	chunk_wipe(auth, sizeof(auth));
+	respond_child(ike, md, &inner);
+	if (!send_response(ike, md, &inner))
+		return TR_FAIL;
+	finish_child(ike);
+	return TR_NEXT;
+}
+
+/* --- initiator: the response --- */
+
+/* Error notifies: AUTHENTICATION_FAILED ends the IKE SA; a Child SA error
+ * (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, ...) beside IDr/AUTH only the Child SA. */
+static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *child_failed)
+{
+	*child_failed = false;
+	for (unsigned i = 0; i < md->pl->n; i++) {
+		struct ike_notify_pl n;
+		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK ||
+		    n.type > IKE_N_ERROR_MAX)
+			continue;
+		ike->last_error = n.type;
+		bool has_auth = codec_find(md->pl, IKE_PL_AUTH) != NULL;
+		if (n.type == IKE_N_AUTHENTICATION_FAILED || !has_auth) {
+			ike_log(ike, "IKE_AUTH response: peer sent %s", ike_notify_name(n.type));
+			return false;
+		}
+		ike_log(ike, "IKE_AUTH response: Child SA rejected with %s", ike_notify_name(n.type));
+		*child_failed = true;
+	}
+	return true;
+}
+
+static bool accept_child(struct ike_sa *ike, const struct msg_digest *md)
+{
+	struct child_sa *child = ike->child;
+	struct ike_sa_pl sa;
+	struct ike_ts_pl tsi, tsr;
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK ||
+	    proposal_check_reply(&ike->c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
+	    child->proposal.spi_len != 4) {
+		ike_log(ike, "IKE_AUTH response: Child SA proposal is malformed or was not offered");
+		return false;
+	}
+	if (!child_ts_within(&tsi, &ike->c->local->subnet) || !child_ts_within(&tsr, &ike->c->remote->subnet)) {
+		ike_log(ike, "IKE_AUTH response: traffic selectors wider than proposed");
+		return false;
+	}
+	memcpy(child->spi_remote, child->proposal.spi, 4);
+	child->ts_local = tsi;
+	child->ts_remote = tsr;
+	return true;
+}
+
+enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
+{
+	bool child_failed;
+	if (!auth_errors(ike, md, &child_failed))
+		return TR_FAIL;
+	struct ike_id_pl idr;
+	struct ike_id peer;
+	const struct chunk *psk;
+	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDR), &idr) != CODEC_OK ||
+	    !peer_id_ok(ike, &idr, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
+	    !verify_auth(ike, md, &idr, psk)) {
+		ike_log(ike, "IKE_AUTH response: responder authentication failed");
+		ike->last_error = IKE_N_AUTHENTICATION_FAILED;
+		return TR_FAIL;
+	}
+	established(ike, &peer);
+	if (ike->child != NULL && (child_failed || !accept_child(ike, md))) {
+		free(ike->child);
+		ike->child = NULL;
+	}
+	finish_child(ike);
+	return TR_NEXT;
+}

@@ -1,0 +1,341 @@
+/* ike_sa_init.c -- the IKE_SA_INIT exchange (RFC 7296 1.2): proposals, key exchange,
+ * nonces, NAT detection (2.23), and the capability notifies of RFC 7383 and RFC 9242. */
+#include <string.h>
+#include "ikev2.h"
+#include "crypt.h"
+
+#define NONCE_LEN 32		/* RFC 7296 2.10: at least half the PRF key size, >= 16 */
+#define NAT_HASH_LEN 20		/* SHA-1 */
+#define COOKIE_MAX 64		/* RFC 7296 2.6: 1..64 octets */
+
+/* RFC 7296 2.23: SHA-1(SPIi | SPIr | IP address | port) */
+static void nat_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct ip_addr *a,
+		     uint16_t port, uint8_t out[NAT_HASH_LEN])
+{
+	uint8_t pb[2];
+	codec_set16(pb, port);
+	struct iov in[] = { { spi_i, 8 }, { spi_r, 8 }, { a->b, ip_len(a) }, { pb, 2 } };
+	crypt_hash(CRYPT_SHA1, in, 4, out);
+}
+
+static void put_nat_notifies(struct ike_buf *b, const struct ike_hdr *h, const struct ike_sa *ike)
+{
+	uint8_t src[NAT_HASH_LEN], dst[NAT_HASH_LEN];
+	nat_hash(h->spi_i, h->spi_r, &ike->local, ike->lport, src);
+	nat_hash(h->spi_i, h->spi_r, &ike->remote, ike->rport, dst);
+	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, src, sizeof(src));
+	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, dst, sizeof(dst));
+}
+
+/* RFC 7296 2.23: compare the peer's hashes with what we see */
+static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
+{
+	uint8_t want_src[NAT_HASH_LEN], want_dst[NAT_HASH_LEN];
+	nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->from, md->fport, want_src);
+	nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->to, md->ifc->port, want_dst);
+	bool src_seen = false, src_match = false, dst_match = true;
+	for (unsigned i = 0; i < md->pl->n; i++) {
+		struct ike_notify_pl n;
+		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK)
+			continue;
+		if (n.type == IKE_N_NAT_DETECTION_SOURCE_IP) {
+			src_seen = true;
+			src_match |= n.len == NAT_HASH_LEN && memcmp(n.data, want_src, NAT_HASH_LEN) == 0;
+		} else if (n.type == IKE_N_NAT_DETECTION_DESTINATION_IP) {
+			dst_match = n.len == NAT_HASH_LEN && memcmp(n.data, want_dst, NAT_HASH_LEN) == 0;
+		}
+	}
+	if (src_seen && (!src_match || !dst_match)) {
+		ike->nat_detected = true;
+		ike_log(ike, "NAT detected (%s); moving to port %u", !src_match ? "peer behind NAT" :
+			"we are behind NAT", IKE_NATT_PORT);
+	}
+}
+
+bool ike_setup_suite(struct ike_sa *ike)
+{
+	uint16_t encr = 0, keylen = 0, prf = 0, integ = IKE_INTEG_NONE, ke = 0;
+	if (!proposal_get(&ike->proposal, IKE_TRANS_ENCR, &encr, &keylen) ||
+	    !proposal_get(&ike->proposal, IKE_TRANS_PRF, &prf, NULL) ||
+	    !proposal_get(&ike->proposal, IKE_TRANS_KE, &ke, NULL))
+		return false;
+	proposal_get(&ike->proposal, IKE_TRANS_INTEG, &integ, NULL);
+	ike->prf = prf;
+	ike->ke_method = ke;
+	if (!crypt_prf_supported(prf) || !sk_suite_init(&ike->suite, encr, keylen, integ))
+		return false;
+	ike->sizes.prf = crypt_prf_len(prf);
+	ike->sizes.integ = ike->suite.info.aead ? 0 : crypt_integ_keylen(integ);
+	ike->sizes.encr = ike->suite.info.keylen;
+	transcript_init(&ike->transcript, prf);
+	return true;
+}
+
+bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir)
+{
+	keymat_free(&ike->keys);
+	ike->keys_ready = keymat_ike_sa_init(ike->prf, &ike->ni, &ike->nr, gir, ike->spi_i, ike->spi_r,
+					     &ike->sizes, &ike->keys);
+	return ike->keys_ready;
+}
+
+/* capability notifies we send: RFC 7383 2.3, RFC 9242 3 */
+static void put_capabilities(struct ike_buf *b, const struct ike_sa *ike, bool responder)
+{
+	const struct connection *c = ike->c;
+	if (c->conf.fragmentation != CONF_FRAG_NO && (!responder || ike->peer_frag_ok))
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+	if (c->intermediate && (!responder || ike->peer_int_ok))
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_INTERMEDIATE_EXCHANGE_SUPPORTED, NULL, 0);
+}
+
+static void read_capabilities(struct ike_sa *ike, const struct msg_digest *md)
+{
+	ike->peer_frag_ok = codec_find_notify(md->pl, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	ike->peer_int_ok = codec_find_notify(md->pl, IKE_N_INTERMEDIATE_EXCHANGE_SUPPORTED) != NULL;
+}
+
+static bool build_request(struct ike_sa *ike, const uint8_t *cookie, size_t cookie_len)
+{
+	uint8_t storage[IKE_MSG_MAX];
+	struct ike_buf b;
+	struct ike_hdr h = { .version = IKE_VERSION_2_0, .exchange = IKE_SA_INIT,
+			     .flags = IKE_FLAG_INITIATOR };
+	memcpy(h.spi_i, ike->spi_i, IKE_SPI_LEN);
+	codec_buf_init(&b, storage, sizeof(storage));
+	codec_put_hdr(&b, &h);
+	/* RFC 7296 2.6: the cookie notify comes first */
+	if (cookie != NULL)
+		codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_COOKIE, cookie, cookie_len);
+	struct ike_sa_pl sa;
+	proposal_to_sa(&ike->c->ike, NULL, 0, &sa);
+	codec_put_sa(&b, &sa);
+	size_t kl;
+	const uint8_t *kd = ke_public(ike->ke, &kl);
+	codec_put_ke(&b, ke_method(ike->ke), kd, kl);
+	codec_put_nonce(&b, ike->ni.ptr, ike->ni.len);
+	put_nat_notifies(&b, &h, ike);
+	put_capabilities(&b, ike, false);
+	codec_finish_hdr(&b);
+	if (b.overflow)
+		return false;
+	chunk_free(&ike->real_msg_i);
+	ike->real_msg_i = chunk_dup(b.data, b.len);
+	return send_init_request(ike, &b);
+}
+
+static bool start_ke(struct ike_sa *ike, uint16_t method)
+{
+	ke_free(ike->ke);
+	ike->ke = NULL;
+	enum ke_result r = ke_initiate(method, &ike->ke);
+	if (r != KE_OK) {
+		ike_log(ike, "cannot start key exchange %s: %s", ike_ke_name(method), ke_result_name(r));
+		return false;
+	}
+	return true;
+}
+
+bool ike_sa_init_initiate(struct ike_sa *ike)
+{
+	struct connection *c = ike->c;
+	ike->local = c->local->addr;
+	ike->remote = c->remote->addr;
+	ike->lport = c->local->ikeport ? c->local->ikeport : IKE_PORT;
+	ike->rport = c->remote->ikeport ? c->remote->ikeport : IKE_PORT;
+	ike->ifc = iface_for(ike->pluto, ike->remote.version, false);
+	if (ike->ifc == NULL || ike->remote.version == 0) {
+		ike_log(ike, "no socket to reach the peer");
+		return false;
+	}
+	ike->ni = chunk_alloc(NONCE_LEN);
+	if (!crypt_random(ike->ni.ptr, NONCE_LEN) || !start_ke(ike, proposal_first_ke(&c->ike)))
+		return false;
+	char a[IP_STR_MAX];
+	ike_log(ike, "initiating IKEv2 connection to %s:%u", ip_str(&ike->remote, a), ike->rport);
+	return build_request(ike, NULL, 0);
+}
+
+/* --- responder --- */
+
+static enum tr_result reject_init(struct ike_sa *ike, const struct msg_digest *md, uint16_t ntype,
+				  const void *data, size_t len, const char *why)
+{
+	ike_log(ike, "IKE_SA_INIT request rejected: %s; responding with %s", why, ike_notify_name(ntype));
+	send_init_notify(ike->pluto, md, ntype, data, len);
+	ike->last_error = ntype;
+	return TR_FAIL;
+}
+
+static bool decode_nonce(const struct msg_digest *md, struct chunk *out)
+{
+	const uint8_t *n;
+	size_t len;
+	if (codec_decode_nonce(codec_find(md->pl, IKE_PL_NONCE), &n, &len) != CODEC_OK)
+		return false;
+	*out = chunk_dup(n, len);
+	return true;
+}
+
+static bool build_response(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
+{
+	struct ike_hdr h = md->hdr;
+	memcpy(h.spi_r, ike->spi_r, IKE_SPI_LEN);
+	h.flags = IKE_FLAG_RESPONSE;
+	codec_put_hdr(b, &h);
+	struct ike_sa_pl sa = { .nprop = 1 };
+	sa.prop[0] = ike->proposal;
+	codec_put_sa(b, &sa);
+	size_t kl;
+	const uint8_t *kd = ke_public(ike->ke, &kl);
+	codec_put_ke(b, ike->ke_method, kd, kl);
+	codec_put_nonce(b, ike->nr.ptr, ike->nr.len);
+	put_nat_notifies(b, &h, ike);
+	put_capabilities(b, ike, true);
+	codec_finish_hdr(b);
+	return !b->overflow;
+}
+
+enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
+{
+	struct ike_sa_pl sa;
+	struct ike_ke_pl ke;
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
+	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK ||
+	    !decode_nonce(md, &ike->ni))
+		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, "malformed SA, KE or Nonce");
+	if (proposal_select(&ike->c->ike, &sa, &ike->proposal) != PROPOSAL_OK)
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "no acceptable proposal");
+	if (!ike_setup_suite(ike))
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "unsupported algorithms");
+	/* RFC 7296 1.2: a KE payload for another group than the chosen one is answered
+	 * with INVALID_KE_PAYLOAD carrying the group we want */
+	if (ke.method != ike->ke_method) {
+		uint8_t g[2];
+		codec_set16(g, ike->ke_method);
+		char why[96];
+		snprintf(why, sizeof(why), "KE payload is %s, expected %s", ike_ke_name(ke.method),
+			 ike_ke_name(ike->ke_method));
+		return reject_init(ike, md, IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g), why);
+	}
+	struct chunk gir = CHUNK_EMPTY;
+	enum ke_result kr = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &gir);
+	if (kr != KE_OK)
+		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(kr));
+	read_capabilities(ike, md);
+	nat_detect(ike, md);
+	ike->nr = chunk_alloc(NONCE_LEN);
+	crypt_random(ike->nr.ptr, NONCE_LEN);
+	bool ok = ike_derive_keys(ike, &gir);
+	chunk_free(&gir);
+	uint8_t storage[IKE_MSG_MAX];
+	struct ike_buf b;
+	codec_buf_init(&b, storage, sizeof(storage));
+	if (!ok || !build_response(ike, md, &b))
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "internal failure");
+	ike->real_msg_i = chunk_dup(md->raw, md->raw_len);
+	ike->real_msg_r = chunk_dup(b.data, b.len);
+	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
+	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
+	ike->next_msgid_out = 0;
+	char prop[160];
+	ike_log(ike, "IKE_SA_INIT: proposal %s chosen%s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
+		ike->intermediate ? ", IKE_INTERMEDIATE supported" : "",
+		ike->frag_negotiated ? ", fragmentation supported" : "");
+	send_init_response(ike, md, &b);
+	return TR_NEXT;
+}
+
+/* --- initiator: the response --- */
+
+static enum tr_result retry_ke(struct ike_sa *ike, const struct ike_notify_pl *n)
+{
+	uint16_t want = n->len == 2 ? codec_get16(n->data) : 0;
+	/* RFC 7296 1.2 / 2.7: retry with the group the responder asked for, if we allow it */
+	if (!proposal_allows_ke(&ike->c->ike, want) || ++ike->init_retries > PLUTO_MAX_INIT_RETRIES) {
+		ike_log(ike, "IKE_SA_INIT response: INVALID_KE_PAYLOAD asks for %s, which we do not allow",
+			ike_ke_name(want));
+		return TR_FAIL;
+	}
+	ike_log(ike, "IKE_SA_INIT response: INVALID_KE_PAYLOAD; retrying with %s", ike_ke_name(want));
+	return start_ke(ike, want) && build_request(ike, NULL, 0) ? TR_STAY : TR_FAIL;
+}
+
+static enum tr_result retry_cookie(struct ike_sa *ike, const struct ike_notify_pl *n)
+{
+	/* RFC 7296 2.6: resend the request with the cookie first, same nonce and SPIi */
+	if (n->len < 1 || n->len > COOKIE_MAX || ++ike->init_retries > PLUTO_MAX_INIT_RETRIES) {
+		ike_log(ike, "IKE_SA_INIT response: unusable COOKIE");
+		return TR_FAIL;
+	}
+	ike_log(ike, "IKE_SA_INIT response: COOKIE; retrying");
+	return build_request(ike, n->data, n->len) ? TR_STAY : TR_FAIL;
+}
+
+/* Notifies that change the course of the exchange; TR_NEXT means none was there. */
+static enum tr_result init_notifies(struct ike_sa *ike, const struct msg_digest *md)
+{
+	for (unsigned i = 0; i < md->pl->n; i++) {
+		struct ike_notify_pl n;
+		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK)
+			continue;
+		if (n.type == IKE_N_COOKIE)
+			return retry_cookie(ike, &n);
+		if (n.type == IKE_N_INVALID_KE_PAYLOAD)
+			return retry_ke(ike, &n);
+		if (n.type <= IKE_N_ERROR_MAX) {
+			ike->last_error = n.type;
+			ike_log(ike, "IKE_SA_INIT response rejected our request: %s", ike_notify_name(n.type));
+			return TR_FAIL;
+		}
+	}
+	return TR_NEXT;
+}
+
+enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
+{
+	enum tr_result r = init_notifies(ike, md);
+	if (r != TR_NEXT)
+		return r;
+	struct ike_sa_pl sa;
+	struct ike_ke_pl ke;
+	static const uint8_t zero[IKE_SPI_LEN];
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
+	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK || !decode_nonce(md, &ike->nr) ||
+	    memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) == 0) {
+		ike_log(ike, "IKE_SA_INIT response is malformed");
+		return TR_FAIL;
+	}
+	if (proposal_check_reply(&ike->c->ike, &sa, &ike->proposal) != PROPOSAL_OK || !ike_setup_suite(ike) ||
+	    ke.method != ke_method(ike->ke) || ike->ke_method != ke.method) {
+		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer");
+		return TR_FAIL;
+	}
+	struct chunk gir = CHUNK_EMPTY;
+	enum ke_result kr = ke_finish(ike->ke, ke.data, ke.len, &gir);
+	if (kr != KE_OK) {
+		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s", ke_result_name(kr));
+		return TR_FAIL;
+	}
+	memcpy(ike->spi_r, md->hdr.spi_r, IKE_SPI_LEN);
+	ike_sa_rehash(ike);
+	bool ok = ike_derive_keys(ike, &gir);
+	chunk_free(&gir);
+	if (!ok)
+		return TR_FAIL;
+	ike->real_msg_r = chunk_dup(md->raw, md->raw_len);
+	read_capabilities(ike, md);
+	nat_detect(ike, md);
+	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
+	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
+	char prop[160];
+	ike_log(ike, "IKE_SA_INIT response: proposal %s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
+		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
+	if (ike->nat_detected) {
+		ike->ifc = iface_for(ike->pluto, ike->remote.version, true);
+		ike->rport = IKE_NATT_PORT;
+	}
+	if (ike->intermediate)
+		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
+	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+}

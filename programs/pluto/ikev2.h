@@ -1,0 +1,90 @@
+/* ikev2.h -- the exchange/transition table, its driver, and what handlers see. */
+#ifndef IKEV2_H
+#define IKEV2_H
+
+#include "pluto.h"
+#include "sk_record.h"
+
+/* A received message after demux (and, for SK messages, reassembly + decryption). */
+struct msg_digest {
+	struct iface *ifc;
+	struct ip_addr from, to;
+	uint16_t fport;
+	const uint8_t *raw;		/* IKE message as received (no non-ESP marker) */
+	size_t raw_len;
+	struct ike_hdr hdr;
+	bool response;			/* R flag */
+	struct ike_chain outer;		/* payloads outside SK */
+	bool encrypted;
+	struct ike_chain inner;		/* payloads inside SK (when encrypted) */
+	const struct ike_chain *pl;	/* what handlers read: inner if encrypted, else outer */
+	struct sk_record rec;		/* RFC 9242: the one record of this message */
+	struct chunk plain;		/* buffer holding the decrypted plaintext */
+};
+
+enum tr_result {
+	TR_NEXT,	/* success: go to the row's next state */
+	TR_NEXT_ALT,	/* success: go to the row's alternative next state */
+	TR_STAY,	/* handled, state unchanged */
+	TR_IGNORE,	/* dropped (logged by the handler), state unchanged */
+	TR_FAIL,	/* negotiation failed; the handler logged and answered; delete the SA */
+	TR_DONE,	/* the SA is finished (deleted by request); delete it quietly */
+};
+
+typedef enum tr_result tr_handler(struct ike_sa *ike, struct msg_digest *md);
+
+#define PL_BIT(t) (1ULL << ((t) - 32))
+
+struct transition {
+	const char *story;
+	enum ike_state state;
+	uint8_t exchange;
+	bool initiator;			/* our role in the IKE SA */
+	bool response;			/* the message is a response */
+	uint64_t required, optional;	/* payload masks (PL_BIT) of md->pl */
+	tr_handler *handler;
+	enum ike_state next, next_alt;
+};
+
+/* ikev2.c: the driver */
+void ikev2_process(struct ike_sa *ike, struct msg_digest *md);
+bool ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w);
+void ikev2_delete_ike(struct ike_sa *ike);
+/* consistency of the table (unit test): returns the number of bad rows */
+unsigned ikev2_table_check(char *why, size_t len);
+
+/* send.c: building, protecting, sending */
+/* IKE_SA_INIT (unprotected) request / response: b holds the whole message */
+bool send_init_request(struct ike_sa *ike, struct ike_buf *b);
+bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b);
+/* unprotected notify answer to an IKE_SA_INIT request, without keeping state */
+void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t ntype,
+		      const void *data, size_t len);
+/* protected request / response: inner holds the SK plaintext payload chain */
+bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *inner);
+bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct ike_buf *inner);
+/* protected response carrying one error notify */
+void send_notify_response(struct ike_sa *ike, const struct msg_digest *md, uint16_t ntype,
+			  const void *data, size_t len);
+void send_retransmit_cancel(struct ike_sa *ike);
+/* the record of an outgoing or incoming IKE_INTERMEDIATE goes to the transcript */
+bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
+		  const struct sk_record *rec);
+
+/* handlers (ike_sa_init.c, ike_intermediate.c, ike_auth.c, informational.c, create_child_sa.c) */
+bool ike_sa_init_initiate(struct ike_sa *ike);
+tr_handler ike_sa_init_r, ike_sa_init_i;
+bool ike_intermediate_initiate(struct ike_sa *ike);
+tr_handler ike_intermediate_r, ike_intermediate_i;
+bool ike_auth_initiate(struct ike_sa *ike);
+tr_handler ike_auth_r, ike_auth_i;
+tr_handler informational_r, informational_i;
+tr_handler create_child_sa_r;
+
+/* helpers shared by handlers */
+const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator);
+bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir);
+bool ike_setup_suite(struct ike_sa *ike);
+size_t ike_buf_cap(void);
+
+#endif

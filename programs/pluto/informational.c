@@ -1,0 +1,55 @@
+/* informational.c -- the INFORMATIONAL exchange (RFC 7296 1.4): Delete payloads
+ * for the IKE SA or its Child SA, and liveness checks (empty requests). */
+#include <stdlib.h>
+#include <string.h>
+#include "ikev2.h"
+
+/* RFC 7296 1.4.1: a Delete for the IKE SA is answered with an empty response and
+ * ends the SA; a Delete for our Child SA is answered with our own SPI's Delete. */
+enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
+{
+	uint8_t storage[256];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	bool delete_ike = false;
+	for (unsigned i = 0; i < md->pl->n; i++) {
+		struct ike_delete_pl d;
+		if (md->pl->pl[i].type != IKE_PL_DELETE)
+			continue;
+		if (codec_decode_delete(&md->pl->pl[i], &d) != CODEC_OK) {
+			send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+			return TR_STAY;
+		}
+		if (d.protocol == IKE_PROTO_IKE) {
+			delete_ike = true;
+		} else if (d.protocol == IKE_PROTO_ESP && d.spi_len == 4 && ike->child != NULL) {
+			for (unsigned k = 0; k < d.nspi; k++) {
+				if (memcmp(d.spis + 4 * k, ike->child->spi_remote, 4) != 0)
+					continue;
+				ike_log(ike, "peer deleted Child SA #%u", ike->child->serial);
+				codec_put_delete(&inner, IKE_PROTO_ESP, 4, ike->child->spi_local, 1);
+				if (ike->child->installed)
+					ike->pluto->kernel->remove(ike->pluto, ike, ike->child);
+				chunk_free(&ike->child->keymat);
+				free(ike->child);
+				ike->child = NULL;
+				break;
+			}
+		}
+	}
+	if (delete_ike) {
+		codec_buf_init(&inner, storage, sizeof(storage));
+		ike_log(ike, "peer deleted the IKE SA");
+	}
+	send_response(ike, md, &inner);
+	return delete_ike ? TR_DONE : TR_STAY;
+}
+
+enum tr_result informational_i(struct ike_sa *ike, struct msg_digest *md)
+{
+	if (ike->state == IKE_DELETING) {
+		ike_log(ike, "peer acknowledged the Delete of the IKE SA");
+		return TR_DONE;
+	}
+	return TR_STAY;
+}

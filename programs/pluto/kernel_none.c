@@ -1,0 +1,37 @@
+/* kernel_none.c -- protostack=none: nothing is installed; what would be installed
+ * is recorded in the Child SA so that whack --status / --trafficstatus show it. */
+#include <stdio.h>
+#include "pluto.h"
+
+static bool none_init(struct pluto *p, char *err, size_t errlen)
+{
+	return true;
+}
+
+static bool none_install(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err,
+			 size_t errlen)
+{
+	char l[IP_STR_MAX], r[IP_STR_MAX];
+	snprintf(child->kernel_note, sizeof(child->kernel_note),
+		 "protostack=none: would install tunnel %s <=> %s, ESP SPIs %02x%02x%02x%02x/%02x%02x%02x%02x",
+		 ip_str(&ike->local, l), ip_str(&ike->remote, r),
+		 child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
+		 child->spi_remote[0], child->spi_remote[1], child->spi_remote[2], child->spi_remote[3]);
+	return true;
+}
+
+static void none_remove(struct pluto *p, struct ike_sa *ike, struct child_sa *child)
+{
+}
+
+static void none_shutdown(struct pluto *p)
+{
+}
+
+const struct kernel_ops kernel_none_ops = {
+	.name = "none",
+	.init = none_init,
+	.install = none_install,
+	.remove = none_remove,
+	.shutdown = none_shutdown,
+};

@@ -1,0 +1,235 @@
+/* pluto.h -- the daemon's types: the context, connections, IKE and Child SAs.
+ *
+ * No global mutable state (DESIGN.md principle 6): everything hangs off struct pluto,
+ * so that the SA tables can later be split across cores.
+ */
+#ifndef PLUTO_H
+#define PLUTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <event2/event.h>
+
+#include "chunk.h"
+#include "conf.h"
+#include "ike_codec.h"
+#include "ike_id.h"
+#include "ip.h"
+#include "keymat.h"
+#include "proposal.h"
+#include "sk.h"
+#include "transcript.h"
+
+/* Limits (DESIGN.md principle 4) */
+#define PLUTO_MAX_IFACES        16	/* UDP sockets */
+#define PLUTO_MAX_HALF_OPEN     1024	/* responder IKE SAs not yet authenticated */
+#define PLUTO_MAX_IKE_SAS       65536
+#define PLUTO_SA_HASH_BUCKETS   4096
+#define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
+#define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
+#define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
+#define PLUTO_MAX_WHACK_CLIENTS 32
+#define PLUTO_WHACK_LINE_MAX    1024
+#define PLUTO_MAX_DGRAM         65535
+#define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
+
+struct pluto;
+struct ike_sa;
+struct whack_client;
+struct frag_collect;
+
+/* One UDP socket */
+struct iface {
+	int fd;
+	uint8_t version;		/* 4 or 6 */
+	uint16_t port;			/* 500 or 4500 */
+	bool natt;			/* port 4500: non-ESP marker (RFC 3948 2.2) */
+	struct event *ev;
+	struct pluto *pluto;
+};
+
+/* A loaded connection (ipsec.conf conn section, oriented: "local" is this host) */
+struct connection {
+	struct connection *next;
+	char name[CONF_NAME_MAX];
+	struct conf_conn conf;		/* as read */
+	const struct conf_end *local, *remote;	/* point into conf */
+	struct proposal_list ike, esp;
+	bool intermediate;
+	unsigned ike_sa_count;		/* IKE SAs using this connection */
+};
+
+enum ike_state {
+	IKE_STATE_NONE = 0,
+	IKE_I_INIT_SENT,		/* initiator: IKE_SA_INIT request out */
+	IKE_I_INTERMEDIATE_SENT,	/* initiator: IKE_INTERMEDIATE request out */
+	IKE_I_AUTH_SENT,		/* initiator: IKE_AUTH request out */
+	IKE_R_INIT_DONE,		/* responder: IKE_SA_INIT answered, waiting for
+					 * IKE_INTERMEDIATE or IKE_AUTH */
+	IKE_ESTABLISHED,
+	IKE_DELETING,			/* our Delete request is out */
+	IKE_STATE_COUNT
+};
+const char *ike_state_name(enum ike_state s);
+
+/* A message as datagrams: one, or several RFC 7383 fragments */
+struct dgrams {
+	unsigned n;
+	struct chunk d[PLUTO_MAX_MSG_FRAGS];
+};
+
+struct child_sa {
+	unsigned serial;
+	bool established;
+	bool installed;
+	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
+	struct ike_proposal proposal;
+	struct ike_ts_pl ts_local, ts_remote;
+	struct chunk keymat;
+	char kernel_note[160];		/* what the kernel backend did, for whack */
+};
+
+struct ike_sa {
+	struct ike_sa *hnext;		/* hash chain by SPIi */
+	struct ike_sa *next;		/* list of all SAs */
+	struct pluto *pluto;
+	unsigned serial;
+	struct connection *c;
+	enum ike_state state;
+	bool initiator;			/* original initiator of this IKE SA */
+	bool authenticated;
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	struct ip_addr local, remote;
+	uint16_t lport, rport;
+	struct iface *ifc;
+	/* negotiation */
+	struct ike_proposal proposal;
+	enum ike_prf prf;
+	struct sk_suite suite;
+	struct keymat_sizes sizes;
+	uint16_t ke_method;
+	struct ke *ke;
+	struct chunk ni, nr;
+	struct chunk real_msg_i, real_msg_r;	/* IKE_SA_INIT messages, for AUTH */
+	struct ike_keys keys;
+	bool keys_ready;
+	bool peer_frag_ok, peer_int_ok;		/* notifies received in IKE_SA_INIT */
+	bool intermediate;			/* IKE_INTERMEDIATE negotiated */
+	unsigned int_rounds;			/* IKE_INTERMEDIATE rounds completed */
+	struct transcript transcript;
+	unsigned init_retries;
+	bool nat_detected;
+	/* message IDs: RFC 7296 2.2, window 1 each way */
+	uint32_t next_msgid_out;		/* our next request */
+	uint32_t next_msgid_in;			/* the peer's next request */
+	/* our outstanding request */
+	bool req_pending;
+	uint32_t req_msgid;
+	uint8_t req_exchange;
+	struct dgrams req;
+	struct event *retrans_ev;
+	unsigned retrans_tries;
+	uint64_t retrans_deadline_ms;
+	unsigned retrans_delay_ms;
+	/* the last response we sent, resent for a retransmitted request (RFC 7296 2.1) */
+	bool resp_valid;
+	uint32_t resp_msgid;
+	struct dgrams resp;
+	struct event *expire_ev;		/* half-open timeout / deletion */
+	struct child_sa *child;
+	struct whack_client *whack;		/* `whack --up` waiting on this SA */
+	uint64_t established_ms;
+	unsigned frags_sent, frags_received;
+	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
+	struct frag_collect *frag_rx;		/* RFC 7383 reassembly in progress */
+	uint16_t last_error;			/* last notify error sent or received */
+	bool dead;
+};
+
+struct pluto {
+	struct event_base *base;
+	/* command line */
+	char config[512], secretsfile[512], nssdir[512], rundir[512], logfile[512];
+	bool stderrlog, nofork;
+	FILE *log;
+	struct conf_setup setup;
+	struct connection *conns;
+	struct conf_secrets secrets;
+	/* sockets */
+	unsigned nifaces;
+	struct iface ifaces[PLUTO_MAX_IFACES];
+	int ctl_fd;
+	struct event *ctl_ev;
+	char ctl_path[600], pid_path[600];
+	unsigned nwhack;
+	struct whack_client *whacks;
+	/* IKE SAs */
+	struct ike_sa *sa_hash[PLUTO_SA_HASH_BUCKETS];
+	struct ike_sa *sas;
+	unsigned nsas, nhalf_open;
+	size_t frag_bytes;			/* reassembly octets held by all SAs */
+	unsigned next_serial;
+	/* kernel backend */
+	const struct kernel_ops *kernel;
+	void *kernel_ctx;
+	bool shutting_down;
+	struct event *sig_ev[3];
+};
+
+/* log.c */
+void plog(struct pluto *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ike_log(struct ike_sa *ike, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+uint64_t pluto_now_ms(void);
+
+/* connections.c */
+bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
+bool connections_delete(struct pluto *p, const char *name);
+struct connection *connection_find(struct pluto *p, const char *name);
+struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *local,
+				       const struct ip_addr *remote);
+bool secrets_load(struct pluto *p);
+
+/* iface.c */
+bool iface_open_all(struct pluto *p);
+void iface_close_all(struct pluto *p);
+struct iface *iface_for(struct pluto *p, uint8_t version, bool natt);
+bool iface_send(struct ike_sa *ike, const struct chunk *d);
+bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, const uint8_t *d, size_t len);
+
+/* demux.c */
+void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
+		    const struct ip_addr *to, const uint8_t *d, size_t len);
+
+/* ike_sa.c */
+struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator);
+struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_t spi_r[8]);
+struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote,
+				uint16_t rport);
+void ike_sa_rehash(struct ike_sa *ike);
+void ike_sa_delete(struct ike_sa *ike, const char *why);
+void ike_sa_free_all(struct pluto *p);
+void dgrams_free(struct dgrams *d);
+
+/* whack_server.c */
+bool whack_server_start(struct pluto *p);
+void whack_server_stop(struct pluto *p);
+void whack_printf(struct whack_client *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void whack_done(struct whack_client *w, int rc);	/* ends an --up wait */
+
+/* kernel.c */
+struct kernel_ops {
+	const char *name;
+	bool (*init)(struct pluto *p, char *err, size_t errlen);
+	/* install both directions of an established Child SA; err on failure */
+	bool (*install)(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err, size_t errlen);
+	void (*remove)(struct pluto *p, struct ike_sa *ike, struct child_sa *child);
+	void (*shutdown)(struct pluto *p);
+};
+extern const struct kernel_ops kernel_xfrm_ops, kernel_none_ops;
+bool kernel_init(struct pluto *p, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,233 @@
+/* send.c -- building, protecting, sending and retransmitting messages.
+ *
+ * Outgoing protected messages are produced from an inner payload chain: the record
+ * (sk_record) is formed first -- the one the transcript reads -- then encrypted,
+ * split into RFC 7383 fragments when needed, and sent. */
+#include <string.h>
+#include "ikev2.h"
+#include "frag.h"
+
+#define SEND_MSG_CAP IKE_MSG_MAX
+
+size_t ike_buf_cap(void)
+{
+	return SEND_MSG_CAP;
+}
+
+static void fill_hdr(const struct ike_sa *ike, struct ike_hdr *h, uint8_t exchange, uint32_t msgid,
+		     bool response)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->spi_i, ike->spi_i, IKE_SPI_LEN);
+	memcpy(h->spi_r, ike->spi_r, IKE_SPI_LEN);
+	h->version = IKE_VERSION_2_0;
+	h->exchange = exchange;
+	h->msgid = msgid;
+	/* RFC 7296 3.1: I is set by the original initiator, R on responses */
+	h->flags = (ike->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
+}
+
+static bool send_dgrams(struct ike_sa *ike, const struct dgrams *d)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < d->n; i++)
+		ok = iface_send(ike, &d->d[i]) && ok;
+	return ok;
+}
+
+/* --- retransmission (RFC 7296 2.1: the initiator retransmits, the responder never) --- */
+
+static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *ike = arg;
+	if (!ike->req_pending || ike->dead)
+		return;
+	uint64_t now = pluto_now_ms();
+	if (now >= ike->retrans_deadline_ms) {
+		ike_log(ike, "%s request (message ID %u) timed out after %u retransmissions",
+			ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries);
+		ike->req_pending = false;
+		ike_sa_delete(ike, "peer not responding");
+		ike_sa_free_all(ike->pluto);
+		return;
+	}
+	ike->retrans_tries++;
+	ike_log(ike, "retransmitting %s request (message ID %u), try %u",
+		ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries + 1);
+	send_dgrams(ike, &ike->req);
+	/* exponential back-off, never past the deadline */
+	ike->retrans_delay_ms *= 2;
+	uint64_t delay = ike->retrans_delay_ms;
+	if (now + delay > ike->retrans_deadline_ms)
+		delay = ike->retrans_deadline_ms - now;
+	struct timeval tv = { (time_t)(delay / 1000), (suseconds_t)(delay % 1000) * 1000 };
+	event_add(ike->retrans_ev, &tv);
+}
+
+static void retransmit_start(struct ike_sa *ike)
+{
+	const struct conf_conn *cc = &ike->c->conf;
+	ike->retrans_tries = 0;
+	ike->retrans_delay_ms = cc->retransmit_interval_ms ? cc->retransmit_interval_ms : 500;
+	ike->retrans_deadline_ms = pluto_now_ms() +
+		(cc->retransmit_timeout_ms ? cc->retransmit_timeout_ms : 60000);
+	if (ike->retrans_ev == NULL)
+		ike->retrans_ev = evtimer_new(ike->pluto->base, retransmit_cb, ike);
+	struct timeval tv = { (time_t)(ike->retrans_delay_ms / 1000),
+			      (suseconds_t)(ike->retrans_delay_ms % 1000) * 1000 };
+	event_add(ike->retrans_ev, &tv);
+}
+
+void send_retransmit_cancel(struct ike_sa *ike)
+{
+	ike->req_pending = false;
+	if (ike->retrans_ev != NULL)
+		event_del(ike->retrans_ev);
+	dgrams_free(&ike->req);
+}
+
+/* --- IKE_SA_INIT: unprotected, never fragmented (RFC 7383 2.5.3) --- */
+
+bool send_init_request(struct ike_sa *ike, struct ike_buf *b)
+{
+	if (b->overflow)
+		return false;
+	send_retransmit_cancel(ike);
+	ike->req.n = 1;
+	ike->req.d[0] = chunk_dup(b->data, b->len);
+	ike->req_pending = true;
+	ike->req_msgid = 0;
+	ike->req_exchange = IKE_SA_INIT;
+	ike->next_msgid_out = 1;
+	retransmit_start(ike);
+	return send_dgrams(ike, &ike->req);
+}
+
+static void cache_response(struct ike_sa *ike, uint32_t msgid, struct dgrams *d)
+{
+	dgrams_free(&ike->resp);
+	ike->resp = *d;
+	ike->resp_valid = true;
+	ike->resp_msgid = msgid;
+	ike->next_msgid_in = msgid + 1;
+	memset(d, 0, sizeof(*d));
+}
+
+bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
+{
+	if (b->overflow)
+		return false;
+	struct dgrams d = { .n = 1 };
+	d.d[0] = chunk_dup(b->data, b->len);
+	cache_response(ike, md->hdr.msgid, &d);
+	return send_dgrams(ike, &ike->resp);
+}
+
+void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t ntype,
+		      const void *data, size_t len)
+{
+	uint8_t storage[512];
+	struct ike_buf b;
+	struct ike_hdr h = md->hdr;
+	codec_buf_init(&b, storage, sizeof(storage));
+	h.np = 0;
+	h.flags = IKE_FLAG_RESPONSE;
+	memset(h.spi_r, 0, sizeof(h.spi_r));	/* RFC 7296 2.6: no state, so no SPIr */
+	codec_put_hdr(&b, &h);
+	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, ntype, data, len);
+	codec_finish_hdr(&b);
+	if (!b.overflow)
+		iface_send_to(md->ifc, &md->from, md->fport, b.data, b.len);
+}
+
+/* --- protected messages --- */
+
+const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator)
+{
+	return of_initiator ? &ike->keys.sk_pi : &ike->keys.sk_pr;
+}
+
+bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
+		  const struct sk_record *rec)
+{
+	if (exchange != IKE_INTERMEDIATE)
+		return true;
+	return transcript_add(&ike->transcript, from_initiator, ike_sk_p(ike, from_initiator), rec);
+}
+
+/* Encrypt inner into one SK message or RFC 7383 fragments. */
+static bool protect(struct ike_sa *ike, const struct ike_hdr *h, const struct ike_buf *inner,
+		    struct dgrams *out)
+{
+	bool we_are_i = ike->initiator;
+	const struct chunk *ke = we_are_i ? &ike->keys.sk_ei : &ike->keys.sk_er;
+	const struct chunk *ka = we_are_i ? &ike->keys.sk_ai : &ike->keys.sk_ar;
+	uint8_t inner_np = inner->len ? inner->first_np : IKE_PL_NONE;
+
+	/* RFC 9242 3.1: the record of the message as if unfragmented */
+	struct sk_record rec = { .inner_np = inner_np, .plain = inner->data, .plain_len = inner->len };
+	struct ike_hdr rh = *h;
+	rh.np = IKE_PL_SK;
+	rh.length = (uint32_t)(IKE_HDR_LEN + IKE_GENERIC_HDR_LEN + inner->len);
+	uint8_t hdrbuf[IKE_HDR_LEN];
+	struct ike_buf hb;
+	codec_buf_init(&hb, hdrbuf, sizeof(hdrbuf));
+	codec_put_hdr(&hb, &rh);
+	memcpy(rec.hdr, hdrbuf, IKE_HDR_LEN);
+	if (!ikev2_record(ike, h->exchange, we_are_i, &rec))
+		return false;
+	return frag_protect(ike, h, &ike->suite, ke, ka, inner_np, inner->data, inner->len, out);
+}
+
+bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *inner)
+{
+	if (inner->overflow)
+		return false;
+	struct ike_hdr h;
+	fill_hdr(ike, &h, exchange, ike->next_msgid_out, false);
+	send_retransmit_cancel(ike);
+	if (!protect(ike, &h, inner, &ike->req)) {
+		ike_log(ike, "cannot protect %s request", ike_exchange_name(exchange));
+		return false;
+	}
+	ike->req_pending = true;
+	ike->req_msgid = ike->next_msgid_out++;
+	ike->req_exchange = exchange;
+	retransmit_start(ike);
+	ike->frags_sent += ike->req.n > 1 ? ike->req.n : 0;
+	ike_log(ike, "%s request sent (message ID %u%s)", ike_exchange_name(exchange), h.msgid,
+		ike->req.n > 1 ? ", fragmented" : "");
+	return send_dgrams(ike, &ike->req);
+}
+
+bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct ike_buf *inner)
+{
+	if (inner->overflow)
+		return false;
+	struct ike_hdr h;
+	fill_hdr(ike, &h, md->hdr.exchange, md->hdr.msgid, true);
+	struct dgrams d = { 0 };
+	if (!protect(ike, &h, inner, &d)) {
+		ike_log(ike, "cannot protect %s response", ike_exchange_name(md->hdr.exchange));
+		dgrams_free(&d);
+		return false;
+	}
+	cache_response(ike, md->hdr.msgid, &d);
+	ike->frags_sent += ike->resp.n > 1 ? ike->resp.n : 0;
+	ike_log(ike, "%s response sent (message ID %u%s)", ike_exchange_name(md->hdr.exchange),
+		h.msgid, ike->resp.n > 1 ? ", fragmented" : "");
+	return send_dgrams(ike, &ike->resp);
+}
+
+void send_notify_response(struct ike_sa *ike, const struct msg_digest *md, uint16_t ntype,
+			  const void *data, size_t len)
+{
+	uint8_t storage[512];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, ntype, data, len);
+	ike->last_error = ntype;
+	ike_log(ike, "responding to %s request with %s", ike_exchange_name(md->hdr.exchange),
+		ike_notify_name(ntype));
+	send_response(ike, md, &inner);
+}

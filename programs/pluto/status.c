@@ -1,0 +1,71 @@
+/* status.c -- whack --status and --trafficstatus, in Libreswan's shape:
+ *   #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); ...
+ * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation. */
+#include "status.h"
+
+static void show_conn(struct pluto *p, struct whack_client *w, const struct connection *c)
+{
+	char l[IP_STR_MAX], r[IP_STR_MAX], li[300], ri[300], ls[IP_STR_MAX], rs[IP_STR_MAX];
+	static const char *const frag[] = { "yes", "no", "force" };
+	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s",
+		     c->name, ip_subnet_str(&c->local->subnet, ls), ike_id_str(&c->local->id, li, sizeof(li)),
+		     ip_str(&c->local->addr, l), ip_str(&c->remote->addr, r),
+		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
+		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
+		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
+}
+
+static void show_child(struct whack_client *w, const struct ike_sa *ike, const struct child_sa *ch)
+{
+	char prop[160];
+	const char *name = ike->c != NULL ? ike->c->name : "";
+	if (!ch->established) {
+		whack_printf(w, "#%u: \"%s\" Child SA failed: %s", ch->serial, name, ch->kernel_note);
+		return;
+	}
+	whack_printf(w, "#%u: \"%s\":%u STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); IKE SA #%u; "
+		     "ESP %s; SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x; %s", ch->serial, name, ike->rport,
+		     ike->serial, proposal_str(&ch->proposal, prop, sizeof(prop)),
+		     ch->spi_local[0], ch->spi_local[1], ch->spi_local[2], ch->spi_local[3],
+		     ch->spi_remote[0], ch->spi_remote[1], ch->spi_remote[2], ch->spi_remote[3], ch->kernel_note);
+}
+
+static void show_ike(struct whack_client *w, const struct ike_sa *ike)
+{
+	char r[IP_STR_MAX], prop[160];
+	const char *name = ike->c != NULL ? ike->c->name : "";
+	bool est = ike->state == IKE_ESTABLISHED;
+	whack_printf(w, "#%u: \"%s\":%u %s (%s); %s; peer %s:%u", ike->serial, name, ike->rport,
+		     ike_state_name(ike->state), est ? "established IKE SA" : "negotiating",
+		     ike->initiator ? "initiator" : "responder", ip_str(&ike->remote, r), ike->rport);
+	if (ike->keys_ready)
+		whack_printf(w, "#%u: \"%s\" algorithms: %s", ike->serial, name,
+			     proposal_str(&ike->proposal, prop, sizeof(prop)));
+	if (ike->intermediate)
+		whack_printf(w, "#%u: \"%s\" intermediate: %u round(s); key exchanges: IKE_SA_INIT %s",
+			     ike->serial, name, ike->int_rounds, ike_ke_name(ike->ke_method));
+	else
+		whack_printf(w, "#%u: \"%s\" intermediate: no; key exchanges: IKE_SA_INIT %s", ike->serial,
+			     name, ike_ke_name(ike->ke_method));
+	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
+		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
+		     ike->frags_received);
+}
+
+void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
+{
+	if (!traffic_only) {
+		whack_printf(w, "interlude pluto: %u IKE SA(s), %u half-open; kernel interface %s", p->nsas,
+			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none");
+		for (const struct connection *c = p->conns; c != NULL; c = c->next)
+			show_conn(p, w, c);
+	}
+	for (const struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (s->dead)
+			continue;
+		if (!traffic_only)
+			show_ike(w, s);
+		if (s->child != NULL && (!traffic_only || s->child->established))
+			show_child(w, s, s->child);
+	}
+}
