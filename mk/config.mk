@@ -10,9 +10,9 @@ CAPNG_LIBS  := $(shell pkg-config --libs libcap-ng 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c17 -D_GNU_SOURCE -fno-strict-aliasing $(WARN) -Iinclude $(PKG_CFLAGS)
+override CFLAGS += -std=c17 -D_GNU_SOURCE -fno-strict-aliasing $(WARN) -Iinclude $(PKG_CFLAGS)
 # SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer build (make check-asan)
 ifeq ($(SANITIZE),1)
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+override CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
 endif
