@@ -27,5 +27,7 @@ fuzz:
 	    -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libike.a $(PKG_LIBS); \
 	  mkdir -p $(FUZZ_B)/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(FUZZ_B)/corpus/$$n testing/fuzz/corpus/$$n 2>&1 | tail -3; \
+	  if ! $(FUZZ_B)/$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_B)/corpus/$$n testing/fuzz/corpus/$$n \
+	      >$(FUZZ_B)/$$n.log 2>&1; then tail -40 $(FUZZ_B)/$$n.log; echo "fuzz: $$n FAILED"; exit 1; fi; \
+	  grep -E '^Done [0-9]+ runs' $(FUZZ_B)/$$n.log; \
 	done

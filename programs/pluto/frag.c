@@ -3,32 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include "frag.h"
+#include "reasm.h"
 
-struct frag_collect {
-	uint32_t msgid;
-	bool response;
-	uint16_t total;
-	unsigned have;
-	size_t bytes;
-	uint8_t hdr[IKE_HDR_LEN];	/* fragment 1's header, for the record */
-	uint8_t inner_np;		/* fragment 1's Next Payload */
-	struct chunk part[FRAG_MAX_PER_MSG + 1];	/* decrypted, by Fragment Number */
-};
-
-static void collect_free(struct pluto *p, struct frag_collect **fc)
+static struct reasm_limits limits(struct pluto *p)
 {
-	if (*fc == NULL)
-		return;
-	for (unsigned i = 0; i <= FRAG_MAX_PER_MSG; i++)
-		chunk_free(&(*fc)->part[i]);
-	p->frag_bytes -= (*fc)->bytes;
-	free(*fc);
-	*fc = NULL;
+	return (struct reasm_limits){ FRAG_MAX_BYTES_PER_SA, FRAG_MAX_BYTES_TOTAL, &p->frag_bytes };
 }
 
 void frag_free(struct ike_sa *ike)
 {
-	collect_free(ike->pluto, &ike->frag_rx);
+	if (ike->frag_rx == NULL)
+		return;
+	struct reasm_limits lim = limits(ike->pluto);
+	reasm_reset(ike->frag_rx, &lim);
+	free(ike->frag_rx);
+	ike->frag_rx = NULL;
 }
 
 /* --- sending (RFC 7383 2.5) --- */
@@ -100,99 +89,50 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 
 /* --- receiving (RFC 7383 2.6) --- */
 
-static enum frag_result reassemble(struct ike_sa *ike, struct msg_digest *md, struct frag_collect *fc)
+static enum frag_result dropped(struct ike_sa *ike, const struct msg_digest *md, const struct ike_skf_pl *f,
+				const char *why)
 {
-	size_t len = 0;
-	for (unsigned i = 1; i <= fc->total; i++)
-		len += fc->part[i].len;
-	chunk_free(&md->plain);
-	md->plain = chunk_alloc(len);
-	size_t off = 0;
-	for (unsigned i = 1; i <= fc->total; i++) {
-		memcpy(md->plain.ptr + off, fc->part[i].ptr, fc->part[i].len);
-		off += fc->part[i].len;
-	}
-	memcpy(md->rec.hdr, fc->hdr, IKE_HDR_LEN);
-	md->rec.unenc = NULL;
-	md->rec.unenc_len = 0;
-	md->rec.inner_np = fc->inner_np;
-	md->rec.plain = md->plain.ptr;
-	md->rec.plain_len = len;
-	ike->frags_received += fc->total;
-	ike_log(ike, "reassembled %s %s (message ID %u) from %u fragments",
-		ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request",
-		md->hdr.msgid, fc->total);
-	collect_free(ike->pluto, &ike->frag_rx);
-	return FRAG_COMPLETE;
-}
-
-static bool frag_fits(struct ike_sa *ike, const struct frag_collect *fc, size_t n)
-{
-	return fc->bytes + n <= FRAG_MAX_BYTES_PER_SA &&
-	       ike->pluto->frag_bytes + n <= FRAG_MAX_BYTES_TOTAL;
+	ike_log(ike, "dropping fragment %u/%u of %s %s (message ID %u): %s", f->number, f->total,
+		ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
+	return FRAG_DROP;
 }
 
 enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const struct ike_pl *skf,
 			      const struct chunk *ke, const struct chunk *ka)
 {
-	struct ike_skf_pl f;
-	if (codec_decode_skf(skf, &f) != CODEC_OK || f.total > FRAG_MAX_PER_MSG) {
-		ike_log(ike, "dropping fragment of %s (message ID %u): bad numbering",
-			ike_exchange_name(md->hdr.exchange), md->hdr.msgid);
+	struct ike_skf_pl f = { 0 };
+	if (codec_decode_skf(skf, &f) != CODEC_OK)
+		return dropped(ike, md, &f, "malformed Encrypted Fragment payload");
+	if (ike->frag_rx == NULL && (ike->frag_rx = calloc(1, sizeof(*ike->frag_rx))) == NULL)
 		return FRAG_DROP;
-	}
-	struct frag_collect *fc = ike->frag_rx;
-	if (fc != NULL && (fc->msgid != md->hdr.msgid || fc->response != md->response)) {
-		/* window 1: a fragment of another message replaces the collection */
-		collect_free(ike->pluto, &ike->frag_rx);
-		fc = NULL;
-	}
-	if (fc != NULL && f.total < fc->total)
-		return FRAG_DROP;	/* RFC 7383 2.6.1: stale, smaller Total Fragments */
-	if (fc != NULL && fc->part[f.number].ptr != NULL && f.total == fc->total)
-		return FRAG_DROP;	/* duplicate */
-	/* RFC 7383 2.6.1: authenticate each fragment before use */
+	struct reasm *r = ike->frag_rx;
+	enum reasm_result rr = reasm_check(r, md->hdr.msgid, md->response, f.number, f.total);
+	if (rr != REASM_WANTED)
+		return dropped(ike, md, &f, reasm_result_name(rr));
+	/* RFC 7383 2.6.1: authenticate each fragment before it is used */
 	uint8_t *out = malloc(skf->len ? skf->len : 1);
 	if (out == NULL)
 		return FRAG_DROP;
 	const uint8_t *plain;
 	size_t plain_len;
-	enum sk_result r = sk_decrypt(&ike->suite, ke, ka, md->raw, md->raw_len, skf, out, &plain, &plain_len);
-	if (r != SK_OK) {
-		ike_log(ike, "dropping fragment %u/%u of %s (message ID %u): %s", f.number, f.total,
-			ike_exchange_name(md->hdr.exchange), md->hdr.msgid, sk_result_name(r));
-		free(out);
-		return FRAG_DROP;
-	}
-	if (fc != NULL && f.total > fc->total)
-		collect_free(ike->pluto, &ike->frag_rx);	/* RFC 7383 2.6.1: restart */
-	if (ike->frag_rx == NULL) {
-		ike->frag_rx = calloc(1, sizeof(*ike->frag_rx));
-		if (ike->frag_rx == NULL) {
-			free(out);
-			return FRAG_DROP;
-		}
-		ike->frag_rx->msgid = md->hdr.msgid;
-		ike->frag_rx->response = md->response;
-		ike->frag_rx->total = f.total;
-	}
-	fc = ike->frag_rx;
-	if (!frag_fits(ike, fc, plain_len)) {
-		ike_log(ike, "dropping fragment %u/%u: reassembly limit reached", f.number, f.total);
-		chunk_wipe(out, skf->len);
-		free(out);
-		collect_free(ike->pluto, &ike->frag_rx);
-		return FRAG_DROP;
-	}
-	fc->part[f.number] = chunk_dup(plain, plain_len);
+	enum sk_result sr = sk_decrypt(&ike->suite, ke, ka, md->raw, md->raw_len, skf, out, &plain, &plain_len);
+	struct reasm_limits lim = limits(ike->pluto);
+	if (sr == SK_OK)
+		rr = reasm_add(r, &lim, md->raw, md->hdr.msgid, md->response, f.number, f.total, skf->np,
+			       plain, plain_len);
 	chunk_wipe(out, skf->len);
 	free(out);
-	fc->bytes += plain_len;
-	ike->pluto->frag_bytes += plain_len;
-	fc->have++;
-	if (f.number == 1) {
-		memcpy(fc->hdr, md->raw, IKE_HDR_LEN);
-		fc->inner_np = skf->np;
-	}
-	return fc->have == fc->total ? reassemble(ike, md, fc) : FRAG_HELD;
+	if (sr != SK_OK)
+		return dropped(ike, md, &f, sk_result_name(sr));
+	if (rr == REASM_HELD)
+		return FRAG_HELD;
+	if (rr != REASM_COMPLETE)
+		return dropped(ike, md, &f, reasm_result_name(rr));
+	unsigned total = r->total;
+	chunk_free(&md->plain);
+	reasm_finish(r, &lim, &md->plain, &md->rec);
+	ike->frags_received += total;
+	ike_log(ike, "reassembled %s %s (message ID %u) from %u fragments", ike_exchange_name(md->hdr.exchange),
+		md->response ? "response" : "request", md->hdr.msgid, total);
+	return FRAG_COMPLETE;
 }

@@ -38,7 +38,7 @@
 struct pluto;
 struct ike_sa;
 struct whack_client;
-struct frag_collect;
+struct reasm;
 
 /* One UDP socket */
 struct iface {
@@ -143,7 +143,7 @@ struct ike_sa {
 	uint64_t established_ms;
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
-	struct frag_collect *frag_rx;		/* RFC 7383 reassembly in progress */
+	struct reasm *frag_rx;			/* RFC 7383 reassembly in progress */
 	uint16_t last_error;			/* last notify error sent or received */
 	bool dead;
 };
