@@ -11,6 +11,13 @@ $(B)/testing/unit/%: testing/unit/%.c $(call obj,$(UNIT_HELPERS)) $(LIBS_ALL)
 # The shared test vectors (../shared/vectors); testing/vectors holds our own.
 VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
 
+# test_pluto_*.c also link the daemon's modules (all but main in pluto.c)
+PLUTO_LIB_OBJS := $(call obj,$(filter-out programs/pluto/pluto.c,$(PLUTO_SRC)))
+$(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(call obj,$(UNIT_HELPERS)) $(PLUTO_LIB_OBJS) $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
+	  $(LDFLAGS) -o $@ $< $(call obj,$(UNIT_HELPERS)) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
+
 unit: $(UNIT_BINS)
 	@testing/unit/run-unit $(UNIT_BINS)
 

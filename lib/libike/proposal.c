@@ -58,35 +58,34 @@ struct ke_name {
 	const char *name;
 	uint16_t id;
 	bool addke_only;	/* KEMs: carried in IKE_INTERMEDIATE (RFC 9370) */
-	const char *out;	/* for proposal_str */
 };
 
 static const struct ke_name ke_names[] = {
-	{ "dh14", IKE_KE_MODP2048, false, "MODP2048" },
-	{ "modp2048", IKE_KE_MODP2048, false, NULL },
-	{ "dh15", IKE_KE_MODP3072, false, "MODP3072" },
-	{ "modp3072", IKE_KE_MODP3072, false, NULL },
-	{ "dh16", IKE_KE_MODP4096, false, "MODP4096" },
-	{ "modp4096", IKE_KE_MODP4096, false, NULL },
-	{ "dh19", IKE_KE_ECP256, false, "ECP_256" },
-	{ "ecp256", IKE_KE_ECP256, false, NULL },
-	{ "ecp_256", IKE_KE_ECP256, false, NULL },
-	{ "dh20", IKE_KE_ECP384, false, "ECP_384" },
-	{ "ecp384", IKE_KE_ECP384, false, NULL },
-	{ "ecp_384", IKE_KE_ECP384, false, NULL },
-	{ "dh21", IKE_KE_ECP521, false, "ECP_521" },
-	{ "ecp521", IKE_KE_ECP521, false, NULL },
-	{ "ecp_521", IKE_KE_ECP521, false, NULL },
-	{ "dh31", IKE_KE_CURVE25519, false, "CURVE25519" },
-	{ "curve25519", IKE_KE_CURVE25519, false, NULL },
-	{ "x25519", IKE_KE_CURVE25519, false, NULL },
-	{ "ml_kem_512", IKE_KE_MLKEM512, true, "ML_KEM_512" },
-	{ "mlkem512", IKE_KE_MLKEM512, true, NULL },
-	{ "ml_kem_768", IKE_KE_MLKEM768, true, "ML_KEM_768" },
-	{ "mlkem768", IKE_KE_MLKEM768, true, NULL },
-	{ "ml_kem_1024", IKE_KE_MLKEM1024, true, "ML_KEM_1024" },
-	{ "mlkem1024", IKE_KE_MLKEM1024, true, NULL },
-	{ "none", IKE_KE_NONE, true, "NONE" },
+	{ "dh14", IKE_KE_MODP2048, false },
+	{ "modp2048", IKE_KE_MODP2048, false },
+	{ "dh15", IKE_KE_MODP3072, false },
+	{ "modp3072", IKE_KE_MODP3072, false },
+	{ "dh16", IKE_KE_MODP4096, false },
+	{ "modp4096", IKE_KE_MODP4096, false },
+	{ "dh19", IKE_KE_ECP256, false },
+	{ "ecp256", IKE_KE_ECP256, false },
+	{ "ecp_256", IKE_KE_ECP256, false },
+	{ "dh20", IKE_KE_ECP384, false },
+	{ "ecp384", IKE_KE_ECP384, false },
+	{ "ecp_384", IKE_KE_ECP384, false },
+	{ "dh21", IKE_KE_ECP521, false },
+	{ "ecp521", IKE_KE_ECP521, false },
+	{ "ecp_521", IKE_KE_ECP521, false },
+	{ "dh31", IKE_KE_CURVE25519, false },
+	{ "curve25519", IKE_KE_CURVE25519, false },
+	{ "x25519", IKE_KE_CURVE25519, false },
+	{ "ml_kem_512", IKE_KE_MLKEM512, true },
+	{ "mlkem512", IKE_KE_MLKEM512, true },
+	{ "ml_kem_768", IKE_KE_MLKEM768, true },
+	{ "mlkem768", IKE_KE_MLKEM768, true },
+	{ "ml_kem_1024", IKE_KE_MLKEM1024, true },
+	{ "mlkem1024", IKE_KE_MLKEM1024, true },
+	{ "none", IKE_KE_NONE, true },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -680,34 +679,15 @@ static void encr_out(const struct ike_transform *t, char *b, size_t len)
 		snprintf(b, len, "%s", n);
 }
 
+/* names come from the one table of wire names (lib/libike/wire_names.c) */
 static void hash_out(const struct ike_transform *t, char *b, size_t len)
 {
-	static const struct { uint8_t type; uint16_t id; const char *n; } names[] = {
-		{ IKE_TRANS_PRF, IKE_PRF_HMAC_SHA1, "HMAC_SHA1" },
-		{ IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_256, "HMAC_SHA2_256" },
-		{ IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_384, "HMAC_SHA2_384" },
-		{ IKE_TRANS_PRF, IKE_PRF_HMAC_SHA2_512, "HMAC_SHA2_512" },
-		{ IKE_TRANS_INTEG, IKE_INTEG_HMAC_SHA1_96, "HMAC_SHA1_96" },
-		{ IKE_TRANS_INTEG, IKE_INTEG_HMAC_SHA2_256_128, "HMAC_SHA2_256_128" },
-		{ IKE_TRANS_INTEG, IKE_INTEG_HMAC_SHA2_384_192, "HMAC_SHA2_384_192" },
-		{ IKE_TRANS_INTEG, IKE_INTEG_HMAC_SHA2_512_256, "HMAC_SHA2_512_256" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(names); i++)
-		if (names[i].type == t->type && names[i].id == t->id) {
-			snprintf(b, len, "%s", names[i].n);
-			return;
-		}
-	snprintf(b, len, "%s_%u", t->type == IKE_TRANS_PRF ? "PRF" : "INTEG", t->id);
+	snprintf(b, len, "%s", t->type == IKE_TRANS_PRF ? ike_prf_name(t->id) : ike_integ_name(t->id));
 }
 
 static void ke_out(const struct ike_transform *t, char *b, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_LEN(ke_names); i++)
-		if (ke_names[i].id == t->id && ke_names[i].out != NULL) {
-			snprintf(b, len, "%s", ke_names[i].out);
-			return;
-		}
-	snprintf(b, len, "KE_%u", t->id);
+	snprintf(b, len, "%s", ike_ke_name(t->id));
 }
 
 static void append(char *buf, size_t len, size_t *o, const char *s)

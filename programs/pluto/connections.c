@@ -70,6 +70,18 @@ struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *lo
 	return wild;
 }
 
+static bool proposal_has_addke(const struct proposal_list *l)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		for (unsigned t = IKE_TRANS_ADDKE1; t <= IKE_TRANS_ADDKE7; t++) {
+			uint16_t m;
+			if (proposal_get(&l->prop[i], t, &m, NULL))
+				return true;
+		}
+	}
+	return false;
+}
+
 static struct connection *connection_from_conf(struct pluto *p, const struct conf_conn *cc,
 					       struct whack_client *w)
 {
@@ -92,7 +104,8 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 		free(c);
 		return NULL;
 	}
-	c->intermediate = cc->intermediate;
+	/* Libreswan: any addkeN= implies intermediate=yes (RFC 9370 2.2.2 needs it) */
+	c->intermediate = cc->intermediate || proposal_has_addke(&c->ike);
 	return c;
 }
 

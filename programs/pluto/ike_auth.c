@@ -199,6 +199,13 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct ike_id_pl idi;
 	struct ike_id peer;
+	/* RFC 9370 2.2.2: every negotiated additional key exchange must be done first */
+	if (ike->int_rounds < ike->n_addke) {
+		ike_log(ike, "IKE_AUTH request after %u of %u additional key exchanges", ike->int_rounds,
+			ike->n_addke);
+		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return TR_FAIL;
+	}
 	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDI), &idi) != CODEC_OK) {
 		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return TR_FAIL;

@@ -1,62 +1,164 @@
-/* ike_intermediate.c -- the IKE_INTERMEDIATE exchange (RFC 9242 3).
+/* ike_intermediate.c -- the IKE_INTERMEDIATE exchange (RFC 9242 3) and the RFC 9370
+ * additional key exchanges it carries.
  *
  * Rounds run strictly one after another, started by the initiator only, between
- * IKE_SA_INIT and IKE_AUTH.  The driver records every message of them in the
- * transcript (ikev2.c, send.c) before any handler runs; handlers only decide what
- * the round carries.  Without additional key exchanges a round is empty. */
+ * IKE_SA_INIT and IKE_AUTH.  Round n carries the n-th negotiated additional key
+ * exchange (RFC 9370 2.2.2); without any, one empty round runs (intermediate=yes).
+ * The driver records every message in the transcript with the keys that protected it
+ * (ikev2.c on receipt, send.c on sending) before any key update here. */
 #include "ikev2.h"
 
-static void empty_chain(struct ike_buf *b, uint8_t *storage, size_t cap)
+#define INT_INNER_MAX 2048	/* inner payloads of one round: a KE payload at most */
+
+/* RFC 9370 2.2.2: SKEYSEED(n) = prf(SK_d(n-1), SK(n) | Ni | Nr), new SK_* from it */
+static bool update_keys(struct ike_sa *ike, const struct chunk *sk_n)
 {
-	codec_buf_init(b, storage, cap);
+	struct ike_keys next = { 0 };
+	if (!keymat_addke_update(ike->prf, &ike->keys, sk_n, &ike->ni, &ike->nr, ike->spi_i,
+				 ike->spi_r, &ike->sizes, &next)) {
+		ike_log(ike, "RFC 9370 key update failed");
+		return false;
+	}
+	keymat_free(&ike->keys);
+	ike->keys = next;
+	return true;
+}
+
+static bool round_has_ke(const struct ike_sa *ike, unsigned round)
+{
+	return round < ike->n_addke;
 }
 
 bool ike_intermediate_initiate(struct ike_sa *ike)
 {
-	uint8_t storage[64];
+	uint8_t storage[INT_INNER_MAX];
 	struct ike_buf inner;
-	empty_chain(&inner, storage, sizeof(storage));
-	ike_log(ike, "IKE_INTERMEDIATE round %u: sending request", ike->int_rounds + 1);
+	codec_buf_init(&inner, storage, sizeof(storage));
+	unsigned round = ike->int_rounds;
+	if (round_has_ke(ike, round)) {
+		uint16_t m = ike->addke[round];
+		ke_free(ike->ke);
+		ike->ke = NULL;
+		enum ke_result r = ke_initiate(m, &ike->ke);
+		if (r != KE_OK) {
+			ike_log(ike, "cannot start additional key exchange %s: %s", ike_ke_name(m),
+				ke_result_name(r));
+			return false;
+		}
+		size_t len;
+		const uint8_t *pub = ke_public(ike->ke, &len);
+		codec_put_ke(&inner, m, pub, len);
+		ike_log(ike, "IKE_INTERMEDIATE round %u: additional key exchange %s", round + 1, ike_ke_name(m));
+	} else {
+		ike_log(ike, "IKE_INTERMEDIATE round %u: no key exchange", round + 1);
+	}
 	return send_request(ike, IKE_INTERMEDIATE, &inner);
+}
+
+/* The KE payload of a round, checked against the negotiated method. */
+static const char *round_ke(const struct ike_sa *ike, const struct msg_digest *md, unsigned round,
+			    struct ike_ke_pl *ke)
+{
+	const struct ike_pl *pl = codec_find(md->pl, IKE_PL_KE);
+	if (!round_has_ke(ike, round))
+		return pl != NULL ? "KE payload in a round without a negotiated key exchange" : NULL;
+	if (pl == NULL || codec_decode_ke(pl, ke) != CODEC_OK)
+		return "missing or malformed KE payload";
+	/* RFC 9370 2.2.2: the method was negotiated in IKE_SA_INIT; another one is a
+	 * protocol error (there is no renegotiation inside IKE_INTERMEDIATE) */
+	if (ke->method != ike->addke[round])
+		return "KE payload for another key exchange method than negotiated";
+	return NULL;
+}
+
+static enum tr_result reject_round(struct ike_sa *ike, struct msg_digest *md, const char *why)
+{
+	ike_log(ike, "IKE_INTERMEDIATE round %u request rejected: %s", ike->int_rounds + 1, why);
+	send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+	return TR_FAIL;
 }
 
 enum tr_result ike_intermediate_r(struct ike_sa *ike, struct msg_digest *md)
 {
+	unsigned round = ike->int_rounds;
+	if (!ike->intermediate)
+		return reject_round(ike, md, "IKE_INTERMEDIATE was not negotiated");
 	/* RFC 9242 3.2 leaves the number of rounds to the peers; we bound it */
-	if (!ike->intermediate) {
-		ike_log(ike, "IKE_INTERMEDIATE request, but it was not negotiated");
-		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
-		return TR_FAIL;
-	}
-	if (ike->int_rounds >= PLUTO_MAX_INTERMEDIATE_ROUNDS) {
-		ike_log(ike, "IKE_INTERMEDIATE round %u exceeds our limit of %u", ike->int_rounds + 1,
-			PLUTO_MAX_INTERMEDIATE_ROUNDS);
-		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
-		return TR_FAIL;
-	}
-	uint8_t storage[64];
+	if (round >= PLUTO_MAX_INTERMEDIATE_ROUNDS)
+		return reject_round(ike, md, "too many IKE_INTERMEDIATE rounds");
+	struct ike_ke_pl ke;
+	const char *bad = round_ke(ike, md, round, &ke);
+	if (bad != NULL)
+		return reject_round(ike, md, bad);
+	uint8_t storage[INT_INNER_MAX];
 	struct ike_buf inner;
-	empty_chain(&inner, storage, sizeof(storage));
+	codec_buf_init(&inner, storage, sizeof(storage));
+	struct chunk sk_n = CHUNK_EMPTY;
+	if (round_has_ke(ike, round)) {
+		ke_free(ike->ke);
+		ike->ke = NULL;
+		/* wrong length, or an ML-KEM key failing the FIPS 203 7.2 check */
+		enum ke_result r = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &sk_n);
+		if (r != KE_OK)
+			return reject_round(ike, md, ke_result_name(r));
+		size_t len;
+		const uint8_t *pub = ke_public(ike->ke, &len);
+		codec_put_ke(&inner, ke.method, pub, len);
+	}
+	/* the response goes out under the keys of this round; then they change */
+	bool ok = send_response(ike, md, &inner) && (sk_n.ptr == NULL || update_keys(ike, &sk_n));
+	chunk_free(&sk_n);
+	if (!ok)
+		return TR_FAIL;
 	ike->int_rounds++;
-	ike_log(ike, "IKE_INTERMEDIATE round %u: request received, responding", ike->int_rounds);
-	return send_response(ike, md, &inner) ? TR_STAY : TR_FAIL;
+	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
+		round_has_ke(ike, round) ? ": keys updated with " : "",
+		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
+	return TR_STAY;
 }
 
-enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
+static bool error_notify(struct ike_sa *ike, const struct msg_digest *md)
 {
-	const struct ike_pl *n = NULL;
 	for (unsigned i = 0; i < md->pl->n; i++) {
 		struct ike_notify_pl np;
 		if (md->pl->pl[i].type == IKE_PL_NOTIFY && codec_decode_notify(&md->pl->pl[i], &np) == CODEC_OK &&
 		    np.type <= IKE_N_ERROR_MAX) {
 			ike->last_error = np.type;
-			ike_log(ike, "IKE_INTERMEDIATE response: %s", ike_notify_name(np.type));
-			n = &md->pl->pl[i];
+			ike_log(ike, "IKE_INTERMEDIATE response: peer sent %s", ike_notify_name(np.type));
+			return true;
 		}
 	}
-	if (n != NULL)
+	return false;
+}
+
+enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
+{
+	unsigned round = ike->int_rounds;
+	if (error_notify(ike, md))
 		return TR_FAIL;
+	struct ike_ke_pl ke;
+	const char *bad = round_ke(ike, md, round, &ke);
+	if (bad != NULL) {
+		ike_log(ike, "IKE_INTERMEDIATE round %u response rejected: %s", round + 1, bad);
+		return TR_FAIL;
+	}
+	if (round_has_ke(ike, round)) {
+		struct chunk sk_n = CHUNK_EMPTY;
+		/* FIPS 203 7.3: the ciphertext length is checked by ke_finish */
+		enum ke_result r = ke_finish(ike->ke, ke.data, ke.len, &sk_n);
+		bool ok = r == KE_OK && update_keys(ike, &sk_n);
+		chunk_free(&sk_n);
+		if (!ok) {
+			ike_log(ike, "IKE_INTERMEDIATE round %u: key exchange %s failed: %s", round + 1,
+				ike_ke_name(ke.method), ke_result_name(r));
+			return TR_FAIL;
+		}
+	}
 	ike->int_rounds++;
-	ike_log(ike, "IKE_INTERMEDIATE round %u: response received", ike->int_rounds);
+	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
+		round_has_ke(ike, round) ? ": keys updated with " : "",
+		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
+	if (ike->int_rounds < ike->n_addke)
+		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
 	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
 }

@@ -64,6 +64,17 @@ bool ike_setup_suite(struct ike_sa *ike)
 	ike->ke_method = ke;
 	if (!crypt_prf_supported(prf) || !sk_suite_init(&ike->suite, encr, keylen, integ))
 		return false;
+	/* RFC 9370 2.2.2: one IKE_INTERMEDIATE round per chosen ADDKE that is not NONE,
+	 * in ascending transform type order */
+	ike->n_addke = 0;
+	for (unsigned t = IKE_TRANS_ADDKE1; t <= IKE_TRANS_ADDKE7; t++) {
+		uint16_t m = IKE_KE_NONE;
+		if (proposal_get(&ike->proposal, t, &m, NULL) && m != IKE_KE_NONE) {
+			if (!ke_supported(m))
+				return false;
+			ike->addke[ike->n_addke++] = m;
+		}
+	}
 	ike->sizes.prf = crypt_prf_len(prf);
 	ike->sizes.integ = ike->suite.info.aead ? 0 : crypt_integ_keylen(integ);
 	ike->sizes.encr = ike->suite.info.keylen;
@@ -218,11 +229,16 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 			 ike_ke_name(ike->ke_method));
 		return reject_init(ike, md, IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g), why);
 	}
+	read_capabilities(ike, md);
+	/* RFC 9370 2.2.1: additional key exchanges travel in IKE_INTERMEDIATE, which the
+	 * initiator must have announced */
+	if (ike->n_addke > 0 && !ike->peer_int_ok)
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0,
+				   "additional key exchanges proposed without INTERMEDIATE_EXCHANGE_SUPPORTED");
 	struct chunk gir = CHUNK_EMPTY;
 	enum ke_result kr = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &gir);
 	if (kr != KE_OK)
 		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(kr));
-	read_capabilities(ike, md);
 	nat_detect(ike, md);
 	ike->nr = chunk_alloc(NONCE_LEN);
 	crypt_random(ike->nr.ptr, NONCE_LEN);
@@ -328,6 +344,10 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	nat_detect(ike, md);
 	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
+	if (ike->n_addke > 0 && !ike->intermediate) {
+		ike_log(ike, "IKE_SA_INIT response chose additional key exchanges without IKE_INTERMEDIATE");
+		return TR_FAIL;
+	}
 	char prop[160];
 	ike_log(ike, "IKE_SA_INIT response: proposal %s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
 		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");

@@ -118,6 +118,10 @@ struct ike_sa {
 	bool peer_frag_ok, peer_int_ok;		/* notifies received in IKE_SA_INIT */
 	bool intermediate;			/* IKE_INTERMEDIATE negotiated */
 	unsigned int_rounds;			/* IKE_INTERMEDIATE rounds completed */
+	/* RFC 9370: the negotiated additional key exchanges, one IKE_INTERMEDIATE round
+	 * each, in ascending ADDKE order (NONE rounds left out) */
+	unsigned n_addke;
+	uint16_t addke[IKE_TRANS_ADDKE7 - IKE_TRANS_ADDKE1 + 1];
 	struct transcript transcript;
 	unsigned init_retries;
 	bool nat_detected;

@@ -41,12 +41,16 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	if (ike->keys_ready)
 		whack_printf(w, "#%u: \"%s\" algorithms: %s", ike->serial, name,
 			     proposal_str(&ike->proposal, prop, sizeof(prop)));
+	char kes[256];
+	int n = snprintf(kes, sizeof(kes), "IKE_SA_INIT %s", ike_ke_name(ike->ke_method));
+	for (unsigned i = 0; i < ike->n_addke && n > 0 && (size_t)n < sizeof(kes); i++)
+		n += snprintf(kes + n, sizeof(kes) - (size_t)n, ", round %u %s%s", i + 1,
+			      ike_ke_name(ike->addke[i]), i < ike->int_rounds ? "" : " (pending)");
 	if (ike->intermediate)
-		whack_printf(w, "#%u: \"%s\" intermediate: %u round(s); key exchanges: IKE_SA_INIT %s",
-			     ike->serial, name, ike->int_rounds, ike_ke_name(ike->ke_method));
+		whack_printf(w, "#%u: \"%s\" intermediate: %u round(s); key exchanges: %s", ike->serial, name,
+			     ike->int_rounds, kes);
 	else
-		whack_printf(w, "#%u: \"%s\" intermediate: no; key exchanges: IKE_SA_INIT %s", ike->serial,
-			     name, ike_ke_name(ike->ke_method));
+		whack_printf(w, "#%u: \"%s\" intermediate: no; key exchanges: %s", ike->serial, name, kes);
 	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);

@@ -228,8 +228,13 @@ host_cmd() {
 		return 0
 	fi
 	t=$(remaining); [ "$t" -gt "$STEP_TIMEOUT" ] && t=$STEP_TIMEOUT; [ "$t" -lt 1 ] && t=1
+	# PLUTO: the daemon binary this host runs (for steps that start another one);
+	# TOOLS: testing/netns/tools (packet crafting, testing/netns/tools/ikesend.py)
+	local pluto=$IL_PLUTO
+	[ "${IMPL[$h]}" = libreswan ] && pluto=$LS_PLUTO
 	# in the background so that a signal to the runner is handled at once
 	ip netns exec "$(ns "$h")" env PATH="$d/bin:$PATH" HOST="$h" HOSTDIR="$d" \
+		PLUTO="$pluto" TOOLS="$IL_ROOT/testing/netns/tools" \
 		timeout -k 2 "$t" bash -c "cd '$d' && $cmd" >"$TMP/out" 2>&1 </dev/null &
 	STEP_PID=$!
 	wait "$STEP_PID"
