@@ -20,6 +20,13 @@
 #define CONF_MAX_CONNS    1024	/* connections in one file set */
 #define CONF_MAX_INCLUDE_DEPTH 8
 #define CONF_MAX_ALSO_DEPTH    16
+/* fragment-size=: IP datagram octets RFC 7383 fragments keep within (RFC 7383 2.5.1:
+ * 1280 is safe for IPv6; 576 is the IPv4 minimum reassembly size) */
+#define CONF_FRAGMENT_SIZE_DEFAULT 1280
+#define CONF_FRAGMENT_SIZE_MIN     576
+#define CONF_FRAGMENT_SIZE_MAX     65535
+#define CONF_STR_(x) #x
+#define CONF_STR(x) CONF_STR_(x)
 
 typedef void conf_error_fn(void *ctx, const char *file, int line, const char *reason);
 
@@ -48,6 +55,7 @@ struct conf_conn {
 	char esp[CONF_VALUE_MAX];	/* esp= / phase2alg= */
 	bool intermediate;		/* intermediate=yes */
 	enum conf_frag fragmentation;	/* fragmentation=yes|no|force */
+	unsigned fragment_size;		/* fragment-size= (octets of an IP datagram) */
 	enum conf_auto autostart;	/* auto=ignore|add|start */
 	unsigned retransmit_timeout_ms;	/* retransmit-timeout=, default 60s */
 	unsigned retransmit_interval_ms;/* retransmit-interval=, default 500ms */

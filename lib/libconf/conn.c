@@ -128,6 +128,18 @@ static bool k_fragmentation(struct conf_conn *c, const char *v, char *why, size_
 	return true;
 }
 
+/* Interlude: fragment-size=N, the IP datagram size RFC 7383 fragments keep within */
+static bool k_fragsize(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	char *end;
+	unsigned long sz = strtoul(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || sz < CONF_FRAGMENT_SIZE_MIN || sz > CONF_FRAGMENT_SIZE_MAX)
+		return fail(why, n, "fragment-size=%s: expected a number of octets from %s", v,
+			    " " CONF_STR(CONF_FRAGMENT_SIZE_MIN) " to " CONF_STR(CONF_FRAGMENT_SIZE_MAX));
+	c->fragment_size = (unsigned)sz;
+	return true;
+}
+
 static bool k_auto(struct conf_conn *c, const char *v, char *why, size_t n)
 {
 	if (strcmp(v, "ignore") == 0)
@@ -192,6 +204,7 @@ static const struct { const char *key; conn_key_fn *fn; } conn_keys[] = {
 	{ "esp", k_esp },		/* phase2alg= is canonicalised to esp= */
 	{ "intermediate", k_intermediate },
 	{ "fragmentation", k_fragmentation },
+	{ "fragment-size", k_fragsize },
 	{ "auto", k_auto },
 	{ "retransmit-timeout", k_rtimeout },
 	{ "retransmit-interval", k_rinterval },
@@ -358,6 +371,7 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->error = s->error;
 	c->authby = CONF_AUTHBY_SECRET;
 	c->fragmentation = CONF_FRAG_YES;
+	c->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
 	c->autostart = CONF_AUTO_IGNORE;
 	c->retransmit_timeout_ms = 60000;
 	c->retransmit_interval_ms = 500;

@@ -24,7 +24,8 @@ void frag_free(struct ike_sa *ike)
 
 static size_t max_dgram(const struct ike_sa *ike)
 {
-	return FRAG_DEFAULT_MAX_DGRAM;
+	unsigned sz = ike->c->conf.fragment_size;
+	return sz >= CONF_FRAGMENT_SIZE_MIN ? sz : CONF_FRAGMENT_SIZE_DEFAULT;
 }
 
 /* Plaintext octets one fragment can carry within the datagram size. */
@@ -61,6 +62,9 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 		  const uint8_t *plain, size_t plain_len, struct dgrams *out)
 {
 	dgrams_free(out);
+	out->fragmented = false;
+	/* RFC 7383 2.5: only when both sides announced support; fragmentation=force
+	 * then sends every protected message as fragments, even a small one */
 	bool can = ike->frag_negotiated && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	size_t whole = IKE_HDR_LEN + sk_overhead(s, plain_len, false) + plain_len +
 		       (ike->remote.version == 6 ? 48 : 28);
@@ -74,6 +78,7 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 	if (total > FRAG_MAX_PER_MSG)
 		return false;
 	struct ike_hdr fh = *h;
+	out->fragmented = true;
 	for (size_t i = 0; i < total; i++) {
 		size_t off = i * chunk_len;
 		size_t n = plain_len - off < chunk_len ? plain_len - off : chunk_len;

@@ -5,8 +5,6 @@
 
 #include "ikev2.h"
 
-#define FRAG_DEFAULT_MAX_DGRAM   1280	/* IP datagram size we keep within (RFC 7383 2.5.1) */
-#define FRAG_MIN_MAX_DGRAM       576
 #define FRAG_MAX_PER_MSG         PLUTO_MAX_MSG_FRAGS	/* fragments of one message sent */
 #define FRAG_MAX_BYTES_PER_SA    (128 * 1024)	/* reassembly octets one IKE SA may hold */
 #define FRAG_MAX_BYTES_TOTAL     (16 * 1024 * 1024)	/* ... all IKE SAs together */

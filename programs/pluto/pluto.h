@@ -77,6 +77,7 @@ const char *ike_state_name(enum ike_state s);
 /* A message as datagrams: one, or several RFC 7383 fragments */
 struct dgrams {
 	unsigned n;
+	bool fragmented;		/* Encrypted Fragment payloads (even a single one) */
 	struct chunk d[PLUTO_MAX_MSG_FRAGS];
 };
 

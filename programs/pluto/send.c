@@ -106,7 +106,7 @@ bool send_init_request(struct ike_sa *ike, struct ike_buf *b)
 static void cache_response(struct ike_sa *ike, uint32_t msgid, struct dgrams *d)
 {
 	dgrams_free(&ike->resp);
-	ike->resp = *d;
+	ike->resp = *d;	/* takes the datagrams */
 	ike->resp_valid = true;
 	ike->resp_msgid = msgid;
 	ike->next_msgid_in = msgid + 1;
@@ -194,9 +194,9 @@ bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *in
 	ike->req_msgid = ike->next_msgid_out++;
 	ike->req_exchange = exchange;
 	retransmit_start(ike);
-	ike->frags_sent += ike->req.n > 1 ? ike->req.n : 0;
+	ike->frags_sent += ike->req.fragmented ? ike->req.n : 0;
 	ike_log(ike, "%s request sent (message ID %u%s)", ike_exchange_name(exchange), h.msgid,
-		ike->req.n > 1 ? ", fragmented" : "");
+		ike->req.fragmented ? ", fragmented" : "");
 	return send_dgrams(ike, &ike->req);
 }
 
@@ -213,9 +213,9 @@ bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct
 		return false;
 	}
 	cache_response(ike, md->hdr.msgid, &d);
-	ike->frags_sent += ike->resp.n > 1 ? ike->resp.n : 0;
+	ike->frags_sent += ike->resp.fragmented ? ike->resp.n : 0;
 	ike_log(ike, "%s response sent (message ID %u%s)", ike_exchange_name(md->hdr.exchange),
-		h.msgid, ike->resp.n > 1 ? ", fragmented" : "");
+		h.msgid, ike->resp.fragmented ? ", fragmented" : "");
 	return send_dgrams(ike, &ike->resp);
 }
 

@@ -5,14 +5,18 @@ netns scenarios (testing/netns/README.md).  Python 3 standard library only.
     ikesend.py [options] KIND
 
 KIND is one of
-    garbage        --size N random octets (not an IKE header at all)
+    garbage        --size N random octets; the version octet (offset 17) is kept at
+                   2.0 so that it is not taken for another IKE version, which
+                   RFC 7296 2.5 says to answer (see `version`)
     truncated      the first 20 octets of an IKE_SA_INIT request (header cut short)
     length-lie     an IKE_SA_INIT request whose header Length is off by --delta
-    version        an IKE_SA_INIT request with major version --major (default 3)
+    version        an IKE_SA_INIT request with major version --major (default 3);
+                   with --response, marked as a response
     init           an IKE_SA_INIT request: SA (AES-GCM-16-256, PRF-HMAC-SHA2-256,
                    KE --dh), KE payload of group --ke-group, Ni, optional notifies
                    (--frag, --intermediate) and an unknown payload (--critical T or
-                   --noncritical T, type T with or without the critical bit)
+                   --noncritical T, type T with or without the critical bit);
+                   --count N sends N of them, each with a new SPIi
     unknown-spi    an IKE_AUTH request with an SK payload of random octets for
                    random SPIs (no such IKE SA)
     skf            --count Encrypted Fragment (SKF) payloads of an IKE_AUTH request,
@@ -235,7 +239,8 @@ def main():
                     help="init: INTERMEDIATE_EXCHANGE_SUPPORTED")
     ap.add_argument("--critical", type=int, help="init: an unknown payload of this type, critical")
     ap.add_argument("--noncritical", type=int, help="init: an unknown payload of this type")
-    ap.add_argument("--count", type=int, default=1, help="skf: fragments to send")
+    ap.add_argument("--response", action="store_true", help="version: set the Response flag")
+    ap.add_argument("--count", type=int, default=1, help="init: requests, skf: fragments to send")
     ap.add_argument("--total", type=int, default=65535, help="skf: Total Fragments")
     ap.add_argument("--msgid", type=int, default=1, help="unknown-spi, skf: message ID")
     ap.add_argument("--half-open", action="store_true",
@@ -252,15 +257,22 @@ def main():
 
     spi_i, spi_r = os.urandom(8), os.urandom(8)
     if a.kind == "garbage":
-        msgs = [os.urandom(a.size)]
+        g = bytearray(os.urandom(a.size))
+        if len(g) > 17:
+            g[17] = 0x20
+        msgs = [bytes(g)]
     elif a.kind == "truncated":
         msgs = [sa_init_request(a, spi_i)[:20]]
     elif a.kind == "length-lie":
         msgs = [sa_init_request(a, spi_i, delta=a.delta)]
     elif a.kind == "version":
-        msgs = [sa_init_request(a, spi_i, version=(a.major & 15) << 4)]
+        m = bytearray(sa_init_request(a, spi_i, version=(a.major & 15) << 4))
+        if a.response:
+            m[19] = FLAG_R
+        msgs = [bytes(m)]
     elif a.kind == "init":
-        msgs = [sa_init_request(a, spi_i)]
+        msgs = [sa_init_request(a, spi_i)] + [sa_init_request(a, os.urandom(8))
+                                              for _ in range(a.count - 1)]
     elif a.kind == "unknown-spi":
         msgs = [sk_message(spi_i, spi_r, IKE_AUTH, a.msgid, a.size)]
     else:
