@@ -25,16 +25,20 @@ demo: deps
 	$(MAKE) all
 	testing/netns/run --demo testing/netns/demo
 
+# a scenario is a directory holding a steps file
+NETNS_SCENARIOS := $(sort $(dir $(wildcard testing/netns/*/steps)))
+INTEROP_SCENARIOS := $(sort $(dir $(wildcard testing/interop/*/steps)))
+
 netns: all
-	testing/netns/run testing/netns/*/
+	testing/netns/run $(NETNS_SCENARIOS)
 
 interop: all
-	testing/interop/run testing/interop/*/
+	testing/interop/run $(INTEROP_SCENARIOS)
 
 check-asan:
 	$(MAKE) B=build-asan SANITIZE=1 unit
 	$(MAKE) B=build-asan SANITIZE=1 all
-	B=build-asan testing/netns/run testing/netns/*/
+	B=build-asan testing/netns/run $(NETNS_SCENARIOS)
 
 check: deps
 	$(MAKE) all

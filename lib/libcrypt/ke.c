@@ -11,6 +11,9 @@ static const struct ke_ops *const ke_methods[] = {
 	&ke_ecp256_ops,
 	&ke_ecp384_ops,
 	&ke_x25519_ops,
+	&ke_mlkem512_ops,
+	&ke_mlkem768_ops,
+	&ke_mlkem1024_ops,
 };
 
 static const struct ke_ops *ke_lookup(enum ike_ke_method method)

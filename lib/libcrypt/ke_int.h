@@ -37,6 +37,7 @@ struct ke {
 extern const struct ke_ops ke_x25519_ops;
 extern const struct ke_ops ke_ecp256_ops, ke_ecp384_ops;
 extern const struct ke_ops ke_modp2048_ops, ke_modp3072_ops;
+extern const struct ke_ops ke_mlkem512_ops, ke_mlkem768_ops, ke_mlkem1024_ops;
 
 /* respond for DH groups: a key pair of our own, then the shared secret */
 enum ke_result ke_dh_respond(struct ke *ke, const uint8_t *peer, size_t len,

@@ -70,7 +70,9 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 		       (ike->remote.version == 6 ? 48 : 28);
 	size_t chunk_len = frag_chunk_len(ike, s);
 	bool force = ike->c->conf.fragmentation == CONF_FRAG_FORCE;
-	if (!can || chunk_len == 0 || (whole <= max_dgram(ike) && !force)) {
+	/* an empty message has nothing to split (and a first fragment whose Next
+	 * Payload is NONE is refused by some peers, libreswan 4.10 among them) */
+	if (!can || chunk_len == 0 || plain_len == 0 || (whole <= max_dgram(ike) && !force)) {
 		out->n = 1;
 		return one_message(h, s, ke, ka, inner_np, plain, plain_len, 0, 0, &out->d[0]);
 	}

@@ -16,7 +16,9 @@ KIND is one of
                    KE --dh), KE payload of group --ke-group, Ni, optional notifies
                    (--frag, --intermediate) and an unknown payload (--critical T or
                    --noncritical T, type T with or without the critical bit);
-                   --count N sends N of them, each with a new SPIi
+                   --count N sends N of them, each with a new SPIi; --response
+                   marks it as a response (for an IKE SA nobody started);
+                   --chain-lie makes the last payload's Length overrun the message
     unknown-spi    an IKE_AUTH request with an SK payload of random octets for
                    random SPIs (no such IKE SA)
     skf            --count Encrypted Fragment (SKF) payloads of an IKE_AUTH request,
@@ -30,7 +32,7 @@ It sends from --sport (default: an ephemeral port) to --to:--port (default
 waits --wait seconds (default 2) for replies and prints each one:
 
     sent 1 datagram(s), 328 octets, from 192.0.2.45:50001 to 192.0.2.23:500 (init)
-    reply: IKE_SA_INIT response, version 2.0, message ID 0, flags R, SPIi 1a2b..., SPIr 0000..., 36 octets
+    reply: IKE_SA_INIT response, version 2.0, message ID 0, flags R, SPIi 1a2b... (ours), SPIr 0000..., 38 octets
     reply: payloads N
     reply: notify INVALID_KE_PAYLOAD (17) data 001f
     replies: 1
@@ -139,7 +141,11 @@ def sa_init_payloads(a):
 
 
 def sa_init_request(a, spi_i, version=0x20, delta=0):
-    np, body = chain(sa_init_payloads(a))
+    items = sa_init_payloads(a)
+    np, body = chain(items)
+    if getattr(a, "chain_lie", False):
+        last = len(body) - 4 - len(items[-1][1])
+        body = body[:last + 2] + struct.pack("!H", 4 + len(items[-1][1]) + 8) + body[last + 4:]
     return hdr(spi_i, bytes(8), np, IKE_SA_INIT, FLAG_I, 0, HDR_LEN + len(body) + delta,
                version) + body
 
@@ -161,15 +167,16 @@ def skf_message(spi_i, spi_r, exchange, msgid, number, total, size):
 
 # --- replies ------------------------------------------------------------------
 
-def describe(d):
-    """lines describing one received IKE message"""
+def describe(d, ours=()):
+    """lines describing one received IKE message; `ours`: the SPIi values we sent"""
     if len(d) < HDR_LEN:
         return ["reply: %d octets, not an IKE header: %s" % (len(d), d.hex())]
     spi_i, spi_r, np, ver, exch, flags, msgid, length = struct.unpack("!8s8sBBBBII", d[:HDR_LEN])
     fl = "".join(c for c, b in (("I", FLAG_I), ("R", FLAG_R), ("V", 0x10)) if flags & b) or "-"
-    lines = ["reply: %s %s, version %d.%d, message ID %d, flags %s, SPIi %s, SPIr %s, %d octets%s" % (
+    lines = ["reply: %s %s, version %d.%d, message ID %d, flags %s, SPIi %s (%s), SPIr %s, %d octets%s" % (
         EXCHANGES.get(exch, "exchange %d" % exch), "response" if flags & FLAG_R else "request",
-        ver >> 4, ver & 15, msgid, fl, spi_i.hex(), spi_r.hex(), len(d),
+        ver >> 4, ver & 15, msgid, fl, spi_i.hex(), "ours" if spi_i in ours else "not ours",
+        spi_r.hex(), len(d),
         "" if length == len(d) else " (header Length %d)" % length)]
     names, notes, off = [], [], HDR_LEN
     while np != 0:
@@ -220,7 +227,7 @@ def receive(sock, natt, wait, first_only=False):
 # --- main -----------------------------------------------------------------------
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("kind", choices=["garbage", "truncated", "length-lie", "version", "init",
                                      "unknown-spi", "skf"])
@@ -239,7 +246,9 @@ def main():
                     help="init: INTERMEDIATE_EXCHANGE_SUPPORTED")
     ap.add_argument("--critical", type=int, help="init: an unknown payload of this type, critical")
     ap.add_argument("--noncritical", type=int, help="init: an unknown payload of this type")
-    ap.add_argument("--response", action="store_true", help="version: set the Response flag")
+    ap.add_argument("--response", action="store_true", help="version, init: a response")
+    ap.add_argument("--chain-lie", action="store_true",
+                    help="init: the last payload's Length overruns the message by 8")
     ap.add_argument("--count", type=int, default=1, help="init: requests, skf: fragments to send")
     ap.add_argument("--total", type=int, default=65535, help="skf: Total Fragments")
     ap.add_argument("--msgid", type=int, default=1, help="unknown-spi, skf: message ID")
@@ -273,6 +282,8 @@ def main():
     elif a.kind == "init":
         msgs = [sa_init_request(a, spi_i)] + [sa_init_request(a, os.urandom(8))
                                               for _ in range(a.count - 1)]
+        if a.response:
+            msgs = [m[:8] + os.urandom(8) + m[16:19] + bytes([FLAG_R]) + m[20:] for m in msgs]
     elif a.kind == "unknown-spi":
         msgs = [sk_message(spi_i, spi_r, IKE_AUTH, a.msgid, a.size)]
     else:
@@ -283,7 +294,7 @@ def main():
             if not rep or len(rep[0]) < HDR_LEN or rep[0][16] != PL_SA:
                 print("half-open: no IKE_SA_INIT response with an SA payload")
                 for d in rep:
-                    print("\n".join(describe(d)))
+                    print("\n".join(describe(d, (spi_i,))))
                 return 1
             spi_r = rep[0][8:16]
             print("half-open: IKE SA %s/%s" % (spi_i.hex(), spi_r.hex()))
@@ -308,8 +319,9 @@ def main():
     if a.wait <= 0:
         return 0
     rep = receive(sock, a.natt, a.wait)
+    ours = set(m[:8] for m in msgs)
     for d in rep:
-        print("\n".join(describe(d)))
+        print("\n".join(describe(d, ours)))
     print("replies: %d" % len(rep))
     return 0
 
