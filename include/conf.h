@@ -20,9 +20,12 @@
 #define CONF_MAX_CONNS    1024	/* connections in one file set */
 #define CONF_MAX_INCLUDE_DEPTH 8
 #define CONF_MAX_ALSO_DEPTH    16
-/* fragment-size=: IP datagram octets RFC 7383 fragments keep within (RFC 7383 2.5.1:
- * 1280 is safe for IPv6; 576 is the IPv4 minimum reassembly size) */
-#define CONF_FRAGMENT_SIZE_DEFAULT 1280
+/* fragment-size=: IP datagram octets RFC 7383 fragments keep within.  0 (the
+ * default) follows RFC 7383 2.5.1 per address family: 576 for IPv4, 1280 for IPv6,
+ * so that every datagram stays within 1280 octets. */
+#define CONF_FRAGMENT_SIZE_DEFAULT 0
+#define CONF_FRAGMENT_SIZE_IPV4    576
+#define CONF_FRAGMENT_SIZE_IPV6    1280
 #define CONF_FRAGMENT_SIZE_MIN     576
 #define CONF_FRAGMENT_SIZE_MAX     65535
 #define CONF_STR_(x) #x

@@ -133,8 +133,8 @@ static bool k_fragsize(struct conf_conn *c, const char *v, char *why, size_t n)
 {
 	char *end;
 	unsigned long sz = strtoul(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || sz < CONF_FRAGMENT_SIZE_MIN || sz > CONF_FRAGMENT_SIZE_MAX)
-		return fail(why, n, "fragment-size=%s: expected a number of octets from %s", v,
+	if (*v == '\0' || *end != '\0' || (sz != 0 && (sz < CONF_FRAGMENT_SIZE_MIN || sz > CONF_FRAGMENT_SIZE_MAX)))
+		return fail(why, n, "fragment-size=%s: expected 0 (by address family) or octets from%s", v,
 			    " " CONF_STR(CONF_FRAGMENT_SIZE_MIN) " to " CONF_STR(CONF_FRAGMENT_SIZE_MAX));
 	c->fragment_size = (unsigned)sz;
 	return true;

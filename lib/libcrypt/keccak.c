@@ -135,7 +135,11 @@ static void keccak_store64(uint8_t *p, uint64_t v)
 static void keccak_absorb(struct keccak_xof *x, const uint8_t *p, size_t len)
 {
 	while (len > 0) {
-		if (x->pos % 8 == 0 && len >= 8 && x->pos + 8 <= x->rate) {
+		if (x->pos == 0 && len >= x->rate) {		/* a whole block */
+			for (size_t l = 0; l < x->rate / 8; l++)
+				x->s[l] ^= keccak_load64(p + 8 * l);
+			x->pos = x->rate, p += x->rate, len -= x->rate;
+		} else if (x->pos % 8 == 0 && len >= 8) {	/* rates are multiples of 8 */
 			x->s[x->pos / 8] ^= keccak_load64(p);
 			x->pos += 8, p += 8, len -= 8;
 		} else {
@@ -173,7 +177,11 @@ void keccak_xof_squeeze(struct keccak_xof *x, uint8_t *out, size_t len)
 			keccak_f1600(x->s);
 			x->pos = 0;
 		}
-		if (x->pos % 8 == 0 && len >= 8 && x->pos + 8 <= x->rate) {
+		if (x->pos == 0 && len >= x->rate) {		/* a whole block */
+			for (size_t l = 0; l < x->rate / 8; l++)
+				keccak_store64(out + 8 * l, x->s[l]);
+			x->pos = x->rate, out += x->rate, len -= x->rate;
+		} else if (x->pos % 8 == 0 && len >= 8) {
 			keccak_store64(out, x->s[x->pos / 8]);
 			x->pos += 8, out += 8, len -= 8;
 		} else {

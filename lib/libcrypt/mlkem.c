@@ -204,57 +204,104 @@ static void mlkem_decode_decompress(struct mlkem_poly *f, const uint8_t *in, uns
 
 /* --- 4.3 the NTT --- */
 
+/* One layer of Algorithm 9 (steps 5-11), for a constant len once inlined so that the
+ * compiler can vectorize the butterflies. */
+static inline __attribute__((always_inline)) void
+mlkem_ntt_layer(struct mlkem_poly *f, unsigned len, unsigned *i)
+{
+	for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
+		int16_t zeta = mlkem_zeta[(*i)++];
+		for (unsigned j = start; j < start + len; j++) {
+			int16_t t = mlkem_fqmul(zeta, f->c[j + len]);
+			f->c[j + len] = (int16_t)(f->c[j] - t);
+			f->c[j] = (int16_t)(f->c[j] + t);
+		}
+	}
+}
+
 /* Algorithm 9, NTT: input |f| <= q, output reduced to |f| <= q/2 */
 static void mlkem_ntt(struct mlkem_poly *f)
 {
 	unsigned i = 1;
-	for (unsigned len = 128; len >= 2; len /= 2) {
-		for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-			int16_t zeta = mlkem_zeta[i++];
-			for (unsigned j = start; j < start + len; j++) {
-				int16_t t = mlkem_fqmul(zeta, f->c[j + len]);
-				f->c[j + len] = (int16_t)(f->c[j] - t);
-				f->c[j] = (int16_t)(f->c[j] + t);
-			}
-		}
-	}
+	mlkem_ntt_layer(f, 128, &i);
+	mlkem_ntt_layer(f, 64, &i);
+	mlkem_ntt_layer(f, 32, &i);
+	mlkem_ntt_layer(f, 16, &i);
+	mlkem_ntt_layer(f, 8, &i);
+	mlkem_ntt_layer(f, 4, &i);
+	mlkem_ntt_layer(f, 2, &i);
 	mlkem_poly_reduce(f);
 }
 
-/* Algorithm 10, NTT^-1, followed by a multiplication by R (to cancel the R^-1 that
- * mlkem_mul_acc leaves): input |f| < 4q, output |f| < q. */
+/* One layer of Algorithm 10 (steps 5-12) */
+static inline __attribute__((always_inline)) void
+mlkem_ntt_inv_layer(struct mlkem_poly *f, unsigned len, unsigned *i)
+{
+	for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
+		int16_t zeta = mlkem_zeta[(*i)--];
+		for (unsigned j = start; j < start + len; j++) {
+			int16_t t = f->c[j];
+			f->c[j] = mlkem_barrett((int16_t)(t + f->c[j + len]));
+			f->c[j + len] = mlkem_fqmul(zeta, (int16_t)(f->c[j + len] - t));
+		}
+	}
+}
+
+/* Algorithm 10, NTT^-1; step 14 multiplies by 3303 = 128^-1, here by 128^-1 * R to
+ * cancel the R^-1 of mlkem_acc_reduce as well.  Input |f| < q, output |f| < q. */
 static void mlkem_ntt_inv(struct mlkem_poly *f)
 {
 	unsigned i = 127;
-	for (unsigned len = 2; len <= 128; len *= 2) {
-		for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-			int16_t zeta = mlkem_zeta[i--];
-			for (unsigned j = start; j < start + len; j++) {
-				int16_t t = f->c[j];
-				f->c[j] = mlkem_barrett((int16_t)(t + f->c[j + len]));
-				f->c[j + len] = mlkem_fqmul(zeta, (int16_t)(f->c[j + len] - t));
-			}
-		}
-	}
+	mlkem_ntt_inv_layer(f, 2, &i);
+	mlkem_ntt_inv_layer(f, 4, &i);
+	mlkem_ntt_inv_layer(f, 8, &i);
+	mlkem_ntt_inv_layer(f, 16, &i);
+	mlkem_ntt_inv_layer(f, 32, &i);
+	mlkem_ntt_inv_layer(f, 64, &i);
+	mlkem_ntt_inv_layer(f, 128, &i);
 	for (unsigned j = 0; j < MLKEM_N; j++)
 		f->c[j] = mlkem_fqmul(f->c[j], MLKEM_F);
 }
 
-/* h += (f x g) * R^-1: Algorithm 11 (MultiplyNTTs) with Algorithm 12 (BaseCaseMultiply)
- * on each pair, c0 = a0 b0 + a1 b1 gamma, c1 = a0 b1 + a1 b0.  |f|, |g| <= q; each call
- * adds less than q to |h|. */
-static void mlkem_mul_acc(struct mlkem_poly *h, const struct mlkem_poly *f,
-			  const struct mlkem_poly *g)
+/* Algorithm 11 (MultiplyNTTs) with Algorithm 12 (BaseCaseMultiply) on each pair:
+ * c0 = a0 b0 + a1 b1 gamma_i, c1 = a0 b1 + a1 b0.  The right operand is prepared once
+ * (b1 gamma_i precomputed) and products are summed in 32 bits, so that a row of a
+ * matrix-vector product costs one reduction per coefficient. */
+struct mlkem_prep {
+	int16_t b0[MLKEM_N / 2], b1[MLKEM_N / 2], b1g[MLKEM_N / 2];
+};
+
+struct mlkem_acc {
+	int32_t c[MLKEM_N];
+};
+
+/* g: an NTT output (|g| <= q/2) */
+static void mlkem_prepare(struct mlkem_prep *p, const struct mlkem_poly *g)
+{
+	for (unsigned i = 0; i < MLKEM_N / 2; i++) {
+		p->b0[i] = g->c[2 * i];
+		p->b1[i] = g->c[2 * i + 1];
+		p->b1g[i] = mlkem_fqmul(g->c[2 * i + 1], mlkem_gamma[i]);
+	}
+}
+
+/* h += f x g, |f| < q; each call adds less than 1.5 q^2 to |h|, and mlkem_acc_reduce
+ * takes up to 4 calls (k <= 4). */
+static void mlkem_mul_acc(struct mlkem_acc *h, const struct mlkem_poly *f,
+			  const struct mlkem_prep *g)
 {
 	for (unsigned i = 0; i < MLKEM_N / 2; i++) {
 		int32_t a0 = f->c[2 * i], a1 = f->c[2 * i + 1];
-		int32_t b0 = g->c[2 * i], b1 = g->c[2 * i + 1];
-		int32_t a1b1 = mlkem_mont(a1 * b1);
-		int16_t c0 = mlkem_mont(a0 * b0 + a1b1 * mlkem_gamma[i]);
-		int16_t c1 = mlkem_mont(a0 * b1 + a1 * b0);
-		h->c[2 * i] = (int16_t)(h->c[2 * i] + c0);
-		h->c[2 * i + 1] = (int16_t)(h->c[2 * i + 1] + c1);
+		h->c[2 * i] += a0 * g->b0[i] + a1 * g->b1g[i];
+		h->c[2 * i + 1] += a0 * g->b1[i] + a1 * g->b0[i];
 	}
+}
+
+/* out = h * R^-1 mod q, |out| < q */
+static void mlkem_acc_reduce(struct mlkem_poly *out, const struct mlkem_acc *h)
+{
+	for (unsigned i = 0; i < MLKEM_N; i++)
+		out->c[i] = mlkem_mont(h->c[i]);
 }
 
 /* --- 4.2.2 sampling --- */
@@ -281,53 +328,72 @@ static void mlkem_sample_ntt(struct mlkem_poly *a, const uint8_t rho[32], uint8_
 	}
 }
 
-/* SamplePolyCBD_eta(PRF_eta(s, b)): 4.1 PRF_eta(s, b) = SHAKE256(s || b, 8 * 64 eta) and
- * Algorithm 8, f[i] = x - y with x, y the sums of two runs of eta bits; the result is
- * in [-eta, eta], congruent to the spec's value mod q. */
+/* Algorithm 8 for eta = 2: bits 4i, 4i+1 sum to x and 4i+2, 4i+3 to y.  The pairwise
+ * bit sums of a 32-bit word are computed at once (d), then read 2 bits at a time. */
+static void mlkem_cbd2(struct mlkem_poly *f, const uint8_t *b)
+{
+	for (unsigned n = 0; n < MLKEM_N / 8; n++, b += 4) {
+		uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+			     (uint32_t)b[3] << 24;
+		uint32_t d = (w & 0x55555555u) + ((w >> 1) & 0x55555555u);
+		for (unsigned i = 0; i < 8; i++) {
+			int16_t x = (int16_t)((d >> (4 * i)) & 3), y = (int16_t)((d >> (4 * i + 2)) & 3);
+			f->c[8 * n + i] = (int16_t)(x - y);
+		}
+	}
+}
+
+/* Algorithm 8 for eta = 3: 3-bit sums of each group of three bits of a 24-bit word. */
+static void mlkem_cbd3(struct mlkem_poly *f, const uint8_t *b)
+{
+	for (unsigned n = 0; n < MLKEM_N / 4; n++, b += 3) {
+		uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16;
+		uint32_t d = (w & 0x249249u) + ((w >> 1) & 0x249249u) + ((w >> 2) & 0x249249u);
+		for (unsigned i = 0; i < 4; i++) {
+			int16_t x = (int16_t)((d >> (6 * i)) & 7), y = (int16_t)((d >> (6 * i + 3)) & 7);
+			f->c[4 * n + i] = (int16_t)(x - y);
+		}
+	}
+}
+
+/* SamplePolyCBD_eta(PRF_eta(s, b)): 4.1 PRF_eta(s, b) = SHAKE256(s || b, 8 * 64 eta),
+ * then Algorithm 8; the coefficients are x - y in [-eta, eta], congruent to the spec's
+ * x - y mod q. */
 static void mlkem_cbd_prf(struct mlkem_poly *f, const uint8_t s[32], uint8_t b, unsigned eta)
 {
 	uint8_t buf[64 * 3];
 	const struct iov in[] = { { s, 32 }, { &b, 1 } };
 	keccak_shake256(in, 2, buf, 64 * eta);
-	const uint8_t *p = buf;
-	uint32_t acc = 0;
-	unsigned bits = 0, w = 2 * eta;
-	for (unsigned i = 0; i < MLKEM_N; i++) {
-		for (; bits < w; bits += 8)
-			acc |= (uint32_t)*p++ << bits;
-		int x = 0, y = 0;
-		for (unsigned t = 0; t < eta; t++) {
-			x += (acc >> t) & 1;
-			y += (acc >> (eta + t)) & 1;
-		}
-		acc >>= w;
-		bits -= w;
-		f->c[i] = (int16_t)(x - y);
-	}
+	if (eta == 2)
+		mlkem_cbd2(f, buf);
+	else
+		mlkem_cbd3(f, buf);
 	chunk_wipe(buf, sizeof(buf));
-	chunk_wipe(&acc, sizeof(acc));
 }
 
 /* --- 5 K-PKE --- */
 
 /* t_hat[i] = sum_j A_hat[i,j] o s_hat[j] + e_hat[i], reduced to [0, q), as ek octets
- * (Algorithm 13 steps 5 and 18-19); A_hat[i,j] = SampleNTT(rho || j || i). */
+ * (Algorithm 13 steps 3-7 and 18-19); A_hat[i,j] = SampleNTT(rho || j || i). */
 static void mlkem_pke_public(const struct mlkem_params *p, const uint8_t rho[32],
-			     const struct mlkem_poly *s, const struct mlkem_poly *e, uint8_t *ek)
+			     const struct mlkem_prep *s, const struct mlkem_poly *e, uint8_t *ek)
 {
+	struct mlkem_acc acc;
 	struct mlkem_poly t, a;
 	for (unsigned i = 0; i < p->k; i++) {
-		memset(&t, 0, sizeof(t));
+		memset(&acc, 0, sizeof(acc));
 		for (unsigned j = 0; j < p->k; j++) {
 			mlkem_sample_ntt(&a, rho, (uint8_t)j, (uint8_t)i);
-			mlkem_mul_acc(&t, &a, &s[j]);
+			mlkem_mul_acc(&acc, &a, &s[j]);
 		}
+		mlkem_acc_reduce(&t, &acc);
 		for (unsigned n = 0; n < MLKEM_N; n++)
 			t.c[n] = mlkem_fqmul(t.c[n], MLKEM_R2);
 		mlkem_poly_add(&t, &e[i]);
 		mlkem_poly_canon(&t);
 		mlkem_encode(ek + MLKEM_POLY_BYTES * i, &t, 12);
 	}
+	chunk_wipe(&acc, sizeof(acc));
 	chunk_wipe(&t, sizeof(t));
 }
 
@@ -338,6 +404,7 @@ static void mlkem_pke_keygen(const struct mlkem_params *p, const uint8_t d[32],
 	uint8_t k = (uint8_t)p->k, rs[64];	/* (rho, sigma) = G(d || k) */
 	const struct iov in[] = { { d, 32 }, { &k, 1 } };
 	struct mlkem_poly s[MLKEM_MAXK], e[MLKEM_MAXK];
+	struct mlkem_prep sp[MLKEM_MAXK];
 	keccak_sha3_512(in, 2, rs);
 	uint8_t n = 0;
 	for (unsigned i = 0; i < p->k; i++)
@@ -347,8 +414,9 @@ static void mlkem_pke_keygen(const struct mlkem_params *p, const uint8_t d[32],
 	for (unsigned i = 0; i < p->k; i++) {
 		mlkem_ntt(&s[i]);
 		mlkem_ntt(&e[i]);
+		mlkem_prepare(&sp[i], &s[i]);
 	}
-	mlkem_pke_public(p, rs, s, e, ek);
+	mlkem_pke_public(p, rs, sp, e, ek);
 	memcpy(ek + MLKEM_POLY_BYTES * p->k, rs, 32);
 	for (unsigned i = 0; i < p->k; i++) {
 		mlkem_poly_canon(&s[i]);
@@ -357,26 +425,29 @@ static void mlkem_pke_keygen(const struct mlkem_params *p, const uint8_t d[32],
 	chunk_wipe(rs, sizeof(rs));
 	chunk_wipe(s, sizeof(s));
 	chunk_wipe(e, sizeof(e));
+	chunk_wipe(sp, sizeof(sp));
 }
 
 /* u = NTT^-1(A_hat^T o y_hat) + e1, compressed into c1 (Algorithm 14 steps 4-8, 12-13,
  * 19, 22); A_hat[j,i] = SampleNTT(rho || i || j), e1[i] from PRF(r, k + i). */
 static void mlkem_pke_u(const struct mlkem_params *p, const uint8_t rho[32],
-			const uint8_t r[32], const struct mlkem_poly *y, uint8_t *c)
+			const uint8_t r[32], const struct mlkem_prep *y, uint8_t *c)
 {
+	struct mlkem_acc acc;
 	struct mlkem_poly u, a, e1;
 	for (unsigned i = 0; i < p->k; i++) {
-		memset(&u, 0, sizeof(u));
+		memset(&acc, 0, sizeof(acc));
 		for (unsigned j = 0; j < p->k; j++) {
 			mlkem_sample_ntt(&a, rho, (uint8_t)i, (uint8_t)j);
-			mlkem_mul_acc(&u, &a, &y[j]);
+			mlkem_mul_acc(&acc, &a, &y[j]);
 		}
-		mlkem_poly_reduce(&u);
+		mlkem_acc_reduce(&u, &acc);
 		mlkem_ntt_inv(&u);
 		mlkem_cbd_prf(&e1, r, (uint8_t)(p->k + i), p->eta2);
 		mlkem_poly_add(&u, &e1);
 		mlkem_compress_encode(c + 32 * p->du * i, &u, p->du);
 	}
+	chunk_wipe(&acc, sizeof(acc));
 	chunk_wipe(&u, sizeof(u));
 	chunk_wipe(&e1, sizeof(e1));
 }
@@ -384,15 +455,16 @@ static void mlkem_pke_u(const struct mlkem_params *p, const uint8_t rho[32],
 /* v = NTT^-1(t_hat^T o y_hat) + e2 + Decompress_1(ByteDecode_1(m)), compressed into c2
  * (Algorithm 14 steps 2, 17, 20-21, 23); e2 from PRF(r, 2k). */
 static void mlkem_pke_v(const struct mlkem_params *p, const uint8_t *ek, const uint8_t m[32],
-			const uint8_t r[32], const struct mlkem_poly *y, uint8_t *c2)
+			const uint8_t r[32], const struct mlkem_prep *y, uint8_t *c2)
 {
+	struct mlkem_acc acc;
 	struct mlkem_poly v, t, e2;
-	memset(&v, 0, sizeof(v));
+	memset(&acc, 0, sizeof(acc));
 	for (unsigned j = 0; j < p->k; j++) {
 		mlkem_decode12(&t, ek + MLKEM_POLY_BYTES * j);
-		mlkem_mul_acc(&v, &t, &y[j]);
+		mlkem_mul_acc(&acc, &t, &y[j]);
 	}
-	mlkem_poly_reduce(&v);
+	mlkem_acc_reduce(&v, &acc);
 	mlkem_ntt_inv(&v);
 	mlkem_cbd_prf(&e2, r, (uint8_t)(2 * p->k), p->eta2);
 	mlkem_poly_add(&v, &e2);
@@ -401,6 +473,7 @@ static void mlkem_pke_v(const struct mlkem_params *p, const uint8_t *ek, const u
 		v.c[i] = (int16_t)(v.c[i] + (-bit & 1665));	/* Decompress_1(1) = 1665 */
 	}
 	mlkem_compress_encode(c2, &v, p->dv);
+	chunk_wipe(&acc, sizeof(acc));
 	chunk_wipe(&v, sizeof(v));
 	chunk_wipe(&e2, sizeof(e2));
 }
@@ -409,15 +482,18 @@ static void mlkem_pke_v(const struct mlkem_params *p, const uint8_t *ek, const u
 static void mlkem_pke_encrypt(const struct mlkem_params *p, const uint8_t *ek,
 			      const uint8_t m[32], const uint8_t r[32], uint8_t *c)
 {
-	struct mlkem_poly y[MLKEM_MAXK];
+	struct mlkem_poly y;
+	struct mlkem_prep yp[MLKEM_MAXK];
 	const uint8_t *rho = ek + MLKEM_POLY_BYTES * p->k;
 	for (unsigned i = 0; i < p->k; i++) {
-		mlkem_cbd_prf(&y[i], r, (uint8_t)i, p->eta1);
-		mlkem_ntt(&y[i]);
+		mlkem_cbd_prf(&y, r, (uint8_t)i, p->eta1);
+		mlkem_ntt(&y);
+		mlkem_prepare(&yp[i], &y);
 	}
-	mlkem_pke_u(p, rho, r, y, c);
-	mlkem_pke_v(p, ek, m, r, y, c + 32 * p->du * p->k);
-	chunk_wipe(y, sizeof(y));
+	mlkem_pke_u(p, rho, r, yp, c);
+	mlkem_pke_v(p, ek, m, r, yp, c + 32 * p->du * p->k);
+	chunk_wipe(&y, sizeof(y));
+	chunk_wipe(yp, sizeof(yp));
 }
 
 /* Algorithm 15, K-PKE.Decrypt(dk_PKE, c): m = ByteEncode_1(Compress_1(v' - NTT^-1(
@@ -425,20 +501,25 @@ static void mlkem_pke_encrypt(const struct mlkem_params *p, const uint8_t *ek,
 static void mlkem_pke_decrypt(const struct mlkem_params *p, const uint8_t *dk,
 			      const uint8_t *c, uint8_t m[32])
 {
+	struct mlkem_acc acc;
+	struct mlkem_prep up;
 	struct mlkem_poly w, u, s;
-	memset(&w, 0, sizeof(w));
+	memset(&acc, 0, sizeof(acc));
 	for (unsigned i = 0; i < p->k; i++) {
 		mlkem_decode_decompress(&u, c + 32 * p->du * i, p->du);
 		mlkem_ntt(&u);
+		mlkem_prepare(&up, &u);
 		mlkem_decode12(&s, dk + MLKEM_POLY_BYTES * i);
-		mlkem_mul_acc(&w, &s, &u);
+		mlkem_mul_acc(&acc, &s, &up);
 	}
-	mlkem_poly_reduce(&w);
+	mlkem_acc_reduce(&w, &acc);
 	mlkem_ntt_inv(&w);
 	mlkem_decode_decompress(&u, c + 32 * p->du * p->k, p->dv);
 	for (unsigned i = 0; i < MLKEM_N; i++)
 		w.c[i] = (int16_t)(u.c[i] - w.c[i]);
 	mlkem_compress_encode(m, &w, 1);
+	chunk_wipe(&acc, sizeof(acc));
+	chunk_wipe(&up, sizeof(up));
 	chunk_wipe(&w, sizeof(w));
 	chunk_wipe(&u, sizeof(u));
 	chunk_wipe(&s, sizeof(s));

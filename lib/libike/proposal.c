@@ -264,8 +264,10 @@ static bool parse_hashes(struct parse_ctx *c, char *comp, uint8_t type, struct i
 	return true;
 }
 
-/* KE list for type 4 (no KEMs, no none) or ADDKEn (RFC 9370 2.2.1: NONE allowed). */
-static bool parse_kes(struct parse_ctx *c, char *comp, uint8_t type, struct ike_proposal *p)
+/* KE list for type 4 (no KEMs in the '-' part; "ke=" allows them) or ADDKEn
+ * (RFC 9370 2.2.1: NONE allowed there). */
+static bool parse_kes_as(struct parse_ctx *c, char *comp, uint8_t type, bool allow_kem,
+			 struct ike_proposal *p)
 {
 	char *alt[MAX_ALTS];
 	int n = split(comp, '+', alt, MAX_ALTS);
@@ -275,14 +277,21 @@ static bool parse_kes(struct parse_ctx *c, char *comp, uint8_t type, struct ike_
 		const struct ke_name *k = ke_lookup(alt[i]);
 		if (k == NULL)
 			return perr(c, "unknown key exchange '%s'", alt[i]);
-		if (type == IKE_TRANS_KE && k->addke_only)
-			return perr(c, "key exchange '%s' is only allowed in addkeN=", alt[i]);
+		if (type == IKE_TRANS_KE && k->addke_only && !allow_kem)
+			return perr(c, "key exchange '%s' is only allowed in ke= or addkeN=", alt[i]);
+		if (type == IKE_TRANS_KE && k->id == IKE_KE_NONE)
+			return perr(c, "key exchange 'none' is only allowed in addkeN=%s", "");
 		if (has_transform(p, type, k->id))
 			return perr(c, "key exchange '%s' listed twice", alt[i]);
 		if (!add_transform(c, p, type, k->id, 0))
 			return false;
 	}
 	return true;
+}
+
+static bool parse_kes(struct parse_ctx *c, char *comp, uint8_t type, struct ike_proposal *p)
+{
+	return parse_kes_as(c, comp, type, type != IKE_TRANS_KE, p);
 }
 
 static bool parse_defaults(struct parse_ctx *c, const char *list, uint8_t type, struct ike_proposal *p)
@@ -356,8 +365,15 @@ static bool parse_extra(struct parse_ctx *c, char *s, struct ike_proposal *p)
 		return parse_kes(c, s, IKE_TRANS_KE, p);
 	}
 	*eq = '\0';
+	/* "ke=": transform type 4 spelled out, where a KEM (ML-KEM in IKE_SA_INIT,
+	 * draft-ietf-ipsecme-ikev2-mlkem) may stand */
+	if (strcasecmp(s, "ke") == 0) {
+		if (has_type(p, IKE_TRANS_KE))
+			return perr(c, "the key exchange is given twice ('-...' and 'ke=')%s", "");
+		return parse_kes_as(c, eq + 1, IKE_TRANS_KE, true, p);
+	}
 	if (strncasecmp(s, "addke", 5) != 0 || s[5] < '1' || s[5] > '7' || s[6] != '\0')
-		return perr(c, "unknown '%s=' (expected addke1= .. addke7=)", s);
+		return perr(c, "unknown '%s=' (expected ke= or addke1= .. addke7=)", s);
 	uint8_t type = (uint8_t)(IKE_TRANS_ADDKE1 + (s[5] - '1'));
 	if (has_type(p, type))
 		return perr(c, "'%s=' given twice", s);

@@ -102,7 +102,8 @@ bool sk_encrypt(const struct sk_suite *s, const struct chunk *ke, const struct c
 	if (!crypt_random(iv, s->info.ivlen))
 		return false;
 	/* plaintext | padding (zeros) | pad length, encrypted in place */
-	memmove(ct, plain, plain_len);
+	if (plain_len > 0)
+		memmove(ct, plain, plain_len);	/* plain may be NULL when empty */
 	memset(ct + plain_len, 0, pad);
 	ct[plain_len + pad] = (uint8_t)pad;
 	if (s->info.aead) {

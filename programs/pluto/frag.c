@@ -25,7 +25,9 @@ void frag_free(struct ike_sa *ike)
 static size_t max_dgram(const struct ike_sa *ike)
 {
 	unsigned sz = ike->c->conf.fragment_size;
-	return sz >= CONF_FRAGMENT_SIZE_MIN ? sz : CONF_FRAGMENT_SIZE_DEFAULT;
+	if (sz != 0)
+		return sz;
+	return ike->remote.version == 6 ? CONF_FRAGMENT_SIZE_IPV6 : CONF_FRAGMENT_SIZE_IPV4;
 }
 
 /* Plaintext octets one fragment can carry within the datagram size. */

@@ -122,7 +122,7 @@ static void iface_read(evutil_socket_t fd, short what, void *arg)
 		};
 		ssize_t n = recvmsg(fd, &mh, 0);
 		if (n < 0)
-			return;
+			break;
 		struct ip_addr src, dst = { 0 };
 		uint16_t sport;
 		if (!ip_from_sockaddr((struct sockaddr *)&from, &src, &sport))
@@ -141,6 +141,7 @@ static void iface_read(evutil_socket_t fd, short what, void *arg)
 		demux_datagram(ifc, &src, sport, &dst, d, len);
 		ike_sa_free_all(ifc->pluto);
 	}
+	log_flush(ifc->pluto);
 }
 
 bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, const uint8_t *d, size_t len)

@@ -148,6 +148,8 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 		whack_done(ike->whack, ike->state == IKE_ESTABLISHED ? 0 : 1);
 		ike->whack = NULL;
 	}
+	if (ike->bench)
+		bench_sa_finished(ike, false);
 	if (!ike->authenticated && !ike->initiator && p->nhalf_open > 0)
 		p->nhalf_open--;
 	sa_hash_remove(ike);

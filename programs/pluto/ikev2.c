@@ -144,6 +144,8 @@ static void apply(struct ike_sa *ike, const struct transition *t, enum tr_result
 		whack_done(ike->whack, ike->child == NULL || ike->child->established ? 0 : 2);
 		ike->whack = NULL;
 	}
+	if (ike->state == IKE_ESTABLISHED && ike->bench)
+		bench_sa_finished(ike, true);
 }
 
 void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
@@ -185,20 +187,20 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	apply(ike, t, t->handler(ike, md));
 }
 
-bool ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)
+struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)
 {
 	struct ike_sa *ike = ike_sa_new(p, c, true);
 	if (ike == NULL) {
 		conn_log(p, c, "cannot create an IKE SA: too many");
-		return false;
+		return NULL;
 	}
 	ike->whack = w;
 	if (!ike_sa_init_initiate(ike)) {
 		ike_sa_delete(ike, "cannot initiate");
-		return false;
+		return NULL;
 	}
 	ike->state = IKE_I_INIT_SENT;
-	return true;
+	return ike;
 }
 
 /* RFC 7296 1.4.1: delete the IKE SA with an INFORMATIONAL request carrying Delete */

@@ -48,7 +48,7 @@ struct transition {
 
 /* ikev2.c: the driver */
 void ikev2_process(struct ike_sa *ike, struct msg_digest *md);
-bool ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w);
+struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w);
 void ikev2_delete_ike(struct ike_sa *ike);
 /* consistency of the table (unit test): returns the number of bad rows */
 unsigned ikev2_table_check(char *why, size_t len);

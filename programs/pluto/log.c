@@ -29,7 +29,8 @@ static void log_line(struct pluto *p, struct whack_client *w, const char *prefix
 	char when[32];
 	strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
 	fprintf(f, "%s.%03ld: %s\n", when, ts.tv_nsec / 1000000, msg);
-	fflush(f);
+	if (f == stderr)
+		fflush(f);	/* the log file is flushed once per event (log_flush) */
 	if (w != NULL)
 		whack_printf(w, "%s", msg);
 }
@@ -61,4 +62,11 @@ void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_line(p, NULL, prefix, fmt, ap);
 	va_end(ap);
+}
+
+/* Called at the end of every event callback: one write per batch of log lines. */
+void log_flush(struct pluto *p)
+{
+	if (p->log != NULL)
+		fflush(p->log);
 }

@@ -133,6 +133,7 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct pluto *p = arg;
 	plog(p, "signal %d: shutting down", (int)sig);
+	log_flush(p);
 	p->shutting_down = true;
 	event_base_loopexit(p->base, NULL);
 }
@@ -158,6 +159,7 @@ static bool open_log(struct pluto *p)
 		fprintf(stderr, "pluto: cannot open log file %s: %s\n", p->logfile, strerror(errno));
 		return false;
 	}
+	setvbuf(p->log, NULL, _IOFBF, 1 << 16);
 	return true;
 }
 
@@ -185,6 +187,7 @@ static bool start(struct pluto *p)
 		event_add(p->sig_ev[i], NULL);
 	}
 	start_autoconns(p);
+	log_flush(p);
 	return true;
 }
 

@@ -39,6 +39,7 @@ struct pluto;
 struct ike_sa;
 struct whack_client;
 struct reasm;
+struct bench;
 
 /* One UDP socket */
 struct iface {
@@ -150,6 +151,7 @@ struct ike_sa {
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
 	struct reasm *frag_rx;			/* RFC 7383 reassembly in progress */
 	uint16_t last_error;			/* last notify error sent or received */
+	bool bench;				/* started by whack --bench */
 	bool dead;
 };
 
@@ -179,6 +181,7 @@ struct pluto {
 	/* kernel backend */
 	const struct kernel_ops *kernel;
 	void *kernel_ctx;
+	struct bench *bench;			/* whack --bench in progress */
 	bool shutting_down;
 	struct event *sig_ev[3];
 };
@@ -189,6 +192,7 @@ void ike_log(struct ike_sa *ike, const char *fmt, ...) __attribute__((format(pri
 void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 uint64_t pluto_now_ms(void);
+void log_flush(struct pluto *p);
 
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
@@ -224,6 +228,11 @@ bool whack_server_start(struct pluto *p);
 void whack_server_stop(struct pluto *p);
 void whack_printf(struct whack_client *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void whack_done(struct whack_client *w, int rc);	/* ends an --up wait */
+
+/* bench.c */
+int bench_start(struct pluto *p, struct whack_client *w, const char *arg);
+void bench_sa_finished(struct ike_sa *ike, bool established);
+void bench_abort(struct pluto *p, struct whack_client *w);
 
 /* kernel.c */
 struct kernel_ops {

@@ -49,6 +49,7 @@ static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 		ike->req_pending = false;
 		ike_sa_delete(ike, "peer not responding");
 		ike_sa_free_all(ike->pluto);
+		log_flush(ike->pluto);
 		return;
 	}
 	ike->retrans_tries++;
@@ -62,6 +63,7 @@ static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 		delay = ike->retrans_deadline_ms - now;
 	struct timeval tv = { (time_t)(delay / 1000), (suseconds_t)(delay % 1000) * 1000 };
 	event_add(ike->retrans_ev, &tv);
+	log_flush(ike->pluto);
 }
 
 static void retransmit_start(struct ike_sa *ike)

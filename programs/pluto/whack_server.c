@@ -36,6 +36,7 @@ void whack_printf(struct whack_client *w, const char *fmt, ...)
 static void client_free(struct whack_client *w)
 {
 	struct pluto *p = w->p;
+	bench_abort(p, w);
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
 		if (s->whack == w)
 			s->whack = NULL;
@@ -80,7 +81,7 @@ static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 		return 1;
 	}
 	whack_printf(w, "\"%s\": initiating", name);
-	if (!ikev2_initiate(p, c, w))
+	if (ikev2_initiate(p, c, w) == NULL)
 		return 1;
 	return -1;	/* whack_done() when the SA is established or fails */
 }
@@ -129,6 +130,8 @@ static int dispatch(struct pluto *p, struct whack_client *w, const char *cmd, co
 		return cmd_shutdown(p, w);
 	if (strcmp(cmd, "listen") == 0)
 		return 0;
+	if (strcmp(cmd, "bench") == 0)
+		return bench_start(p, w, arg);
 	whack_printf(w, "unknown command '%s'", cmd);
 	return 1;
 }
@@ -150,10 +153,12 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		*sp = '\0';
 		name = sp + 1;
 	}
-	int rc = dispatch(w->p, w, line, name);
+	struct pluto *p = w->p;
+	int rc = dispatch(p, w, line, name);
 	free(line);
 	if (rc >= 0)
 		whack_done(w, rc);
+	log_flush(p);
 }
 
 static void event_cb(struct bufferevent *bev, short what, void *arg)

@@ -14,7 +14,7 @@
 
 #define WHACK_DEFAULT_RUNDIR "/run/pluto"
 
-enum { OPT_RUNDIR = 256, OPT_CTL, OPT_ASYNC };
+enum { OPT_RUNDIR = 256, OPT_CTL, OPT_ASYNC, OPT_BENCH };
 
 struct cmd {
 	const char *option;	/* --up */
@@ -40,7 +40,8 @@ static const struct cmd cmds[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: whack [--rundir DIR | --ctlsocket PATH] COMMAND [--name NAME]\n"
-		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --shutdown\n");
+		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --shutdown\n"
+		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n");
 }
 
 static int talk(const char *path, const char *line)
@@ -80,13 +81,16 @@ static int talk(const char *path, const char *line)
 
 int main(int argc, char **argv)
 {
-	static struct option opts[NCMDS + 5];
+	static struct option opts[NCMDS + 6];
 	for (size_t i = 0; i < NCMDS; i++)
 		opts[i] = (struct option){ cmds[i].option, no_argument, NULL, (int)i + 1 };
 	opts[NCMDS] = (struct option){ "name", required_argument, NULL, 'n' };
 	opts[NCMDS + 1] = (struct option){ "rundir", required_argument, NULL, OPT_RUNDIR };
 	opts[NCMDS + 2] = (struct option){ "ctlsocket", required_argument, NULL, OPT_CTL };
 	opts[NCMDS + 3] = (struct option){ "asynchronous", no_argument, NULL, OPT_ASYNC };
+	opts[NCMDS + 4] = (struct option){ "bench", required_argument, NULL, OPT_BENCH };
+	static const struct cmd bench = { "bench", "bench", true };
+	const char *bench_n = NULL;
 	const struct cmd *cmd = NULL;
 	const char *name = NULL;
 	char path[512];
@@ -101,6 +105,9 @@ int main(int argc, char **argv)
 			snprintf(path, sizeof(path), "%s/pluto.ctl", optarg);
 		} else if (o == OPT_CTL) {
 			snprintf(path, sizeof(path), "%s", optarg);
+		} else if (o == OPT_BENCH) {
+			cmd = &bench;
+			bench_n = optarg;
 		} else if (o != OPT_ASYNC) {
 			usage(stderr);
 			return 2;
@@ -111,7 +118,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char line[600];
-	snprintf(line, sizeof(line), "%s%s%s\n", cmd->verb, cmd->needs_name ? " " : "",
-		 cmd->needs_name ? name : "");
+	snprintf(line, sizeof(line), "%s%s%s%s%s\n", cmd->verb, cmd->needs_name ? " " : "",
+		 cmd->needs_name ? name : "", bench_n ? " " : "", bench_n ? bench_n : "");
 	return talk(path, line);
 }

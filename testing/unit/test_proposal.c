@@ -177,7 +177,9 @@ static void test_parse_errors(void **state)
 	parse_bad(PROPOSAL_IKE, "aes128--dh19", "empty");
 	parse_bad(PROPOSAL_IKE, "aes128-sha2-dh19,", "empty proposal");
 	parse_bad(PROPOSAL_IKE, "aes128+-sha2", "empty");
-	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-ml_kem_768", "'ml_kem_768' is only allowed in addkeN=");
+	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-ml_kem_768", "'ml_kem_768' is only allowed in ke= or addkeN=");
+	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;ke=ml_kem_512", "given twice");
+	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2;ke=none", "'none' is only allowed in addkeN=");
 	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;addke8=ml_kem_768", "addke8");
 	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;foo=ml_kem_768", "'foo='");
 	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;addke1=ml_kem_768;addke1=none", "'addke1=' given twice");
@@ -186,6 +188,12 @@ static void test_parse_errors(void **state)
 	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;addke1=ml_kem_768;addke2=ml_kem_768", "duplicates addke1");
 	parse_bad(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;dh19", "unexpected ';dh19'");
 	parse_bad(PROPOSAL_IKE, "3des-sha1-dh14", "'3des'");
+	/* ke= names transform type 4, where ML-KEM may stand (draft-ietf-ipsecme-ikev2-mlkem) */
+	struct proposal_list kl;
+	char kerr[128];
+	assert_true(proposal_parse(PROPOSAL_IKE, "aes_gcm256-sha2_256;ke=ml_kem_512+dh31", &kl, kerr, sizeof(kerr)));
+	assert_int_equal(proposal_first_ke(&kl), IKE_KE_MLKEM512);
+	assert_true(proposal_allows_ke(&kl, IKE_KE_CURVE25519));
 	/* addke2=none twice in different types is fine */
 	parse_ok(PROPOSAL_IKE, "aes_gcm256-sha2-dh31;addke1=none+ml_kem_768;addke2=none+ml_kem_768");
 	char many[600] = "";

@@ -1,0 +1,99 @@
+/* bench.c -- `whack --bench N --name CONN`: the initiator side of testing/bench.
+ * Brings up N IKE SAs of one connection, at most BENCH_CONCURRENCY in flight, and
+ * reports the rate and this daemon's CPU time.  The SAs stay up, so that the memory
+ * per established IKE SA can be read off the daemons afterwards. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "ikev2.h"
+
+#define BENCH_CONCURRENCY 64	/* IKE SAs negotiating at once */
+#define BENCH_MAX         200000
+
+struct bench {
+	struct whack_client *w;
+	struct connection *c;
+	unsigned total, started, established, failed;
+	uint64_t t0_ms;
+	double cpu0;
+};
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void bench_report(struct pluto *p)
+{
+	struct bench *b = p->bench;
+	double secs = (double)(pluto_now_ms() - b->t0_ms) / 1000.0;
+	double cpu = cpu_seconds() - b->cpu0;
+	whack_printf(b->w, "bench: %u IKE SAs established, %u failed, in %.3f s: %.0f per second; "
+		     "initiator CPU %.3f s (%.3f ms per IKE SA)", b->established, b->failed, secs,
+		     secs > 0 ? b->established / secs : 0.0, cpu,
+		     b->established ? cpu * 1000.0 / b->established : 0.0);
+	whack_done(b->w, b->failed ? 1 : 0);
+	free(b);
+	p->bench = NULL;
+}
+
+static void bench_fill(struct pluto *p)
+{
+	struct bench *b = p->bench;
+	while (b->started < b->total && b->started - b->established - b->failed < BENCH_CONCURRENCY) {
+		b->started++;
+		struct ike_sa *ike = ikev2_initiate(p, b->c, NULL);
+		if (ike == NULL)
+			b->failed++;
+		else
+			ike->bench = true;
+	}
+	if (b->established + b->failed == b->total)
+		bench_report(p);
+}
+
+void bench_sa_finished(struct ike_sa *ike, bool established)
+{
+	struct pluto *p = ike->pluto;
+	ike->bench = false;
+	if (p->bench == NULL)
+		return;
+	if (established)
+		p->bench->established++;
+	else
+		p->bench->failed++;
+	bench_fill(p);
+}
+
+int bench_start(struct pluto *p, struct whack_client *w, const char *arg)
+{
+	char name[CONF_NAME_MAX];
+	unsigned n = 0;
+	if (sscanf(arg, "%63s %u", name, &n) != 2 || n == 0 || n > BENCH_MAX) {
+		whack_printf(w, "bench: expected a connection name and a count from 1 to %u", BENCH_MAX);
+		return 1;
+	}
+	struct connection *c = connection_find(p, name);
+	if (c == NULL || p->bench != NULL) {
+		whack_printf(w, c == NULL ? "bench: no connection named \"%s\"" : "bench: one is running", name);
+		return 1;
+	}
+	struct bench *b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return 1;
+	*b = (struct bench){ .w = w, .c = c, .total = n, .t0_ms = pluto_now_ms(), .cpu0 = cpu_seconds() };
+	p->bench = b;
+	bench_fill(p);
+	return -1;	/* answered by bench_report() */
+}
+
+void bench_abort(struct pluto *p, struct whack_client *w)
+{
+	if (p->bench != NULL && p->bench->w == w) {
+		free(p->bench);
+		p->bench = NULL;
+	}
+}
