@@ -49,8 +49,15 @@ check: deps
 	$(MAKE) fuzz
 	@echo "check: all suites passed"
 
-bench: all
-	testing/bench/run
+BENCH_CRYPTO := $(B)/testing/bench/bench_crypto
+$(BENCH_CRYPTO): testing/bench/bench_crypto.c $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+
+# benchmarks: never part of `make check`; BENCH_N IKE SAs per suite
+BENCH_N ?= 5000
+bench: all $(BENCH_CRYPTO)
+	testing/bench/run $(BENCH_N)
 
 clean:
 	rm -rf build build-asan build-fuzz
