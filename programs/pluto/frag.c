@@ -44,7 +44,7 @@ static size_t frag_chunk_len(const struct ike_sa *ike, const struct sk_suite *s)
 
 static bool one_message(const struct ike_hdr *h, const struct sk_suite *s, const struct chunk *ke,
 			const struct chunk *ka, uint8_t inner_np, const uint8_t *plain, size_t len,
-			uint16_t num, uint16_t total, struct chunk *out)
+			uint16_t num, uint16_t total, struct dgrams *out)
 {
 	uint8_t *storage = malloc(IKE_MSG_MAX);
 	if (storage == NULL)
@@ -52,9 +52,8 @@ static bool one_message(const struct ike_hdr *h, const struct sk_suite *s, const
 	struct ike_buf b;
 	codec_buf_init(&b, storage, IKE_MSG_MAX);
 	codec_put_hdr(&b, h);
-	bool ok = sk_encrypt(s, ke, ka, &b, inner_np, plain, len, num, total) && !b.overflow;
-	if (ok)
-		*out = chunk_dup(b.data, b.len);
+	bool ok = sk_encrypt(s, ke, ka, &b, inner_np, plain, len, num, total) && !b.overflow &&
+		  dgrams_add(out, b.data, b.len);
 	free(storage);
 	return ok;
 }
@@ -75,8 +74,7 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 	/* an empty message has nothing to split (and a first fragment whose Next
 	 * Payload is NONE is refused by some peers, libreswan 4.10 among them) */
 	if (!can || chunk_len == 0 || plain_len == 0 || (whole <= max_dgram(ike) && !force)) {
-		out->n = 1;
-		return one_message(h, s, ke, ka, inner_np, plain, plain_len, 0, 0, &out->d[0]);
+		return one_message(h, s, ke, ka, inner_np, plain, plain_len, 0, 0, out);
 	}
 	size_t total = plain_len == 0 ? 1 : (plain_len + chunk_len - 1) / chunk_len;
 	if (total > FRAG_MAX_PER_MSG)
@@ -87,11 +85,10 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 		size_t off = i * chunk_len;
 		size_t n = plain_len - off < chunk_len ? plain_len - off : chunk_len;
 		if (!one_message(&fh, s, ke, ka, inner_np, plain + off, n, (uint16_t)(i + 1),
-				 (uint16_t)total, &out->d[i])) {
+				 (uint16_t)total, out)) {
 			dgrams_free(out);
 			return false;
 		}
-		out->n = (unsigned)i + 1;
 	}
 	return true;
 }

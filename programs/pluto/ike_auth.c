@@ -175,6 +175,14 @@ static enum tr_result auth_failed(struct ike_sa *ike, struct msg_digest *md)
 	return TR_FAIL;
 }
 
+/* RFC 7296 2.15: the IKE_SA_INIT messages serve AUTH only; once both AUTH payloads
+ * are computed they go (memory per established IKE SA) */
+static void release_init_messages(struct ike_sa *ike)
+{
+	chunk_free(&ike->real_msg_i);
+	chunk_free(&ike->real_msg_r);
+}
+
 static void established(struct ike_sa *ike, const struct ike_id *peer)
 {
 	char a[300];
@@ -227,6 +235,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
 	chunk_wipe(auth, sizeof(auth));
+	release_init_messages(ike);
 	respond_child(ike, md, &inner);
 	if (!send_response(ike, md, &inner))
 		return TR_FAIL;
@@ -297,6 +306,7 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	}
 	established(ike, &peer);
+	release_init_messages(ike);
 	if (ike->child != NULL && (child_failed || !accept_child(ike, md))) {
 		free(ike->child);
 		ike->child = NULL;

@@ -108,6 +108,8 @@ enum tr_result ike_intermediate_r(struct ike_sa *ike, struct msg_digest *md)
 	/* the response goes out under the keys of this round; then they change */
 	bool ok = send_response(ike, md, &inner) && (sk_n.ptr == NULL || update_keys(ike, &sk_n));
 	chunk_free(&sk_n);
+	ke_free(ike->ke);
+	ike->ke = NULL;
 	if (!ok)
 		return TR_FAIL;
 	ike->int_rounds++;
@@ -148,6 +150,8 @@ enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
 		enum ke_result r = ke_finish(ike->ke, ke.data, ke.len, &sk_n);
 		bool ok = r == KE_OK && update_keys(ike, &sk_n);
 		chunk_free(&sk_n);
+		ke_free(ike->ke);
+		ike->ke = NULL;
 		if (!ok) {
 			ike_log(ike, "IKE_INTERMEDIATE round %u: key exchange %s failed: %s", round + 1,
 				ike_ke_name(ke.method), ke_result_name(r));

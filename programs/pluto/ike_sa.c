@@ -99,7 +99,22 @@ void dgrams_free(struct dgrams *d)
 {
 	for (unsigned i = 0; i < d->n; i++)
 		chunk_free(&d->d[i]);
+	free(d->d);
+	d->d = NULL;
 	d->n = 0;
+	d->fragmented = false;
+}
+
+bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
+{
+	if (d->n >= PLUTO_MAX_MSG_FRAGS)
+		return false;
+	struct chunk *nd = realloc(d->d, (d->n + 1) * sizeof(*nd));
+	if (nd == NULL)
+		return false;
+	d->d = nd;
+	d->d[d->n++] = chunk_dup(p, len);
+	return true;
 }
 
 static void child_free(struct pluto *p, struct ike_sa *ike)

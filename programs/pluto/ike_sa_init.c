@@ -251,6 +251,8 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "internal failure");
 	ike->real_msg_i = chunk_dup(md->raw, md->raw_len);
 	ike->real_msg_r = chunk_dup(b.data, b.len);
+	ke_free(ike->ke);	/* the private value is done with (and NSS keys are large) */
+	ike->ke = NULL;
 	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
 	ike->next_msgid_out = 0;
@@ -333,6 +335,8 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s", ke_result_name(kr));
 		return TR_FAIL;
 	}
+	ke_free(ike->ke);
+	ike->ke = NULL;
 	memcpy(ike->spi_r, md->hdr.spi_r, IKE_SPI_LEN);
 	ike_sa_rehash(ike);
 	bool ok = ike_derive_keys(ike, &gir);

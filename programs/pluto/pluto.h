@@ -79,7 +79,7 @@ const char *ike_state_name(enum ike_state s);
 struct dgrams {
 	unsigned n;
 	bool fragmented;		/* Encrypted Fragment payloads (even a single one) */
-	struct chunk d[PLUTO_MAX_MSG_FRAGS];
+	struct chunk *d;		/* n datagrams, heap */
 };
 
 struct child_sa {
@@ -222,6 +222,8 @@ void ike_sa_rehash(struct ike_sa *ike);
 void ike_sa_delete(struct ike_sa *ike, const char *why);
 void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);
+/* appends a copy of len octets; false (and nothing added) past PLUTO_MAX_MSG_FRAGS */
+bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len);
 
 /* whack_server.c */
 bool whack_server_start(struct pluto *p);

@@ -95,8 +95,8 @@ bool send_init_request(struct ike_sa *ike, struct ike_buf *b)
 	if (b->overflow)
 		return false;
 	send_retransmit_cancel(ike);
-	ike->req.n = 1;
-	ike->req.d[0] = chunk_dup(b->data, b->len);
+	if (!dgrams_add(&ike->req, b->data, b->len))
+		return false;
 	ike->req_pending = true;
 	ike->req_msgid = 0;
 	ike->req_exchange = IKE_SA_INIT;
@@ -119,8 +119,9 @@ bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct 
 {
 	if (b->overflow)
 		return false;
-	struct dgrams d = { .n = 1 };
-	d.d[0] = chunk_dup(b->data, b->len);
+	struct dgrams d = { 0 };
+	if (!dgrams_add(&d, b->data, b->len))
+		return false;
 	cache_response(ike, md->hdr.msgid, &d);
 	return send_dgrams(ike, &ike->resp);
 }
