@@ -6,9 +6,11 @@
  * exchange (RFC 9370 2.2.2); without any, one empty round runs (intermediate=yes).
  * The driver records every message in the transcript with the keys that protected it
  * (ikev2.c on receipt, send.c on sending) before any key update here. */
+#include <string.h>
 #include "ikev2.h"
 
 #define INT_INNER_MAX 2048	/* inner payloads of one round: a KE payload at most */
+#define INT_KE_MAX    1600	/* the largest KE data: ML-KEM-1024's 1568 octets */
 
 /* RFC 9370 2.2.2: SKEYSEED(n) = prf(SK_d(n-1), SK(n) | Ni | Nr), new SK_* from it */
 static bool update_keys(struct ike_sa *ike, const struct chunk *sk_n)
@@ -29,6 +31,31 @@ static bool round_has_ke(const struct ike_sa *ike, unsigned round)
 	return round < ike->n_addke;
 }
 
+static bool is_mlkem(uint16_t m)
+{
+	return m == IKE_KE_MLKEM512 || m == IKE_KE_MLKEM768 || m == IKE_KE_MLKEM1024;
+}
+
+/* whack --impair: spoil the KE payload the way the test asked (tests only) */
+static void impair_ke(struct ike_sa *ike, uint16_t *m, uint8_t *data, size_t *len)
+{
+	unsigned imp = ike->pluto->impair;
+	if (imp & IMPAIR_KE_LENGTH) {
+		(*len)--;
+		ike_log(ike, "IMPAIR: sending KE data one octet short (%zu octets)", *len);
+	}
+	if (imp & IMPAIR_KE_METHOD) {
+		*m = *m == IKE_KE_ECP256 ? IKE_KE_ECP384 : IKE_KE_ECP256;
+		ike_log(ike, "IMPAIR: sending KE payload labelled %s", ike_ke_name(*m));
+	}
+	if ((imp & IMPAIR_MLKEM_KEY) && is_mlkem(*m) && *len >= 2) {
+		/* FIPS 203 7.2: the first 12-bit coefficient of ek becomes 4095 >= q */
+		data[0] = 0xff;
+		data[1] |= 0x0f;
+		ike_log(ike, "IMPAIR: sending an ML-KEM encapsulation key with a coefficient >= q");
+	}
+}
+
 bool ike_intermediate_initiate(struct ike_sa *ike)
 {
 	uint8_t storage[INT_INNER_MAX];
@@ -47,8 +74,19 @@ bool ike_intermediate_initiate(struct ike_sa *ike)
 		}
 		size_t len;
 		const uint8_t *pub = ke_public(ike->ke, &len);
-		codec_put_ke(&inner, m, pub, len);
+		uint8_t data[INT_KE_MAX];
+		if (len > sizeof(data))
+			return false;
+		memcpy(data, pub, len);
 		ike_log(ike, "IKE_INTERMEDIATE round %u: additional key exchange %s", round + 1, ike_ke_name(m));
+		impair_ke(ike, &m, data, &len);
+		codec_put_ke(&inner, m, data, len);
+	} else if (round > 0 && (ike->pluto->impair & IMPAIR_EXTRA_ROUND)) {
+		/* a KE round nobody negotiated: the responder must refuse it */
+		uint8_t junk[32] = { 9 };
+		codec_put_ke(&inner, IKE_KE_CURVE25519, junk, sizeof(junk));
+		ike_log(ike, "IMPAIR: IKE_INTERMEDIATE round %u carries a KE payload that was not negotiated",
+			round + 1);
 	} else {
 		ike_log(ike, "IKE_INTERMEDIATE round %u: no key exchange", round + 1);
 	}
@@ -162,7 +200,15 @@ enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
 	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
 		round_has_ke(ike, round) ? ": keys updated with " : "",
 		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
-	if (ike->int_rounds < ike->n_addke)
+	unsigned imp = ike->pluto->impair;
+	bool more = ike->int_rounds < ike->n_addke;
+	if (more && (imp & IMPAIR_SKIP_ROUND) && ike->int_rounds + 1 == ike->n_addke) {
+		ike_log(ike, "IMPAIR: skipping the last negotiated round, going to IKE_AUTH");
+		more = false;
+	}
+	if ((imp & IMPAIR_EXTRA_ROUND) && ike->int_rounds == ike->n_addke && ike->int_rounds > 0)
+		more = true;	/* once: the round after the negotiated ones */
+	if (more)
 		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
 	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
 }

@@ -35,6 +35,16 @@
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
 
+/* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
+ * peer answer them (as Libreswan's --impair); never set in normal operation */
+enum impair {
+	IMPAIR_KE_LENGTH = 1 << 0,	/* IKE_INTERMEDIATE KE data one octet short */
+	IMPAIR_KE_METHOD = 1 << 1,	/* IKE_INTERMEDIATE KE for another method */
+	IMPAIR_MLKEM_KEY = 1 << 2,	/* ML-KEM key with a coefficient >= q (FIPS 203 7.2) */
+	IMPAIR_EXTRA_ROUND = 1 << 3,	/* one more KE round than negotiated */
+	IMPAIR_SKIP_ROUND = 1 << 4,	/* go to IKE_AUTH before the last negotiated round */
+};
+
 struct pluto;
 struct ike_sa;
 struct whack_client;
@@ -182,6 +192,7 @@ struct pluto {
 	const struct kernel_ops *kernel;
 	void *kernel_ctx;
 	struct bench *bench;			/* whack --bench in progress */
+	unsigned impair;			/* whack --impair: IMPAIR_* bits, tests only */
 	bool shutting_down;
 	struct event *sig_ev[3];
 };

@@ -102,6 +102,30 @@ static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
 	return 0;
 }
 
+static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
+{
+	static const struct { const char *name; unsigned bit; } impairs[] = {
+		{ "ke-length", IMPAIR_KE_LENGTH },
+		{ "ke-method", IMPAIR_KE_METHOD },
+		{ "mlkem-key", IMPAIR_MLKEM_KEY },
+		{ "extra-round", IMPAIR_EXTRA_ROUND },
+		{ "skip-round", IMPAIR_SKIP_ROUND },
+	};
+	if (strcmp(what, "none") == 0) {
+		p->impair = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(impairs) / sizeof(impairs[0]); i++) {
+		if (strcmp(what, impairs[i].name) == 0) {
+			p->impair |= impairs[i].bit;
+			plog(p, "IMPAIR: %s (deliberate protocol violation for testing)", what);
+			return 0;
+		}
+	}
+	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, none)", what);
+	return 1;
+}
+
 static int cmd_shutdown(struct pluto *p, struct whack_client *w)
 {
 	whack_printf(w, "shutting down");
@@ -132,6 +156,8 @@ static int dispatch(struct pluto *p, struct whack_client *w, const char *cmd, co
 		return 0;
 	if (strcmp(cmd, "bench") == 0)
 		return bench_start(p, w, arg);
+	if (strcmp(cmd, "impair") == 0)
+		return cmd_impair(p, w, arg);
 	whack_printf(w, "unknown command '%s'", cmd);
 	return 1;
 }

@@ -34,6 +34,7 @@ static const struct cmd cmds[] = {
 	{ "rereadsecrets", "rereadsecrets", false },
 	{ "shutdown", "shutdown", false },
 	{ "listen", "listen", false },
+	{ "impair", "impair", true },	/* --impair WHAT: tests only */
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -113,6 +114,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (cmd != NULL && strcmp(cmd->verb, "impair") == 0 && optind + 1 == argc)
+		name = argv[optind++];	/* whack --impair WHAT */
 	if (cmd == NULL || optind != argc || (cmd->needs_name && (name == NULL || strchr(name, '\n')))) {
 		usage(stderr);
 		return 2;
