@@ -4,6 +4,7 @@
 #include <string.h>
 #include "ikev2.h"
 #include "frag.h"
+#include "crypt.h"
 
 static void md_log(struct pluto *p, const struct msg_digest *md, const char *why)
 {
@@ -12,13 +13,14 @@ static void md_log(struct pluto *p, const struct msg_digest *md, const char *why
 	     ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
 }
 
-/* RFC 7296 2.5: answer a higher major version with INVALID_MAJOR_VERSION (unprotected) */
+/* RFC 7296 2.5: answer a higher major version with INVALID_MAJOR_VERSION (unprotected);
+ * a lower one (IKEv1) is dropped */
 static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d, size_t len)
 {
 	char a[IP_STR_MAX];
 	plog(p, "packet from %s:%u: IKE major version %u not supported", ip_str(&md->from, a),
 	     md->fport, d[17] >> 4);
-	if ((d[19] & IKE_FLAG_RESPONSE) == 0 && len >= IKE_HDR_LEN) {
+	if ((d[17] >> 4) > 2 && (d[19] & IKE_FLAG_RESPONSE) == 0 && len >= IKE_HDR_LEN) {
 		memcpy(md->hdr.spi_i, d, 8);
 		memcpy(md->hdr.spi_r, d + 8, 8);
 		md->hdr.exchange = d[18];
@@ -26,6 +28,41 @@ static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d
 		md->hdr.version = IKE_VERSION_2_0;
 		send_init_notify(p, md, IKE_N_INVALID_MAJOR_VERSION, NULL, 0);
 	}
+}
+
+/* RFC 7296 2.6: Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi | <secret>) */
+#define COOKIE_LEN 33
+static bool make_cookie(struct pluto *p, const struct msg_digest *md, uint8_t out[COOKIE_LEN])
+{
+	const uint8_t *ni;
+	size_t nlen;
+	if (codec_decode_nonce(codec_find(&md->outer, IKE_PL_NONCE), &ni, &nlen) != CODEC_OK)
+		return false;
+	struct iov in[] = { { ni, nlen }, { md->from.b, ip_len(&md->from) },
+			    { md->hdr.spi_i, IKE_SPI_LEN }, { p->cookie_secret, sizeof(p->cookie_secret) } };
+	out[0] = 1;	/* the secret's version: one secret per daemon start */
+	return crypt_hash(CRYPT_SHA256, in, 4, out + 1);
+}
+
+/* Under load, only a request that returns our cookie (as its first payload) may
+ * create state; others get the cookie and nothing is kept (RFC 7296 2.6). */
+static bool cookie_ok(struct pluto *p, struct msg_digest *md)
+{
+	uint8_t want[COOKIE_LEN];
+	if (p->nhalf_open < PLUTO_COOKIE_THRESHOLD)
+		return true;
+	if (!make_cookie(p, md, want)) {
+		md_log(p, md, "malformed IKE_SA_INIT request (no Nonce)");
+		return false;
+	}
+	struct ike_notify_pl n;
+	if (md->outer.n > 0 && md->outer.pl[0].type == IKE_PL_NOTIFY &&
+	    codec_decode_notify(&md->outer.pl[0], &n) == CODEC_OK && n.type == IKE_N_COOKIE &&
+	    n.len == COOKIE_LEN && chunk_memeq(n.data, want, COOKIE_LEN))
+		return true;
+	md_log(p, md, "many half-open IKE SAs: answering with a COOKIE");
+	send_init_notify(p, md, IKE_N_COOKIE, want, COOKIE_LEN);
+	return false;
 }
 
 /* A new IKE_SA_INIT request: a new responder SA, within the half-open limit */
@@ -36,6 +73,8 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 		md_log(p, md, "IKE_SA_INIT request with non-zero responder SPI or message ID");
 		return NULL;
 	}
+	if (!cookie_ok(p, md))
+		return NULL;
 	if (p->nhalf_open >= PLUTO_MAX_HALF_OPEN) {
 		md_log(p, md, "too many half-open IKE SAs");
 		return NULL;
@@ -58,6 +97,7 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
 	p->nhalf_open++;
+	ike_sa_expire_unauthenticated(ike, PLUTO_HALF_OPEN_TIMEOUT_S);
 	char a[IP_STR_MAX];
 	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);
 	return ike;
@@ -75,6 +115,7 @@ static struct ike_sa *find_sa(struct pluto *p, struct msg_digest *md)
 		struct ike_sa *ike = ike_sa_find(p, md->hdr.spi_i, zero);
 		if (ike != NULL && ike->initiator && ike->state == IKE_I_INIT_SENT)
 			return ike;
+		md_log(p, md, "no IKE SA waiting for this IKE_SA_INIT response");
 		return NULL;
 	}
 	return ike_sa_find(p, md->hdr.spi_i, md->hdr.spi_r);

@@ -188,6 +188,8 @@ static void established(struct ike_sa *ike, const struct ike_id *peer)
 	char a[300];
 	ike->authenticated = true;
 	ike->established_ms = pluto_now_ms();
+	if (ike->expire_ev != NULL)
+		event_del(ike->expire_ev);
 	ike_log(ike, "established IKE SA; authenticated peer using authby=secret and %s '%s'%s",
 		ike_id_type_name(peer->type), ike_id_str(peer, a, sizeof(a)),
 		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "");

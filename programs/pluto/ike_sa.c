@@ -95,6 +95,24 @@ struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const s
 	return NULL;
 }
 
+static void expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *ike = arg;
+	if (ike->dead || ike->authenticated)
+		return;
+	ike_sa_delete(ike, "not authenticated in time (half-open IKE SA timed out)");
+	ike_sa_free_all(ike->pluto);
+	log_flush(ike->pluto);
+}
+
+void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds)
+{
+	if (ike->expire_ev == NULL)
+		ike->expire_ev = evtimer_new(ike->pluto->base, expire_cb, ike);
+	struct timeval tv = { (time_t)seconds, 0 };
+	event_add(ike->expire_ev, &tv);
+}
+
 void dgrams_free(struct dgrams *d)
 {
 	for (unsigned i = 0; i < d->n; i++)

@@ -179,13 +179,16 @@ static bool start(struct pluto *p)
 		return false;
 	}
 	secrets_load(p);
-	if (!iface_open_all(p) || !whack_server_start(p))
-		return false;
+	crypt_random(p->cookie_secret, sizeof(p->cookie_secret));
+	/* signals first: a SIGTERM right after the control socket appears still
+	 * shuts down cleanly */
 	int sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	for (int i = 0; i < 3; i++) {
 		p->sig_ev[i] = evsignal_new(p->base, sigs[i], signal_cb, p);
 		event_add(p->sig_ev[i], NULL);
 	}
+	if (!iface_open_all(p) || !whack_server_start(p))
+		return false;
 	start_autoconns(p);
 	log_flush(p);
 	return true;

@@ -30,6 +30,9 @@
 #define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
 #define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
 #define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
+#define PLUTO_COOKIE_THRESHOLD  (PLUTO_MAX_HALF_OPEN / 4)	/* half-open SAs before
+					 * new IKE_SA_INIT requests must return a cookie (RFC 7296 2.6) */
+#define PLUTO_COOKIE_SECRET_LEN 32
 #define PLUTO_MAX_WHACK_CLIENTS 32
 #define PLUTO_WHACK_LINE_MAX    1024
 #define PLUTO_MAX_DGRAM         65535
@@ -186,6 +189,7 @@ struct pluto {
 	struct ike_sa *sa_hash[PLUTO_SA_HASH_BUCKETS];
 	struct ike_sa *sas;
 	unsigned nsas, nhalf_open;
+	uint8_t cookie_secret[PLUTO_COOKIE_SECRET_LEN];	/* RFC 7296 2.6, random per start */
 	size_t frag_bytes;			/* reassembly octets held by all SAs */
 	unsigned next_serial;
 	/* kernel backend */
@@ -230,6 +234,8 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
 struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote,
 				uint16_t rport);
 void ike_sa_rehash(struct ike_sa *ike);
+/* delete the SA after seconds unless it is authenticated by then */
+void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);
 void ike_sa_delete(struct ike_sa *ike, const char *why);
 void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);

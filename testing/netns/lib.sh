@@ -235,7 +235,7 @@ host_cmd() {
 	# in the background so that a signal to the runner is handled at once
 	ip netns exec "$(ns "$h")" env PATH="$d/bin:$PATH" HOST="$h" HOSTDIR="$d" \
 		PLUTO="$pluto" TOOLS="$IL_ROOT/testing/netns/tools" \
-		timeout -k 2 "$t" bash -c "cd '$d' && $cmd" >"$TMP/out" 2>&1 </dev/null &
+		timeout -k 2 "$t" bash -c "cd '$d' || exit 1; $cmd" >"$TMP/out" 2>&1 </dev/null &
 	STEP_PID=$!
 	wait "$STEP_PID"
 	local rc=$?
