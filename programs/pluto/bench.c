@@ -59,7 +59,7 @@ void bench_sa_finished(struct ike_sa *ike, bool established)
 {
 	struct pluto *p = ike->pluto;
 	ike->bench = false;
-	if (p->bench == NULL)
+	if (p->bench == NULL || p->shutting_down)
 		return;
 	if (established)
 		p->bench->established++;

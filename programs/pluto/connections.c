@@ -150,9 +150,12 @@ bool connections_delete(struct pluto *p, const char *name)
 		struct connection *c = *pp;
 		if (strcmp(c->name, name) != 0)
 			continue;
-		for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-			if (s->c == c && !s->dead)
+		for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
+			next = s->next;
+			if (s->c == c)
 				ike_sa_delete(s, "connection deleted");
+		}
+		for (struct ike_sa *s = p->dead; s != NULL; s = s->next) {
 			if (s->c == c)
 				s->c = NULL;
 		}

@@ -137,6 +137,7 @@ enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const s
 	unsigned total = r->total;
 	chunk_free(&md->plain);
 	reasm_finish(r, &lim, &md->plain, &md->rec);
+	frag_free(ike);		/* the collection goes until the next fragmented message */
 	ike->frags_received += total;
 	ike_log(ike, "reassembled %s %s (message ID %u) from %u fragments", ike_exchange_name(md->hdr.exchange),
 		md->response ? "response" : "request", md->hdr.msgid, total);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include "pluto.h"
 
+#define IFACE_RCVBUF (4 * 1024 * 1024)	/* octets of receive queue per socket */
+
 static void iface_read(evutil_socket_t fd, short what, void *arg);
 
 static bool iface_open(struct pluto *p, uint8_t version, uint16_t port, bool natt)
@@ -21,6 +23,11 @@ static bool iface_open(struct pluto *p, uint8_t version, uint16_t port, bool nat
 	}
 	int on = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* bursts of fragmented messages (RFC 7383) from many peers must not overflow
+	 * the receive queue; FORCE lifts net.core.rmem_max for root */
+	int rcvbuf = IFACE_RCVBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct ip_addr any = { .version = version };

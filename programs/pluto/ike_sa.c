@@ -65,6 +65,8 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 		crypt_random(own, IKE_SPI_LEN);
 	} while (own[0] == 0 && own[1] == 0);
 	ike->next = p->sas;
+	if (p->sas != NULL)
+		p->sas->prev = ike;
 	p->sas = ike;
 	p->nsas++;
 	c->ike_sa_count++;
@@ -186,6 +188,16 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	if (!ike->authenticated && !ike->initiator && p->nhalf_open > 0)
 		p->nhalf_open--;
 	sa_hash_remove(ike);
+	/* from the live list to the dead one, freed at the end of the event */
+	if (ike->prev != NULL)
+		ike->prev->next = ike->next;
+	else
+		p->sas = ike->next;
+	if (ike->next != NULL)
+		ike->next->prev = ike->prev;
+	ike->prev = NULL;
+	ike->next = p->dead;
+	p->dead = ike;
 	frag_free(ike);
 	if (ike->retrans_ev != NULL)
 		event_del(ike->retrans_ev);
@@ -196,20 +208,14 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	child_free(p, ike);
 }
 
-/* Frees SAs marked dead (called after each event) or, at shutdown, all of them. */
 void ike_sa_free_all(struct pluto *p)
 {
-	struct ike_sa **pp = &p->sas;
-	while (*pp != NULL) {
-		struct ike_sa *s = *pp;
-		if (s->dead || p->shutting_down) {
-			if (!s->dead)
-				ike_sa_delete(s, NULL);
-			*pp = s->next;
-			p->nsas--;
-			ike_sa_free(s);
-		} else {
-			pp = &s->next;
-		}
+	while (p->shutting_down && p->sas != NULL)
+		ike_sa_delete(p->sas, NULL);
+	while (p->dead != NULL) {
+		struct ike_sa *s = p->dead;
+		p->dead = s->next;
+		p->nsas--;
+		ike_sa_free(s);
 	}
 }

@@ -141,8 +141,9 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 /* RFC 7296 1.4.1: tell established peers we are going, as Libreswan does */
 static void shutdown_sas(struct pluto *p)
 {
-	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (!s->dead && s->state == IKE_ESTABLISHED)
+	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
+		next = s->next;
+		if (s->state == IKE_ESTABLISHED)
 			ikev2_delete_ike(s);
 	}
 	ike_sa_free_all(p);

@@ -108,7 +108,7 @@ struct child_sa {
 
 struct ike_sa {
 	struct ike_sa *hnext;		/* hash chain by SPIi */
-	struct ike_sa *next;		/* list of all SAs */
+	struct ike_sa *next, *prev;	/* list of live SAs, or (next only) of dead ones */
 	struct pluto *pluto;
 	unsigned serial;
 	struct connection *c;
@@ -187,7 +187,8 @@ struct pluto {
 	struct whack_client *whacks;
 	/* IKE SAs */
 	struct ike_sa *sa_hash[PLUTO_SA_HASH_BUCKETS];
-	struct ike_sa *sas;
+	struct ike_sa *sas;			/* live IKE SAs */
+	struct ike_sa *dead;			/* deleted, freed after the current event */
 	unsigned nsas, nhalf_open;
 	uint8_t cookie_secret[PLUTO_COOKIE_SECRET_LEN];	/* RFC 7296 2.6, random per start */
 	size_t frag_bytes;			/* reassembly octets held by all SAs */
@@ -237,6 +238,7 @@ void ike_sa_rehash(struct ike_sa *ike);
 /* delete the SA after seconds unless it is authenticated by then */
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);
 void ike_sa_delete(struct ike_sa *ike, const char *why);
+/* frees the dead SAs (after each event) or, when shutting down, all of them */
 void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);
 /* appends a copy of len octets; false (and nothing added) past PLUTO_MAX_MSG_FRAGS */

@@ -93,8 +93,9 @@ static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
 		whack_printf(w, "no connection named \"%s\"", name);
 		return 1;
 	}
-	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (s->c == c && !s->dead) {
+	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
+		next = s->next;
+		if (s->c == c) {
 			whack_printf(w, "\"%s\" #%u: terminating", name, s->serial);
 			ikev2_delete_ike(s);
 		}
