@@ -34,3 +34,9 @@ $(WHACK): $(call obj,$(WHACK_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(WHACK_SRC)) $(LIBS_ALL) $(PKG_LIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ML-KEM and Keccak (ours, FIPS 203 / 202): -O3 lets GCC vectorize the NTT loops
+# (ML-KEM-768 KeyGen+Encaps+Decaps about 10% faster); the sanitizer build keeps -O1.
+ifneq ($(SANITIZE),1)
+$(B)/lib/libcrypt/mlkem.o $(B)/lib/libcrypt/keccak.o: override CFLAGS += -O3
+endif

@@ -339,15 +339,9 @@ bool conf_load_string(const char *name, const char *text, struct conf_file *out,
 
 bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void *ctx)
 {
-	const char *why = NULL;
-	char *text = conf_read_file(path, &why);
 	memset(out, 0, sizeof(*out));
+	char *text = conf_open_file(path, err, ctx);
 	if (text == NULL) {
-		if (err != NULL) {
-			char reason[256];
-			snprintf(reason, sizeof(reason), "cannot open: %s", why);
-			err(ctx, path, 0, reason);
-		}
 		out->nerrors = 1;
 		return false;
 	}

@@ -5,6 +5,7 @@
 #include <glob.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "conf.h"
 
 #define CONF_FILE_MAX      (1u << 20)	/* octets read from one file */
 #define CONF_MAX_INCLUDE_FILES 64	/* files one include line may pull in */
@@ -12,6 +13,9 @@
 /* A regular file of at most CONF_FILE_MAX octets as a NUL-terminated heap string;
  * NULL with *why set otherwise (never blocks: opened O_NONBLOCK). */
 char *conf_read_file(const char *path, const char **why);
+/* conf_read_file() for a top-level file: on failure err(ctx, path, 0, "cannot open: WHY")
+ * (when err is not NULL) and NULL. */
+char *conf_open_file(const char *path, conf_error_fn *err, void *ctx);
 
 /* Libreswan ipsec.conf(5) include: a shell glob, relative to the directory of the
  * including file.  Returns 0 with g filled (globfree it), or -1 with *why set; a

@@ -39,6 +39,18 @@ char *conf_read_file(const char *path, const char **why)
 	return buf;
 }
 
+char *conf_open_file(const char *path, conf_error_fn *err, void *ctx)
+{
+	const char *why = NULL;
+	char *text = conf_read_file(path, &why);
+	if (text == NULL && err != NULL) {
+		char reason[256];
+		snprintf(reason, sizeof(reason), "cannot open: %s", why);
+		err(ctx, path, 0, reason);
+	}
+	return text;
+}
+
 int conf_glob(const char *from_file, const char *pattern, glob_t *g, const char **why)
 {
 	char path[4096];

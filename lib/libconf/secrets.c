@@ -351,17 +351,10 @@ bool conf_secrets_load_string(const char *name, const char *text, struct conf_se
 
 bool conf_secrets_load(const char *path, struct conf_secrets *out, conf_error_fn *err, void *ctx)
 {
-	const char *why = NULL;
-	char *text = conf_read_file(path, &why);
 	memset(out, 0, sizeof(*out));
-	if (text == NULL) {
-		if (err != NULL) {
-			char reason[256];
-			snprintf(reason, sizeof(reason), "cannot open: %s", why);
-			err(ctx, path, 0, reason);
-		}
+	char *text = conf_open_file(path, err, ctx);
+	if (text == NULL)
 		return false;
-	}
 	conf_secrets_load_string(path, text, out, err, ctx);
 	chunk_wipe(text, strlen(text));
 	free(text);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 #include "authdata.h"
 #include "crypt.h"
@@ -206,17 +207,6 @@ static void test_signed_octets_shape(void **state)
 	assert_false(authdata_psk(PRF, n, sizeof(n), NULL, out));
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[256];
-	if (!crypt_init(NULL, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,5 +217,5 @@ int main(void)
 		cmocka_unit_test(test_key_pad),
 		cmocka_unit_test(test_signed_octets_shape),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 }

@@ -8,49 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "crypt.h"
 
 #define TRANSCRIPT VECTORS_DIR "/strongswan-x25519-mlkem768-psk.txt"
-
-static struct chunk hex(const char *s)
-{
-	size_t n = strlen(s) / 2;
-	struct chunk c = chunk_alloc(n);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-		c.ptr[i] = (uint8_t)v;
-	}
-	return c;
-}
-
-/* "name = hex" from a vector file (README.md of the vectors) */
-static struct chunk vector(const char *path, const char *name)
-{
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char *line = NULL;
-	size_t cap = 0, nlen = strlen(name);
-	struct chunk c = CHUNK_EMPTY;
-	bool found = false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		if (strncmp(line, name, nlen) != 0 || strncmp(line + nlen, " = ", 3) != 0)
-			continue;
-		line[strcspn(line, "\r\n")] = '\0';
-		c = hex(line + nlen + 3);
-		found = true;
-	}
-	free(line);
-	fclose(f);
-	assert_true(found);
-	return c;
-}
-
-static int setup(void **state)
-{
-	char err[256];
-	return crypt_init(NULL, err, sizeof(err)) ? 0 : -1;
-}
 
 static void test_init_idempotent(void **state)
 {
@@ -139,7 +100,8 @@ static const struct rfc4231 rfc4231[] = {
 
 static void check_hmac(enum ike_prf prf, const struct rfc4231 *tc, const char *expect)
 {
-	struct chunk key = hex(tc->key), data = hex(tc->data), want = hex(expect);
+	struct chunk key = testutil_hex(tc->key), data = testutil_hex(tc->data);
+	struct chunk want = testutil_hex(expect);
 	uint8_t out[CRYPT_MAX_PRF_LEN];
 	struct iov iov = { data.ptr, data.len };
 	assert_true(crypt_prf(prf, key.ptr, key.len, &iov, 1, out));
@@ -284,12 +246,12 @@ static void test_encr_info(void **state)
  * IV octets are the salt at the end of SK_e and the other eight the explicit IV. */
 static void test_gcm_nist(void **state)
 {
-	struct chunk key = hex("feffe9928665731c6d6a8f9467308308" "cafebabe");
-	struct chunk iv = hex("facedbaddecaf888");
-	struct chunk aad = hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
-	struct chunk pt = hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+	struct chunk key = testutil_hex("feffe9928665731c6d6a8f9467308308" "cafebabe");
+	struct chunk iv = testutil_hex("facedbaddecaf888");
+	struct chunk aad = testutil_hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+	struct chunk pt = testutil_hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
 			      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
-	struct chunk want = hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
+	struct chunk want = testutil_hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
 				"21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091"
 				"5bc94fbc3221a5db94fae95ae7121a47");
 	uint8_t ct[128], back[128];
@@ -309,13 +271,13 @@ static void test_gcm_nist(void **state)
 /* A real SKF fragment from the strongSwan transcript (AES-256-GCM-16). */
 static void test_gcm_transcript(void **state)
 {
-	struct chunk key = vector(TRANSCRIPT, "ike_sa_init.sk_ei");
-	struct chunk iv = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.iv");
-	struct chunk aad = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.aad");
-	struct chunk pt = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.plaintext");
-	struct chunk pad = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.padding");
-	struct chunk ct = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.ciphertext");
-	struct chunk icv = vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.icv");
+	struct chunk key = testutil_vector(TRANSCRIPT, "ike_sa_init.sk_ei");
+	struct chunk iv = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.iv");
+	struct chunk aad = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.aad");
+	struct chunk pt = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.plaintext");
+	struct chunk pad = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.padding");
+	struct chunk ct = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.ciphertext");
+	struct chunk icv = testutil_vector(TRANSCRIPT, "ike_intermediate.request.frag1.aead.icv");
 	assert_int_equal(key.len, 36);
 	size_t n = ct.len;
 	assert_int_equal(pt.len + pad.len, n);
@@ -396,8 +358,8 @@ static void test_cbc_rfc3602(void **state)
 		  "d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1" },
 	};
 	for (size_t i = 0; i < 2; i++) {
-		struct chunk key = hex(t[i].key), iv = hex(t[i].iv), pt = hex(t[i].pt),
-			     ct = hex(t[i].ct);
+		struct chunk key = testutil_hex(t[i].key), iv = testutil_hex(t[i].iv);
+		struct chunk pt = testutil_hex(t[i].pt), ct = testutil_hex(t[i].ct);
 		uint8_t buf[64];
 		assert_true(crypt_cbc(IKE_ENCR_AES_CBC, true, key.ptr, key.len, iv.ptr, pt.ptr,
 				      pt.len, buf));
@@ -448,7 +410,7 @@ int main(void)
 		cmocka_unit_test(test_cbc_rfc3602),
 		cmocka_unit_test(test_cbc_roundtrip),
 	};
-	int r = cmocka_run_group_tests(tests, setup, NULL);
+	int r = cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 	crypt_shutdown();
 	return r;
 }

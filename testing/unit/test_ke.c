@@ -9,13 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "crypt.h"
-
-static int setup(void **state)
-{
-	char err[256];
-	return crypt_init(NULL, err, sizeof(err)) ? 0 : -1;
-}
 
 struct method {
 	enum ike_ke_method m;
@@ -32,28 +27,7 @@ static const struct method methods[] = {
 
 static void agree(const struct method *t)
 {
-	assert_true(ke_supported(t->m));
-	assert_int_equal(ke_public_len(t->m, true), t->publen);
-	assert_int_equal(ke_public_len(t->m, false), t->publen);
-	struct ke *i = NULL, *r = NULL;
-	struct chunk si = CHUNK_EMPTY, sr = CHUNK_EMPTY;
-	size_t li, lr;
-	assert_int_equal(ke_initiate(t->m, &i), KE_OK);
-	assert_int_equal(ke_method(i), t->m);
-	const uint8_t *pi = ke_public(i, &li);
-	assert_int_equal(li, t->publen);
-	assert_int_equal(ke_respond(t->m, pi, li, &r, &sr), KE_OK);
-	const uint8_t *pr = ke_public(r, &lr);
-	assert_int_equal(lr, t->publen);
-	assert_memory_not_equal(pi, pr, li);
-	assert_int_equal(ke_finish(i, pr, lr, &si), KE_OK);
-	assert_int_equal(si.len, t->secretlen);
-	assert_int_equal(sr.len, t->secretlen);
-	assert_memory_equal(si.ptr, sr.ptr, si.len);
-	chunk_free(&si);
-	chunk_free(&sr);
-	ke_free(i);
-	ke_free(r);
+	testutil_ke_agree(t->m, t->publen, t->publen, t->secretlen);
 }
 
 static void test_agreement(void **state)
@@ -224,7 +198,7 @@ int main(void)
 		cmocka_unit_test(test_modp_invalid),
 		cmocka_unit_test(test_modp_p_minus_1),
 	};
-	int r = cmocka_run_group_tests(tests, setup, NULL);
+	int r = cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 	crypt_shutdown();
 	return r;
 }

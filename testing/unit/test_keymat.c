@@ -9,42 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "crypt.h"
 #include "keymat.h"
 
 #define TRANSCRIPT VECTORS_DIR "/strongswan-x25519-mlkem768-psk.txt"
 #define ACVP VECTORS_DIR "/acvp/kdf-components-ikev2-1.0/internalProjection.subset.json"
 
-static struct chunk hexn(const char *s, size_t digits)
-{
-	struct chunk c = chunk_alloc(digits / 2);
-	for (size_t i = 0; i < c.len; i++) {
-		unsigned v;
-		assert_int_equal(sscanf(s + 2 * i, "%2x", &v), 1);
-		c.ptr[i] = (uint8_t)v;
-	}
-	return c;
-}
-
 static struct chunk vector(const char *name)
 {
-	FILE *f = fopen(TRANSCRIPT, "r");
-	assert_non_null(f);
-	char *line = NULL;
-	size_t cap = 0, nlen = strlen(name);
-	struct chunk c = CHUNK_EMPTY;
-	bool found = false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		if (strncmp(line, name, nlen) != 0 || strncmp(line + nlen, " = ", 3) != 0)
-			continue;
-		const char *h = line + nlen + 3;
-		c = hexn(h, strcspn(h, "\r\n"));
-		found = true;
-	}
-	free(line);
-	fclose(f);
-	assert_true(found);
-	return c;
+	return testutil_vector(TRANSCRIPT, name);
 }
 
 static void assert_chunk_eq(const struct chunk *got, const struct chunk *want)
@@ -61,27 +35,7 @@ static void expect_key(const struct chunk *got, const char *name)
 	chunk_free(&want);
 }
 
-static int setup(void **state)
-{
-	char err[256];
-	return crypt_init(NULL, err, sizeof(err)) ? 0 : -1;
-}
-
 /* --- ACVP: a minimal reader for the fields of internalProjection.json --- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* The value after "name": in [p, end), as a string (into out) */
 static const char *json_field(const char *p, const char *end, const char *name)
@@ -101,7 +55,7 @@ static struct chunk json_hex(const char *p, const char *end, const char *name)
 	const char *q = json_field(p, end, name);
 	assert_int_equal(*q, '"');
 	q++;
-	return hexn(q, strcspn(q, "\""));
+	return testutil_hexn(q, strcspn(q, "\""));
 }
 
 static long json_num(const char *p, const char *end, const char *name)
@@ -192,7 +146,7 @@ static enum ike_prf acvp_prf(const char *p, const char *end)
 
 static void test_acvp_ikev2_kdf(void **state)
 {
-	char *json = slurp(ACVP);
+	char *json = testutil_slurp(ACVP);
 	const char *end = json + strlen(json);
 	int ntests = 0;
 	for (const char *g = strstr(json, "\"tgId\""); g != NULL && g < end;) {
@@ -381,7 +335,7 @@ int main(void)
 		cmocka_unit_test(test_transcript_ike_rekey),
 		cmocka_unit_test(test_keymat_errors),
 	};
-	int r = cmocka_run_group_tests(tests, setup, NULL);
+	int r = cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 	crypt_shutdown();
 	return r;
 }

@@ -9,48 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "crypt.h"
 #include "../../lib/libcrypt/mlkem.h"
 #include "../../lib/libcrypt/ke_int.h"
 
 #define ACVP_KEYGEN VECTORS_DIR "/acvp/ML-KEM-keyGen-FIPS203/internalProjection.json"
 #define ACVP_ENCDEC VECTORS_DIR "/acvp/ML-KEM-encapDecap-FIPS203/internalProjection.json"
-
-static int setup(void **state)
-{
-	char err[256];
-	return crypt_init(NULL, err, sizeof(err)) ? 0 : -1;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* hex digits (len of them) -> fresh chunk; fails the test on bad hex */
-static struct chunk unhex(const char *s, size_t len)
-{
-	assert_int_equal(len % 2, 0);
-	struct chunk c = chunk_alloc(len / 2 > 0 ? len / 2 : 1);
-	c.len = len / 2;
-	for (size_t i = 0; i < c.len; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		assert_true(hi >= 0 && lo >= 0);
-		c.ptr[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return c;
-}
-
-static struct chunk hex(const char *s)
-{
-	return unhex(s, strlen(s));
-}
 
 /* --- a minimal walker for the ACVP internalProjection files ---
  *
@@ -92,29 +57,13 @@ static struct chunk jhex(const struct jobj *o, const char *name)
 	size_t len;
 	if (!jget(o, name, &v, &len))
 		fail_msg("field %s missing", name);
-	return unhex(v, len);
+	return testutil_hexn(v, len);
 }
 
 static void jput(struct jobj *o, const char *name, size_t namelen, const char *val, size_t vallen)
 {
 	if (o->n < sizeof(o->f) / sizeof(o->f[0]))
 		o->f[o->n++] = (struct jfield){ name, val, namelen, vallen };
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 typedef void acvp_fn(const struct jobj *group, const struct jobj *test, void *arg);
@@ -129,7 +78,7 @@ static const char *skip_space(const char *p)
 /* Returns the number of test objects visited. */
 static size_t acvp_walk(const char *path, acvp_fn *fn, void *arg)
 {
-	char *buf = slurp(path);
+	char *buf = testutil_slurp(path);
 	struct jobj group = { .n = 0 }, test = { .n = 0 };
 	struct jobj *objs[] = { NULL, NULL, &group, &test };
 	const char *key = NULL;
@@ -213,7 +162,7 @@ static const struct sha3_kat sha3_kats[] = {
 
 static void check_hex(const uint8_t *got, const char *want_hex)
 {
-	struct chunk want = hex(want_hex);
+	struct chunk want = testutil_hex(want_hex);
 	assert_memory_equal(got, want.ptr, want.len);
 	chunk_free(&want);
 }
@@ -377,29 +326,8 @@ static const struct kem_method kems[] = {
 
 static void test_ke_roundtrip(void **state)
 {
-	FOR_EACH_KEM(t) {
-		assert_true(ke_supported(t->m));
-		assert_int_equal(ke_public_len(t->m, true), t->len_i);
-		assert_int_equal(ke_public_len(t->m, false), t->len_r);
-		struct ke *i = NULL, *r = NULL;
-		struct chunk si = CHUNK_EMPTY, sr = CHUNK_EMPTY;
-		size_t li, lr;
-		assert_int_equal(ke_initiate(t->m, &i), KE_OK);
-		assert_int_equal(ke_method(i), t->m);
-		const uint8_t *pi = ke_public(i, &li);
-		assert_int_equal(li, t->len_i);
-		assert_int_equal(ke_respond(t->m, pi, li, &r, &sr), KE_OK);
-		const uint8_t *pr = ke_public(r, &lr);
-		assert_int_equal(lr, t->len_r);
-		assert_int_equal(ke_finish(i, pr, lr, &si), KE_OK);
-		assert_int_equal(si.len, 32);
-		assert_int_equal(sr.len, 32);
-		assert_memory_equal(si.ptr, sr.ptr, 32);
-		chunk_free(&si);
-		chunk_free(&sr);
-		ke_free(i);
-		ke_free(r);
-	}
+	FOR_EACH_KEM(t)
+		testutil_ke_agree(t->m, t->len_i, t->len_r, 32);
 }
 
 static void test_ke_bad_length(void **state)
@@ -552,5 +480,5 @@ int main(void)
 		cmocka_unit_test(test_ke_finish_on_responder),
 		cmocka_unit_test(test_dk_check),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 #include "authdata.h"
 #include "crypt.h"
@@ -547,17 +548,6 @@ static void test_libreswan(void **state)
 		    VEC("libreswan-charon-x25519-addke-ecp256-psk"), 1);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[256];
-	if (!crypt_init(NULL, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,5 +555,5 @@ int main(void)
 		cmocka_unit_test(test_strongswan_3rounds),
 		cmocka_unit_test(test_libreswan),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 }

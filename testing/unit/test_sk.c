@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 #include "crypt.h"
 #include "ike_codec.h"
@@ -525,17 +526,6 @@ static void test_captured_strongswan(void **state)
 	vecfile_free(vf);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[256];
-	if (!crypt_init(NULL, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,5 +537,5 @@ int main(void)
 		cmocka_unit_test(test_captured_strongswan),
 		cmocka_unit_test(test_empty_null_plain),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 }

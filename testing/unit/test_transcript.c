@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "testutil.h"
 
 #include "crypt.h"
 #include "transcript.h"
@@ -328,17 +329,6 @@ static void test_intauth_concat(void **state)
 	assert_memory_equal(out + 64, mid, 4);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	char err[256];
-	if (!crypt_init(NULL, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,5 +342,5 @@ int main(void)
 		cmocka_unit_test(test_libreswan),
 		cmocka_unit_test(test_intauth_concat),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 }

@@ -153,8 +153,12 @@ static int hexval(char c)
 
 bool vecfile_unhex(const char *hex, struct chunk *out)
 {
+	return vecfile_unhexn(hex, strlen(hex), out);
+}
+
+bool vecfile_unhexn(const char *hex, size_t n, struct chunk *out)
+{
 	*out = CHUNK_EMPTY;
-	size_t n = strlen(hex);
 	if (n % 2 != 0)
 		return false;
 	struct chunk c = chunk_alloc(n / 2);

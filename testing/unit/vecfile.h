@@ -41,6 +41,8 @@ bool vecfile_hexf(const struct vecfile *vf, struct chunk *out, const char *fmt, 
 /* Decodes a hex string (either case) into a fresh chunk; false on odd length or a
  * non-hex digit. */
 bool vecfile_unhex(const char *hex, struct chunk *out);
+/* The same for the n characters at hex (no NUL needed). */
+bool vecfile_unhexn(const char *hex, size_t n, struct chunk *out);
 
 
 /* One encrypted IKE message of a vector file turned into the record that sk.c makes

@@ -17,6 +17,42 @@ static void put_fixed(struct ike_buf *b, uint8_t a, uint8_t c, uint16_t d)
 	codec_put_bytes(b, h, sizeof(h));
 }
 
+/* The check every decoder here starts with: a payload, whose body holds the fixed part. */
+static enum codec_result check_fixed(const struct ike_pl *pl)
+{
+	if (pl == NULL)
+		return CODEC_TRUNCATED;
+	return pl->len < FIXED_LEN ? CODEC_BAD_LENGTH : CODEC_OK;
+}
+
+/* The variable data after the fixed part. */
+static void rest_after_fixed(const struct ike_pl *pl, const uint8_t **data, size_t *len)
+{
+	*data = pl->body + FIXED_LEN;
+	*len = pl->len - FIXED_LEN;
+}
+
+/* The "Type(8) RESERVED(24) Data" shape of ID and AUTH. */
+static enum codec_result decode_type8_data(const struct ike_pl *pl, uint8_t *type,
+					   const uint8_t **data, size_t *len)
+{
+	enum codec_result r = check_fixed(pl);
+	if (r != CODEC_OK)
+		return r;
+	*type = pl->body[0];
+	rest_after_fixed(pl, data, len);
+	return CODEC_OK;
+}
+
+static void put_type8_data(struct ike_buf *b, uint8_t pltype, uint8_t type, const void *data,
+			   size_t len)
+{
+	size_t mark = codec_begin(b, pltype, false);
+	put_fixed(b, type, 0, 0);
+	codec_put_bytes(b, data, len);
+	codec_end(b, mark);
+}
+
 /* RFC 7296 3.4, Key Exchange payload:
  *
  *                      1                   2                   3
@@ -35,13 +71,11 @@ static void put_fixed(struct ike_buf *b, uint8_t a, uint8_t c, uint16_t d)
  */
 enum codec_result codec_decode_ke(const struct ike_pl *pl, struct ike_ke_pl *out)
 {
-	if (pl == NULL)
-		return CODEC_TRUNCATED;
-	if (pl->len < FIXED_LEN)
-		return CODEC_BAD_LENGTH;
+	enum codec_result r = check_fixed(pl);
+	if (r != CODEC_OK)
+		return r;
 	out->method = codec_get16(pl->body);
-	out->data = pl->body + FIXED_LEN;
-	out->len = pl->len - FIXED_LEN;
+	rest_after_fixed(pl, &out->data, &out->len);
 	return CODEC_OK;
 }
 
@@ -71,13 +105,9 @@ void codec_put_ke(struct ike_buf *b, uint16_t method, const void *data, size_t l
  */
 enum codec_result codec_decode_id(const struct ike_pl *pl, struct ike_id_pl *out)
 {
-	if (pl == NULL)
-		return CODEC_TRUNCATED;
-	if (pl->len < FIXED_LEN)
-		return CODEC_BAD_LENGTH;
-	out->type = pl->body[0];
-	out->data = pl->body + FIXED_LEN;
-	out->len = pl->len - FIXED_LEN;
+	enum codec_result r = decode_type8_data(pl, &out->type, &out->data, &out->len);
+	if (r != CODEC_OK)
+		return r;
 	/* RFC 7296 2.15: RestOfInitIDPayload / IDx' = the body without the generic header */
 	out->body = pl->body;
 	out->body_len = pl->len;
@@ -86,10 +116,7 @@ enum codec_result codec_decode_id(const struct ike_pl *pl, struct ike_id_pl *out
 
 void codec_put_id(struct ike_buf *b, uint8_t pltype, uint8_t idtype, const void *data, size_t len)
 {
-	size_t mark = codec_begin(b, pltype, false);
-	put_fixed(b, idtype, 0, 0);
-	codec_put_bytes(b, data, len);
-	codec_end(b, mark);
+	put_type8_data(b, pltype, idtype, data, len);
 }
 
 /* RFC 7296 3.8, Authentication payload:
@@ -108,22 +135,12 @@ void codec_put_id(struct ike_buf *b, uint8_t pltype, uint8_t idtype, const void 
  */
 enum codec_result codec_decode_auth(const struct ike_pl *pl, struct ike_auth_pl *out)
 {
-	if (pl == NULL)
-		return CODEC_TRUNCATED;
-	if (pl->len < FIXED_LEN)
-		return CODEC_BAD_LENGTH;
-	out->method = pl->body[0];
-	out->data = pl->body + FIXED_LEN;
-	out->len = pl->len - FIXED_LEN;
-	return CODEC_OK;
+	return decode_type8_data(pl, &out->method, &out->data, &out->len);
 }
 
 void codec_put_auth(struct ike_buf *b, uint8_t method, const void *data, size_t len)
 {
-	size_t mark = codec_begin(b, IKE_PL_AUTH, false);
-	put_fixed(b, method, 0, 0);
-	codec_put_bytes(b, data, len);
-	codec_end(b, mark);
+	put_type8_data(b, IKE_PL_AUTH, method, data, len);
 }
 
 /* RFC 7296 3.9, Nonce payload:
@@ -175,10 +192,9 @@ void codec_put_nonce(struct ike_buf *b, const void *data, size_t len)
  */
 enum codec_result codec_decode_notify(const struct ike_pl *pl, struct ike_notify_pl *out)
 {
-	if (pl == NULL)
-		return CODEC_TRUNCATED;
-	if (pl->len < FIXED_LEN)
-		return CODEC_BAD_LENGTH;
+	enum codec_result r = check_fixed(pl);
+	if (r != CODEC_OK)
+		return r;
 	out->protocol = pl->body[0];
 	out->spi_len = pl->body[1];
 	out->type = codec_get16(pl->body + 2);
@@ -216,10 +232,9 @@ void codec_put_notify(struct ike_buf *b, uint8_t protocol, const void *spi, uint
  */
 enum codec_result codec_decode_delete(const struct ike_pl *pl, struct ike_delete_pl *out)
 {
-	if (pl == NULL)
-		return CODEC_TRUNCATED;
-	if (pl->len < FIXED_LEN)
-		return CODEC_BAD_LENGTH;
+	enum codec_result r = check_fixed(pl);
+	if (r != CODEC_OK)
+		return r;
 	out->protocol = pl->body[0];
 	out->spi_len = pl->body[1];
 	out->nspi = codec_get16(pl->body + 2);

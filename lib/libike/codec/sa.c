@@ -22,6 +22,24 @@
 #define TRANSFORM_HDR_LEN   8
 #define ATTR_HDR_LEN        4
 
+/* RFC 7296 3.3.1 / 3.3.2: proposals and transforms both start with Last Substruc (0 for
+ * the last, `more` when another follows), RESERVED and a 16-bit length that covers the
+ * item.  Checks the header of the item at p[off..len) and returns both fields. */
+static enum codec_result substruc_header(const uint8_t *p, size_t len, size_t off,
+					 size_t hdr_len, uint8_t more, uint8_t *last,
+					 uint16_t *item_len)
+{
+	if (len - off < hdr_len)
+		return CODEC_BAD_LENGTH;
+	*item_len = codec_get16(p + off + 2);
+	*last = p[off];
+	if (*last != SUBSTRUC_LAST && *last != more)
+		return CODEC_BAD_VALUE;
+	if (*item_len < hdr_len || *item_len > len - off)
+		return CODEC_BAD_LENGTH;
+	return CODEC_OK;
+}
+
 /* RFC 7296 3.3.5, transform attributes:
  *
  *                      1                   2                   3
@@ -88,21 +106,17 @@ static enum codec_result decode_transforms(const uint8_t *p, size_t len, struct 
 	while (last == SUBSTRUC_TRANSFORM) {
 		if (n >= IKE_MAX_TRANSFORMS)
 			return CODEC_TOO_MANY;
-		if (len - off < TRANSFORM_HDR_LEN)
-			return CODEC_BAD_LENGTH;
+		uint16_t tlen;
+		enum codec_result r = substruc_header(p, len, off, TRANSFORM_HDR_LEN,
+						      SUBSTRUC_TRANSFORM, &last, &tlen);
+		if (r != CODEC_OK)
+			return r;
 		const uint8_t *t = p + off;
-		uint16_t tlen = codec_get16(t + 2);
-		last = t[0];
-		if (last != SUBSTRUC_LAST && last != SUBSTRUC_TRANSFORM)
-			return CODEC_BAD_VALUE;
-		if (tlen < TRANSFORM_HDR_LEN || tlen > len - off)
-			return CODEC_BAD_LENGTH;
 		struct ike_transform *tr = &pr->t[n++];
 		memset(tr, 0, sizeof(*tr));
 		tr->type = t[4];
 		tr->id = codec_get16(t + 6);
-		enum codec_result r = decode_attrs(t + TRANSFORM_HDR_LEN,
-						   tlen - TRANSFORM_HDR_LEN, tr);
+		r = decode_attrs(t + TRANSFORM_HDR_LEN, tlen - TRANSFORM_HDR_LEN, tr);
 		if (r != CODEC_OK)
 			return r;
 		off += tlen;
@@ -169,16 +183,12 @@ enum codec_result codec_decode_sa(const struct ike_pl *pl, struct ike_sa_pl *out
 	while (last == SUBSTRUC_PROPOSAL) {
 		if (out->nprop >= IKE_MAX_PROPOSALS)
 			return CODEC_TOO_MANY;
-		if (len - off < PROPOSAL_HDR_LEN)
-			return CODEC_BAD_LENGTH;
-		const uint8_t *pp = p + off;
-		uint16_t plen = codec_get16(pp + 2);
-		last = pp[0];
-		if (last != SUBSTRUC_LAST && last != SUBSTRUC_PROPOSAL)
-			return CODEC_BAD_VALUE;
-		if (plen < PROPOSAL_HDR_LEN || plen > len - off)
-			return CODEC_BAD_LENGTH;
-		enum codec_result r = decode_proposal(pp, plen, &out->prop[out->nprop]);
+		uint16_t plen;
+		enum codec_result r = substruc_header(p, len, off, PROPOSAL_HDR_LEN,
+						      SUBSTRUC_PROPOSAL, &last, &plen);
+		if (r != CODEC_OK)
+			return r;
+		r = decode_proposal(p + off, plen, &out->prop[out->nprop]);
 		if (r != CODEC_OK)
 			return r;
 		out->nprop++;
