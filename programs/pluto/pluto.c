@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cap-ng.h>
 #include "ikev2.h"
 #include "crypt.h"
 
@@ -164,6 +165,23 @@ static bool open_log(struct pluto *p)
 	return true;
 }
 
+/* Once the sockets are bound, keep only what the kernel backend needs:
+ * CAP_NET_ADMIN for XFRM netlink, nothing for protostack=none (libcap-ng). */
+static void drop_privileges(struct pluto *p)
+{
+	if (!capng_have_capabilities(CAPNG_SELECT_CAPS))
+		return;		/* started without any: nothing to drop */
+	capng_clear(CAPNG_SELECT_BOTH);
+	bool xfrm = p->kernel == &kernel_xfrm_ops;
+	if (xfrm)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
+	if (capng_apply(CAPNG_SELECT_BOTH) != 0) {
+		plog(p, "cannot drop capabilities; continuing with them");
+		return;
+	}
+	plog(p, "dropped capabilities, keeping %s", xfrm ? "CAP_NET_ADMIN (XFRM)" : "none");
+}
+
 static bool start(struct pluto *p)
 {
 	char err[256];
@@ -190,6 +208,7 @@ static bool start(struct pluto *p)
 	}
 	if (!iface_open_all(p) || !whack_server_start(p))
 		return false;
+	drop_privileges(p);
 	start_autoconns(p);
 	log_flush(p);
 	return true;
