@@ -510,15 +510,18 @@ static bool is_addke(uint8_t type)
 }
 
 /* Whether local proposal l allows transform t.  A type l does not list allows only
- * ESN NO (RFC 7296 3.3.2: no ESN = no extended sequence numbers) and INTEG NONE
- * (RFC 5282 8: an AEAD proposal may carry INTEG NONE). */
+ * ESN NO (RFC 7296 3.3.2: no ESN = no extended sequence numbers), INTEG NONE
+ * (RFC 5282 8: an AEAD proposal may carry INTEG NONE) and ADDKE NONE (RFC 9370
+ * 2.2.1: NONE makes the additional key exchange optional; without addkeN= we take
+ * that option). */
 static bool local_allows(const struct ike_proposal *l, const struct ike_transform *t)
 {
 	if (t->unknown_attr)
 		return false;
 	if (!has_type(l, t->type))
 		return (t->type == IKE_TRANS_ESN && t->id == IKE_ESN_NO) ||
-		       (t->type == IKE_TRANS_INTEG && t->id == IKE_INTEG_NONE);
+		       (t->type == IKE_TRANS_INTEG && t->id == IKE_INTEG_NONE) ||
+		       (is_addke(t->type) && t->id == IKE_KE_NONE);
 	for (unsigned i = 0; i < l->ntrans; i++)
 		if (l->t[i].type == t->type && l->t[i].id == t->id && l->t[i].keylen == t->keylen)
 			return true;

@@ -249,9 +249,9 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		return;
 	} else if (!unprotect(ike, md)) {
 		return;
-	} else {
-		/* RFC 7296 2.23: answer from where the last authenticated message came
-		 * (the initiator moves to port 4500 once NAT is detected) */
+	} else if (ike->nat_detected) {
+		/* RFC 7296 2.23: with a NAT in the path, answer from where the last
+		 * authenticated message came (the initiator moves to port 4500) */
 		ike->ifc = md->ifc;
 		ike->remote = md->from;
 		ike->rport = md->fport;

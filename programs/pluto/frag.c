@@ -68,7 +68,8 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 	 * then sends every protected message as fragments, even a small one */
 	bool can = ike->frag_negotiated && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	size_t whole = IKE_HDR_LEN + sk_overhead(s, plain_len, false) + plain_len +
-		       (ike->remote.version == 6 ? 48 : 28);
+		       (ike->remote.version == 6 ? 48 : 28) +
+		       (ike->ifc != NULL && ike->ifc->natt ? IKE_NON_ESP_MARKER_LEN : 0);
 	size_t chunk_len = frag_chunk_len(ike, s);
 	bool force = ike->c->conf.fragmentation == CONF_FRAG_FORCE;
 	/* an empty message has nothing to split (and a first fragment whose Next

@@ -26,6 +26,9 @@ static bool compute_auth(struct ike_sa *ike, bool for_initiator, const uint8_t *
 	if (!authdata_maced_id(ike->prf, ike_sk_p(ike, for_initiator), idb, idlen, maced))
 		return false;
 	size_t ilen = transcript_intauth(&ike->transcript, auth_msgid, intauth, sizeof(intauth));
+	/* RFC 9242 3.3.2: AUTH covers every IKE_INTERMEDIATE message; never fail open */
+	if (ike->int_rounds > 0 && ilen == 0)
+		return false;
 	const struct chunk *real = for_initiator ? &ike->real_msg_i : &ike->real_msg_r;
 	const struct chunk *nonce = for_initiator ? &ike->nr : &ike->ni;
 	struct chunk so = authdata_signed_octets(real->ptr, real->len, nonce, maced, ike->sizes.prf,
@@ -135,10 +138,8 @@ static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struc
 		return;		/* childless IKE SA (RFC 6023) */
 	if (codec_decode_sa(sapl, &sa) != CODEC_OK ||
 	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
-	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK) {
-		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_INVALID_SYNTAX, NULL, 0);
-		return;
-	}
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK)
+		return;	/* checked by child_request_ok() before we got here */
 	struct child_sa *child = child_sa_new(ike);
 	if (child == NULL)
 		return;
@@ -205,6 +206,19 @@ static void finish_child(struct ike_sa *ike)
 		child_sa_delete_failed(ike, child);
 }
 
+/* RFC 7296 2.21.2: a malformed Child SA request is a malformed IKE_AUTH request */
+static bool child_request_ok(const struct msg_digest *md)
+{
+	struct ike_sa_pl sa;
+	struct ike_ts_pl ts;
+	const struct ike_pl *sapl = codec_find(md->pl, IKE_PL_SA);
+	if (sapl == NULL)
+		return codec_find(md->pl, IKE_PL_TSI) == NULL && codec_find(md->pl, IKE_PL_TSR) == NULL;
+	return codec_decode_sa(sapl, &sa) == CODEC_OK &&
+	       codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &ts) == CODEC_OK &&
+	       codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &ts) == CODEC_OK;
+}
+
 enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct ike_id_pl idi;
@@ -216,7 +230,8 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return TR_FAIL;
 	}
-	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDI), &idi) != CODEC_OK) {
+	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDI), &idi) != CODEC_OK || !child_request_ok(md)) {
+		ike_log(ike, "IKE_AUTH request is malformed");
 		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return TR_FAIL;
 	}
@@ -247,8 +262,16 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 
 /* --- initiator: the response --- */
 
-/* Error notifies: AUTHENTICATION_FAILED ends the IKE SA; a Child SA error
- * (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE, ...) beside IDr/AUTH only the Child SA. */
+/* RFC 7296 2.21.2 / 1.2: the errors that concern only the Child SA in IKE_AUTH */
+static bool child_only_error(uint16_t n)
+{
+	return n == IKE_N_NO_PROPOSAL_CHOSEN || n == IKE_N_TS_UNACCEPTABLE ||
+	       n == IKE_N_SINGLE_PAIR_REQUIRED || n == IKE_N_INTERNAL_ADDRESS_FAILURE ||
+	       n == IKE_N_FAILED_CP_REQUIRED;
+}
+
+/* Error notifies: a Child SA error beside IDr/AUTH fails only the Child SA; any
+ * other error (AUTHENTICATION_FAILED, INVALID_SYNTAX, ...) the IKE SA. */
 static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *child_failed)
 {
 	*child_failed = false;
@@ -259,7 +282,7 @@ static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *c
 			continue;
 		ike->last_error = n.type;
 		bool has_auth = codec_find(md->pl, IKE_PL_AUTH) != NULL;
-		if (n.type == IKE_N_AUTHENTICATION_FAILED || !has_auth) {
+		if (!child_only_error(n.type) || !has_auth) {
 			ike_log(ike, "IKE_AUTH response: peer sent %s", ike_notify_name(n.type));
 			return false;
 		}
@@ -309,7 +332,13 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 	}
 	established(ike, &peer);
 	release_init_messages(ike);
-	if (ike->child != NULL && (child_failed || !accept_child(ike, md))) {
+	if (ike->child != NULL && !child_failed && !accept_child(ike, md)) {
+		/* the responder has installed what it chose: tell it to remove it
+		 * (RFC 7296 1.4.1), with the SPI we would have received on */
+		child_sa_delete_failed(ike, ike->child);
+		child_failed = true;
+	}
+	if (ike->child != NULL && child_failed) {
 		free(ike->child);
 		ike->child = NULL;
 	}

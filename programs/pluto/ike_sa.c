@@ -4,6 +4,7 @@
 #include "pluto.h"
 #include "crypt.h"
 #include "frag.h"
+#include "ikev2.h"
 
 static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_NONE] = "STATE_V2_NEW",
@@ -100,11 +101,12 @@ struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const s
 static void expire_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
+	struct pluto *p = ike->pluto;	/* ike is freed below */
 	if (ike->dead || ike->authenticated)
 		return;
 	ike_sa_delete(ike, "not authenticated in time (half-open IKE SA timed out)");
-	ike_sa_free_all(ike->pluto);
-	log_flush(ike->pluto);
+	ike_sa_free_all(p);
+	log_flush(p);
 }
 
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds)
@@ -165,6 +167,7 @@ static void ike_sa_free(struct ike_sa *ike)
 	keymat_free(&ike->keys);
 	dgrams_free(&ike->req);
 	dgrams_free(&ike->resp);
+	send_queue_free(ike);
 	chunk_wipe(&ike->transcript, sizeof(ike->transcript));
 	free(ike);
 }

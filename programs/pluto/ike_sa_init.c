@@ -269,6 +269,12 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 static enum tr_result retry_ke(struct ike_sa *ike, const struct ike_notify_pl *n)
 {
 	uint16_t want = n->len == 2 ? codec_get16(n->data) : 0;
+	if (ike->ke != NULL && want == ke_method(ike->ke)) {
+		/* a duplicate of the answer we already followed: keep our key */
+		ike_log(ike, "IKE_SA_INIT response: INVALID_KE_PAYLOAD for %s, which we already use; ignored",
+			ike_ke_name(want));
+		return TR_IGNORE;
+	}
 	/* RFC 7296 1.2 / 2.7: retry with the group the responder asked for, if we allow it */
 	if (!proposal_allows_ke(&ike->c->ike, want) || ++ike->init_retries > PLUTO_MAX_INIT_RETRIES) {
 		ike_log(ike, "IKE_SA_INIT response: INVALID_KE_PAYLOAD asks for %s, which we do not allow",
@@ -302,9 +308,12 @@ static enum tr_result init_notifies(struct ike_sa *ike, const struct msg_digest 
 		if (n.type == IKE_N_INVALID_KE_PAYLOAD)
 			return retry_ke(ike, &n);
 		if (n.type <= IKE_N_ERROR_MAX) {
+			/* RFC 7296 2.21.1: an unauthenticated error may be forged; note it
+			 * and keep retransmitting until the deadline */
 			ike->last_error = n.type;
-			ike_log(ike, "IKE_SA_INIT response rejected our request: %s", ike_notify_name(n.type));
-			return TR_FAIL;
+			ike_log(ike, "IKE_SA_INIT response: %s (unauthenticated; retrying until the "
+				"retransmission deadline)", ike_notify_name(n.type));
+			return TR_IGNORE;
 		}
 	}
 	return TR_NEXT;
@@ -321,19 +330,22 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
 	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK || !decode_nonce(md, &ike->nr) ||
 	    memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) == 0) {
-		ike_log(ike, "IKE_SA_INIT response is malformed");
-		return TR_FAIL;
+		chunk_free(&ike->nr);
+		ike_log(ike, "IKE_SA_INIT response is malformed; ignored (RFC 7296 2.21.1)");
+		return TR_IGNORE;
 	}
 	if (proposal_check_reply(&ike->c->ike, &sa, &ike->proposal) != PROPOSAL_OK || !ike_setup_suite(ike) ||
 	    ke.method != ke_method(ike->ke) || ike->ke_method != ke.method) {
-		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer");
-		return TR_FAIL;
+		chunk_free(&ike->nr);
+		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer; ignored");
+		return TR_IGNORE;
 	}
 	struct chunk gir = CHUNK_EMPTY;
 	enum ke_result kr = ke_finish(ike->ke, ke.data, ke.len, &gir);
 	if (kr != KE_OK) {
-		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s", ke_result_name(kr));
-		return TR_FAIL;
+		chunk_free(&ike->nr);
+		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s; ignored", ke_result_name(kr));
+		return TR_IGNORE;
 	}
 	ke_free(ike->ke);
 	ike->ke = NULL;

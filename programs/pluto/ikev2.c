@@ -182,9 +182,15 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 		apply(ike, t, TR_FAIL);
 		return;
 	}
-	if (md->response)
-		send_retransmit_cancel(ike);
-	apply(ike, t, t->handler(ike, md));
+	unsigned gen = ike->req_gen;
+	ike->in_response = md->response;
+	enum tr_result r = t->handler(ike, md);
+	ike->in_response = false;
+	/* a response the handler accepted ends our request, unless the handler has
+	 * already sent the next one; an ignored one leaves it retransmitting */
+	if (md->response && r != TR_IGNORE && ike->req_gen == gen)
+		send_request_done(ike);
+	apply(ike, t, r);
 }
 
 struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)

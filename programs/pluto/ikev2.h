@@ -67,6 +67,9 @@ bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct
 void send_notify_response(struct ike_sa *ike, const struct msg_digest *md, uint16_t ntype,
 			  const void *data, size_t len);
 void send_retransmit_cancel(struct ike_sa *ike);
+/* our outstanding request was answered: stop retransmitting, send the next queued one */
+void send_request_done(struct ike_sa *ike);
+void send_queue_free(struct ike_sa *ike);
 /* the record of an outgoing or incoming IKE_INTERMEDIATE goes to the transcript */
 bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
 		  const struct sk_record *rec);

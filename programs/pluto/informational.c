@@ -47,7 +47,9 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 
 enum tr_result informational_i(struct ike_sa *ike, struct msg_digest *md)
 {
-	if (ike->state == IKE_DELETING) {
+	/* the answer to our Delete only when it was the last request we sent (another
+	 * request may have been outstanding when the Delete was queued) */
+	if (ike->state == IKE_DELETING && ike->nqueued == 0) {
 		ike_log(ike, "peer acknowledged the Delete of the IKE SA");
 		return TR_DONE;
 	}

@@ -37,6 +37,7 @@
 #define PLUTO_WHACK_LINE_MAX    1024
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
+#define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
  * peer answer them (as Libreswan's --impair); never set in normal operation */
@@ -147,6 +148,15 @@ struct ike_sa {
 	bool req_pending;
 	uint32_t req_msgid;
 	uint8_t req_exchange;
+	unsigned req_gen;			/* bumped whenever a request is (re)built */
+	bool in_response;			/* a handler is processing a response */
+	/* RFC 7296 2.3, window size 1: requests made while one is outstanding wait */
+	unsigned nqueued;
+	struct queued_request {
+		uint8_t exchange;
+		uint8_t first_np;
+		struct chunk inner;
+	} queued[PLUTO_MAX_QUEUED_REQUESTS];
 	struct dgrams req;
 	struct event *retrans_ev;
 	unsigned retrans_tries;

@@ -40,16 +40,19 @@ static bool send_dgrams(struct ike_sa *ike, const struct dgrams *d)
 static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
+	struct pluto *p = ike->pluto;	/* ike may be freed below */
 	if (!ike->req_pending || ike->dead)
 		return;
 	uint64_t now = pluto_now_ms();
 	if (now >= ike->retrans_deadline_ms) {
-		ike_log(ike, "%s request (message ID %u) timed out after %u retransmissions",
-			ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries);
+		ike_log(ike, "%s request (message ID %u) timed out after %u retransmissions%s%s",
+			ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries,
+			ike->last_error ? "; the peer last said " : "",
+			ike->last_error ? ike_notify_name(ike->last_error) : "");
 		ike->req_pending = false;
 		ike_sa_delete(ike, "peer not responding");
-		ike_sa_free_all(ike->pluto);
-		log_flush(ike->pluto);
+		ike_sa_free_all(p);
+		log_flush(p);
 		return;
 	}
 	ike->retrans_tries++;
@@ -95,6 +98,7 @@ bool send_init_request(struct ike_sa *ike, struct ike_buf *b)
 	if (b->overflow)
 		return false;
 	send_retransmit_cancel(ike);
+	ike->req_gen++;
 	if (!dgrams_add(&ike->req, b->data, b->len))
 		return false;
 	ike->req_pending = true;
@@ -182,13 +186,54 @@ static bool protect(struct ike_sa *ike, const struct ike_hdr *h, const struct ik
 	return frag_protect(ike, h, &ike->suite, ke, ka, inner_np, inner->data, inner->len, out);
 }
 
+static bool enqueue(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *inner)
+{
+	if (ike->nqueued >= PLUTO_MAX_QUEUED_REQUESTS) {
+		ike_log(ike, "cannot queue %s request: %u already waiting", ike_exchange_name(exchange),
+			ike->nqueued);
+		return false;
+	}
+	struct queued_request *q = &ike->queued[ike->nqueued++];
+	q->exchange = exchange;
+	q->first_np = inner->first_np;
+	q->inner = chunk_dup(inner->data, inner->len);
+	ike_log(ike, "%s request queued behind message ID %u (RFC 7296 2.3 window)",
+		ike_exchange_name(exchange), ike->req_msgid);
+	return true;
+}
+
+void send_queue_free(struct ike_sa *ike)
+{
+	for (unsigned i = 0; i < ike->nqueued; i++)
+		chunk_free(&ike->queued[i].inner);
+	ike->nqueued = 0;
+}
+
+void send_request_done(struct ike_sa *ike)
+{
+	send_retransmit_cancel(ike);
+	if (ike->nqueued == 0 || ike->dead)
+		return;
+	struct queued_request q = ike->queued[0];
+	memmove(&ike->queued[0], &ike->queued[1], --ike->nqueued * sizeof(q));
+	struct ike_buf inner;
+	codec_buf_init(&inner, q.inner.ptr, q.inner.len);
+	inner.len = q.inner.len;
+	inner.first_np = q.first_np;
+	send_request(ike, q.exchange, &inner);
+	chunk_free(&q.inner);
+}
+
 bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *inner)
 {
 	if (inner->overflow)
 		return false;
+	if (ike->req_pending && !ike->in_response)
+		return enqueue(ike, exchange, inner);
 	struct ike_hdr h;
 	fill_hdr(ike, &h, exchange, ike->next_msgid_out, false);
 	send_retransmit_cancel(ike);
+	ike->req_gen++;
 	if (!protect(ike, &h, inner, &ike->req)) {
 		ike_log(ike, "cannot protect %s request", ike_exchange_name(exchange));
 		return false;

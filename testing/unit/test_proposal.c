@@ -286,6 +286,14 @@ static void test_select_quirks(void **state)
 	offer.prop[0].t[offer.prop[0].ntrans++] = (struct ike_transform){ .type = 5, .id = IKE_ESN_NO };
 	assert_int_equal(proposal_select(&lesp, &offer, &ch), PROPOSAL_OK);
 	CHECK(&ch, T(1, IKE_ENCR_AES_GCM_16, 256), T(5, IKE_ESN_NO, 0));
+	/* RFC 9370 2.2.1: an offered ADDKE with NONE is optional, so a responder without
+	 * addkeN= takes NONE; an ADDKE without NONE it cannot take */
+	offer = offer_of(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31;addke1=ml_kem_768+none", 0);
+	assert_int_equal(proposal_select(&local, &offer, &ch), PROPOSAL_OK);
+	CHECK(&ch, T(1, IKE_ENCR_AES_GCM_16, 256), T(2, IKE_PRF_HMAC_SHA2_256, 0), T(4, IKE_KE_CURVE25519, 0),
+	      T(6, IKE_KE_NONE, 0));
+	offer = offer_of(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31;addke1=ml_kem_768", 0);
+	assert_int_equal(proposal_select(&local, &offer, &ch), PROPOSAL_NO_CHOSEN);
 	/* an unknown transform type in the offer: that proposal does not match */
 	offer = offer_of(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31", 0);
 	offer.prop[0].t[offer.prop[0].ntrans++] = (struct ike_transform){ .type = 200, .id = 1 };
