@@ -10,14 +10,20 @@ static struct reasm_limits limits(struct pluto *p)
 	return (struct reasm_limits){ FRAG_MAX_BYTES_PER_SA, FRAG_MAX_BYTES_TOTAL, &p->frag_bytes };
 }
 
-void frag_free(struct ike_sa *ike)
+static void frag_free_one(struct ike_sa *ike, struct reasm **r)
 {
-	if (ike->frag_rx == NULL)
+	if (*r == NULL)
 		return;
 	struct reasm_limits lim = limits(ike->pluto);
-	reasm_reset(ike->frag_rx, &lim);
-	free(ike->frag_rx);
-	ike->frag_rx = NULL;
+	reasm_reset(*r, &lim);
+	free(*r);
+	*r = NULL;
+}
+
+void frag_free(struct ike_sa *ike)
+{
+	frag_free_one(ike, &ike->frag_rx[0]);
+	frag_free_one(ike, &ike->frag_rx[1]);
 }
 
 /* --- sending (RFC 7383 2.5) --- */
@@ -110,9 +116,10 @@ enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const s
 	struct ike_skf_pl f = { 0 };
 	if (codec_decode_skf(skf, &f) != CODEC_OK)
 		return dropped(ike, md, &f, "malformed Encrypted Fragment payload");
-	if (ike->frag_rx == NULL && (ike->frag_rx = calloc(1, sizeof(*ike->frag_rx))) == NULL)
+	struct reasm **slot = &ike->frag_rx[md->response ? 1 : 0];
+	if (*slot == NULL && (*slot = calloc(1, sizeof(**slot))) == NULL)
 		return FRAG_DROP;
-	struct reasm *r = ike->frag_rx;
+	struct reasm *r = *slot;
 	enum reasm_result rr = reasm_check(r, md->hdr.msgid, md->response, f.number, f.total);
 	if (rr != REASM_WANTED)
 		return dropped(ike, md, &f, reasm_result_name(rr));
@@ -138,7 +145,7 @@ enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const s
 	unsigned total = r->total;
 	chunk_free(&md->plain);
 	reasm_finish(r, &lim, &md->plain, &md->rec);
-	frag_free(ike);		/* the collection goes until the next fragmented message */
+	frag_free_one(ike, slot);	/* until the next fragmented message */
 	ike->frags_received += total;
 	ike_log(ike, "reassembled %s %s (message ID %u) from %u fragments", ike_exchange_name(md->hdr.exchange),
 		md->response ? "response" : "request", md->hdr.msgid, total);

@@ -172,7 +172,9 @@ struct ike_sa {
 	uint64_t established_ms;
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
-	struct reasm *frag_rx;			/* RFC 7383 reassembly in progress */
+	/* RFC 7383 reassembly in progress, one per direction (a request from the peer
+	 * and a response to ours may arrive at once, RFC 7296 2.3) */
+	struct reasm *frag_rx[2];		/* [0] requests, [1] responses */
 	uint16_t last_error;			/* last notify error sent or received */
 	bool bench;				/* started by whack --bench */
 	bool dead;
