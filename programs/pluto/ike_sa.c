@@ -14,6 +14,7 @@ static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_R_INIT_DONE] = "STATE_V2_PARENT_R1",
 	[IKE_ESTABLISHED] = "STATE_V2_ESTABLISHED_IKE_SA",
 	[IKE_DELETING] = "STATE_V2_IKE_SA_DELETE",
+	[IKE_R_FAILED] = "STATE_V2_FAILED",
 };
 
 const char *ike_state_name(enum ike_state s)
@@ -104,7 +105,8 @@ static void expire_cb(evutil_socket_t fd, short what, void *arg)
 	struct pluto *p = ike->pluto;	/* ike is freed below */
 	if (ike->dead || ike->authenticated)
 		return;
-	ike_sa_delete(ike, "not authenticated in time (half-open IKE SA timed out)");
+	ike_sa_delete(ike, ike->state == IKE_R_FAILED ? NULL :
+		      "not authenticated in time (half-open IKE SA timed out)");
 	ike_sa_free_all(p);
 	log_flush(p);
 }

@@ -121,8 +121,27 @@ static bool payloads_ok(const struct transition *t, const struct msg_digest *md,
 	return true;
 }
 
-static void apply(struct ike_sa *ike, const struct transition *t, enum tr_result r)
+/* RFC 7296 2.1: a responder whose negotiation failed keeps the SA a little while,
+ * so that a retransmitted request gets the cached error (demux.c answers it before
+ * any row is looked up, and no row matches IKE_R_FAILED). */
+static bool linger(struct ike_sa *ike, const struct msg_digest *md)
 {
+	if (ike->initiator || ike->authenticated || md->response || !ike->resp_valid ||
+	    ike->resp_msgid != md->hdr.msgid)
+		return false;
+	ike->state = IKE_R_FAILED;
+	send_retransmit_cancel(ike);
+	ike_log(ike, "negotiation failed; keeping the IKE SA %u s to answer retransmissions",
+		PLUTO_FAILED_LINGER_S);
+	ike_sa_expire_unauthenticated(ike, PLUTO_FAILED_LINGER_S);
+	return true;
+}
+
+static void apply(struct ike_sa *ike, const struct transition *t, const struct msg_digest *md,
+		  enum tr_result r)
+{
+	if (r == TR_FAIL && linger(ike, md))
+		return;
 	switch (r) {
 	case TR_NEXT:
 		ike->state = t->next;
@@ -164,14 +183,14 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 		ike_log(ike, "%s %s (message ID %u) rejected: %s", xname,
 			md->response ? "response" : "request", md->hdr.msgid, why);
 		if (md->response) {
-			apply(ike, t, TR_FAIL);
+			apply(ike, t, md, TR_FAIL);
 			return;
 		}
 		/* RFC 7296 2.21.2/2.21.3: a malformed authenticated request is answered
 		 * INVALID_SYNTAX; before IKE_AUTH completes the SA cannot go on */
 		if (md->encrypted)
 			send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
-		apply(ike, t, ike->state == IKE_ESTABLISHED ? TR_STAY : TR_FAIL);
+		apply(ike, t, md, ike->state == IKE_ESTABLISHED ? TR_STAY : TR_FAIL);
 		return;
 	}
 	/* RFC 9242 3.1: every IKE_INTERMEDIATE message, in both directions, is
@@ -179,7 +198,7 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	if (md->hdr.exchange == IKE_INTERMEDIATE &&
 	    !ikev2_record(ike, IKE_INTERMEDIATE, (md->hdr.flags & IKE_FLAG_INITIATOR) != 0, &md->rec)) {
 		ike_log(ike, "cannot compute IntAuth; dropping IKE SA");
-		apply(ike, t, TR_FAIL);
+		apply(ike, t, md, TR_FAIL);
 		return;
 	}
 	unsigned gen = ike->req_gen;
@@ -190,7 +209,7 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	 * already sent the next one; an ignored one leaves it retransmitting */
 	if (md->response && r != TR_IGNORE && ike->req_gen == gen)
 		send_request_done(ike);
-	apply(ike, t, r);
+	apply(ike, t, md, r);
 }
 
 struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)

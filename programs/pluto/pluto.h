@@ -30,6 +30,7 @@
 #define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
 #define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
 #define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
+#define PLUTO_FAILED_LINGER_S   10	/* responder: keep a failed SA to re-send its error */
 #define PLUTO_COOKIE_THRESHOLD  (PLUTO_MAX_HALF_OPEN / 4)	/* half-open SAs before
 					 * new IKE_SA_INIT requests must return a cookie (RFC 7296 2.6) */
 #define PLUTO_COOKIE_SECRET_LEN 32
@@ -85,6 +86,8 @@ enum ike_state {
 					 * IKE_INTERMEDIATE or IKE_AUTH */
 	IKE_ESTABLISHED,
 	IKE_DELETING,			/* our Delete request is out */
+	IKE_R_FAILED,			/* responder: negotiation failed; only answers
+					 * retransmissions with the cached error */
 	IKE_STATE_COUNT
 };
 const char *ike_state_name(enum ike_state s);
