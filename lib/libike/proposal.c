@@ -549,8 +549,16 @@ static bool match_one(const struct ike_proposal *l, const struct ike_proposal *o
 		      struct ike_proposal *c)
 {
 	memset(c, 0, sizeof(*c));
+	/* the transform types either side lists, in ascending order */
+	bool present[256] = { false };
+	for (unsigned i = 0; i < o->ntrans; i++)
+		present[o->t[i].type] = true;
+	for (unsigned i = 0; i < l->ntrans; i++)
+		present[l->t[i].type] = true;
 	for (unsigned type = 0; type < 256; type++) {
 		bool found = false;
+		if (!present[type])
+			continue;
 		if (!has_type(o, (uint8_t)type)) {
 			if (has_type(l, (uint8_t)type) && !absent_ok(l, (uint8_t)type))
 				return false;

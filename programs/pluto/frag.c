@@ -52,16 +52,20 @@ static bool one_message(const struct ike_hdr *h, const struct sk_suite *s, const
 			const struct chunk *ka, uint8_t inner_np, const uint8_t *plain, size_t len,
 			uint16_t num, uint16_t total, struct dgrams *out)
 {
-	uint8_t *storage = malloc(IKE_MSG_MAX);
-	if (storage == NULL)
+	/* built in place, in a buffer of exactly the datagram's size */
+	size_t cap = IKE_HDR_LEN + sk_overhead(s, len, total != 0) + len;
+	if (cap > IKE_MSG_MAX)
 		return false;
+	struct chunk d = chunk_alloc(cap);
 	struct ike_buf b;
-	codec_buf_init(&b, storage, IKE_MSG_MAX);
+	codec_buf_init(&b, d.ptr, d.len);
 	codec_put_hdr(&b, h);
-	bool ok = sk_encrypt(s, ke, ka, &b, inner_np, plain, len, num, total) && !b.overflow &&
-		  dgrams_add(out, b.data, b.len);
-	free(storage);
-	return ok;
+	bool ok = sk_encrypt(s, ke, ka, &b, inner_np, plain, len, num, total) && !b.overflow;
+	d.len = b.len;
+	if (ok && dgrams_take(out, &d))
+		return true;
+	chunk_free(&d);
+	return false;
 }
 
 bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_suite *s,

@@ -129,7 +129,7 @@ void dgrams_free(struct dgrams *d)
 	d->fragmented = false;
 }
 
-bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
+bool dgrams_take(struct dgrams *d, struct chunk *c)
 {
 	if (d->n >= PLUTO_MAX_MSG_FRAGS)
 		return false;
@@ -137,8 +137,18 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
 	if (nd == NULL)
 		return false;
 	d->d = nd;
-	d->d[d->n++] = chunk_dup(p, len);
+	d->d[d->n++] = *c;
+	*c = CHUNK_EMPTY;
 	return true;
+}
+
+bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
+{
+	struct chunk c = chunk_dup(p, len);
+	if (dgrams_take(d, &c))
+		return true;
+	chunk_free(&c);
+	return false;
 }
 
 static void child_free(struct pluto *p, struct ike_sa *ike)

@@ -258,6 +258,8 @@ void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);
 /* appends a copy of len octets; false (and nothing added) past PLUTO_MAX_MSG_FRAGS */
 bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len);
+/* appends *c itself (emptied on success) */
+bool dgrams_take(struct dgrams *d, struct chunk *c);
 
 /* whack_server.c */
 bool whack_server_start(struct pluto *p);
