@@ -56,8 +56,9 @@ $(BENCH_CRYPTO): testing/bench/bench_crypto.c $(LIBS_ALL)
 
 # benchmarks: never part of `make check`; BENCH_N IKE SAs per suite
 BENCH_N ?= 5000
+BENCH_RUNS ?= 3
 bench: all $(BENCH_CRYPTO)
-	testing/bench/run $(BENCH_N)
+	testing/bench/run $(BENCH_N) $(BENCH_RUNS)
 
 clean:
 	rm -rf build build-asan build-fuzz
