@@ -77,8 +77,10 @@ bool iface_open_all(struct pluto *p)
 void iface_close_all(struct pluto *p)
 {
 	for (unsigned i = 0; i < p->nifaces; i++) {
-		event_free(p->ifaces[i].ev);
-		close(p->ifaces[i].fd);
+		if (p->ifaces[i].ev != NULL)
+			event_free(p->ifaces[i].ev);
+		if (p->ifaces[i].fd >= 0)
+			close(p->ifaces[i].fd);
 	}
 	p->nifaces = 0;
 }
@@ -153,6 +155,9 @@ static void iface_read(evutil_socket_t fd, short what, void *arg)
 
 bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, const uint8_t *d, size_t len)
 {
+	struct pluto *p = ifc->pluto;
+	if (p->send_hook != NULL)
+		return p->send_hook(p->send_ctx, ifc, to, port, d, len);
 	uint8_t buf[PLUTO_MAX_DGRAM + IKE_NON_ESP_MARKER_LEN];
 	size_t off = ifc->natt ? IKE_NON_ESP_MARKER_LEN : 0;
 	if (len + off > sizeof(buf))

@@ -212,10 +212,20 @@ struct pluto {
 	const struct kernel_ops *kernel;
 	void *kernel_ctx;
 	struct bench *bench;			/* whack --bench in progress */
+	/* when set, datagrams go here instead of sendto(): the in-process two-peer
+	 * test (testing/unit/test_pluto_twopeer.c) carries them through memory */
+	bool (*send_hook)(void *ctx, struct iface *ifc, const struct ip_addr *to, uint16_t port,
+			  const uint8_t *d, size_t len);
+	void *send_ctx;
 	unsigned impair;			/* whack --impair: IMPAIR_* bits, tests only */
 	bool shutting_down;
 	struct event *sig_ev[3];
 };
+
+/* server.c */
+bool server_configure(struct pluto *p);	/* NSS, config setup, kernel, secrets */
+bool server_start(struct pluto *p);		/* ... and sockets, signals, autostart */
+void server_stop(struct pluto *p);
 
 /* log.c */
 void plog(struct pluto *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,132 @@
+/* server.c -- the daemon's life: configuration, sockets, signals, privileges, autostart
+ * and shutdown (pluto.c keeps the command line, the run-directory lock and the log). */
+#include <signal.h>
+#include <string.h>
+#include <cap-ng.h>
+#include "ikev2.h"
+#include "crypt.h"
+
+static void load_setup_and_autoconns(struct pluto *p)
+{
+	struct conf_file cf;
+	if (!conf_load(p->config, &cf, NULL, NULL)) {
+		plog(p, "cannot read %s; starting without connections", p->config);
+		return;
+	}
+	p->setup = cf.setup;
+	conf_free(&cf);
+}
+
+static void start_autoconns(struct pluto *p)
+{
+	struct conf_file cf;
+	if (!conf_load(p->config, &cf, NULL, NULL))
+		return;
+	for (size_t i = 0; i < cf.nconns; i++) {
+		const struct conf_conn *cc = &cf.conns[i];
+		if (cc->autostart == CONF_AUTO_IGNORE || cc->error)
+			continue;
+		if (connections_load(p, cc->name, NULL) && cc->autostart == CONF_AUTO_START)
+			ikev2_initiate(p, connection_find(p, cc->name), NULL);
+	}
+	conf_free(&cf);
+}
+
+static void signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct pluto *p = arg;
+	plog(p, "signal %d: shutting down", (int)sig);
+	log_flush(p);
+	p->shutting_down = true;
+	event_base_loopexit(p->base, NULL);
+}
+
+/* RFC 7296 1.4.1: tell established peers we are going, as Libreswan does */
+static void shutdown_sas(struct pluto *p)
+{
+	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
+		next = s->next;
+		if (s->state == IKE_ESTABLISHED)
+			ikev2_delete_ike(s);
+	}
+	ike_sa_free_all(p);
+}
+
+/* Once the sockets are bound, keep only what the kernel backend needs:
+ * CAP_NET_ADMIN for XFRM netlink, nothing for protostack=none (libcap-ng). */
+static void drop_privileges(struct pluto *p)
+{
+	if (!capng_have_capabilities(CAPNG_SELECT_CAPS))
+		return;		/* started without any: nothing to drop */
+	capng_clear(CAPNG_SELECT_BOTH);
+	bool xfrm = p->kernel == &kernel_xfrm_ops;
+	if (xfrm)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN);
+	if (capng_apply(CAPNG_SELECT_BOTH) != 0) {
+		plog(p, "cannot drop capabilities; continuing with them");
+		return;
+	}
+	plog(p, "dropped capabilities, keeping %s", xfrm ? "CAP_NET_ADMIN (XFRM)" : "none");
+}
+
+/* Everything but sockets and signals: NSS, config setup, kernel backend, secrets. */
+bool server_configure(struct pluto *p)
+{
+	char err[256];
+	if (!crypt_init(p->nssdir, err, sizeof(err))) {
+		plog(p, "NSS database %s: %s; continuing without it (PSK only)", p->nssdir, err);
+		if (!crypt_init(NULL, err, sizeof(err))) {
+			plog(p, "cannot initialise NSS: %s", err);
+			return false;
+		}
+	}
+	load_setup_and_autoconns(p);
+	if (!kernel_init(p, err, sizeof(err))) {
+		plog(p, "%s", err);
+		return false;
+	}
+	secrets_load(p);
+	crypt_random(p->cookie_secret, sizeof(p->cookie_secret));
+	return true;
+}
+
+bool server_start(struct pluto *p)
+{
+	if (!server_configure(p))
+		return false;
+	/* signals first: a SIGTERM right after the control socket appears still
+	 * shuts down cleanly */
+	int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	for (int i = 0; i < 3; i++) {
+		p->sig_ev[i] = evsignal_new(p->base, sigs[i], signal_cb, p);
+		event_add(p->sig_ev[i], NULL);
+	}
+	if (!iface_open_all(p) || !whack_server_start(p))
+		return false;
+	drop_privileges(p);
+	start_autoconns(p);
+	log_flush(p);
+	return true;
+}
+
+void server_stop(struct pluto *p)
+{
+	p->shutting_down = false;
+	shutdown_sas(p);
+	p->shutting_down = true;
+	ike_sa_free_all(p);
+	while (p->conns != NULL)
+		connections_delete(p, p->conns->name);
+	conf_secrets_free(&p->secrets);
+	whack_server_stop(p);
+	iface_close_all(p);
+	for (int i = 0; i < 3; i++) {
+		if (p->sig_ev[i] != NULL)
+			event_free(p->sig_ev[i]);
+	}
+	if (p->kernel != NULL)
+		p->kernel->shutdown(p);
+	event_base_free(p->base);
+	crypt_shutdown();
+}
+

@@ -1,0 +1,352 @@
+/* test_pluto_twopeer.c -- the in-process two-peer driver (DESIGN.md, Tests): two
+ * pluto contexts, west and east, in one process, their datagrams carried through
+ * memory by the test instead of UDP (struct pluto's send_hook), so that loss,
+ * reordering and duplication are exact and repeatable.  The connection is the
+ * post-quantum hybrid: Curve25519 + ML-KEM-768 in IKE_INTERMEDIATE, fragmented at
+ * 576 octets (RFC 7383), so every exchange after IKE_SA_INIT has several datagrams.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "ikev2.h"
+
+#define WEST_PORT 15500
+#define EAST_PORT 15501
+#define WIRE_MAX  256		/* datagrams in flight */
+#define WIRE_STEPS 2000		/* bound on deliveries in one test */
+
+enum { WEST, EAST };
+
+struct dgram {
+	int from;		/* WEST or EAST */
+	struct chunk d;
+};
+
+struct wire {
+	struct pluto *peer[2];
+	char dir[64];
+	unsigned n;
+	struct dgram q[WIRE_MAX];
+	unsigned sent[2];	/* datagrams each side sent */
+};
+
+static bool wire_send(void *ctx, struct iface *ifc, const struct ip_addr *to, uint16_t port,
+		      const uint8_t *d, size_t len)
+{
+	struct wire *w = ctx;
+	int from = ifc->pluto == w->peer[WEST] ? WEST : EAST;
+	assert_true(w->n < WIRE_MAX);
+	assert_int_equal(port, from == WEST ? EAST_PORT : WEST_PORT);
+	w->q[w->n].from = from;
+	w->q[w->n].d = chunk_dup(d, len);
+	w->n++;
+	w->sent[from]++;
+	return true;
+}
+
+/* The IKE header of a datagram: exchange type and whether it is a response */
+static uint8_t xchg(const struct dgram *g)
+{
+	return g->d.ptr[18];
+}
+
+static bool is_response(const struct dgram *g)
+{
+	return (g->d.ptr[19] & IKE_FLAG_RESPONSE) != 0;
+}
+
+static void take(struct wire *w, unsigned i, struct dgram *out)
+{
+	*out = w->q[i];
+	memmove(&w->q[i], &w->q[i + 1], (w->n - i - 1) * sizeof(w->q[0]));
+	w->n--;
+}
+
+static void deliver(struct wire *w, const struct dgram *g)
+{
+	struct pluto *dst = w->peer[g->from == WEST ? EAST : WEST];
+	struct ip_addr lo;
+	assert_true(ip_parse("127.0.0.1", &lo));
+	demux_datagram(&dst->ifaces[0], &lo, g->from == WEST ? WEST_PORT : EAST_PORT, &lo,
+		       g->d.ptr, g->d.len);
+	ike_sa_free_all(dst);
+}
+
+static void drop(struct dgram *g)
+{
+	chunk_free(&g->d);
+}
+
+/* Delivers everything in order until nothing is in flight. */
+static void run_in_order(struct wire *w)
+{
+	for (unsigned steps = 0; w->n > 0 && steps < WIRE_STEPS; steps++) {
+		struct dgram g;
+		take(w, 0, &g);
+		deliver(w, &g);
+		drop(&g);
+	}
+	assert_int_equal(w->n, 0);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char conf_fmt[] =
+	"config setup\n"
+	"\tprotostack=none\n"
+	"conn west-east\n"
+	"\tleft=127.0.0.1\n\tleftikeport=%u\n\tleftid=@%s\n"
+	"\tright=127.0.0.1\n\trightikeport=%u\n\trightid=@%s\n"
+	"\tauthby=secret\n"
+	"\tike=aes_gcm256-sha2_384-dh31;addke1=ml_kem_768\n"
+	"\tesp=aes_gcm256\n"
+	"\tfragment-size=576\n"
+	"\tretransmit-interval=50\n"
+	"\tretransmit-timeout=5s\n";
+
+static struct pluto *make_peer(struct wire *w, int who)
+{
+	const char *me = who == WEST ? "west" : "east", *him = who == WEST ? "east" : "west";
+	char conf[1024], name[32];
+	snprintf(conf, sizeof(conf), conf_fmt, who == WEST ? WEST_PORT : EAST_PORT, me,
+		 who == WEST ? EAST_PORT : WEST_PORT, him);
+	snprintf(name, sizeof(name), "%s.conf", me);
+	write_file(w->dir, name, conf);
+	struct pluto *p = calloc(1, sizeof(*p));
+	assert_non_null(p);
+	p->ctl_fd = -1;
+	p->base = event_base_new();
+	snprintf(p->config, sizeof(p->config), "%s/%s.conf", w->dir, me);
+	snprintf(p->secretsfile, sizeof(p->secretsfile), "%s/ipsec.secrets", w->dir);
+	snprintf(p->nssdir, sizeof(p->nssdir), "%s/no-nss-db", w->dir);
+	snprintf(p->logfile, sizeof(p->logfile), "%s/%s.log", w->dir, me);
+	p->log = fopen(p->logfile, "w");
+	assert_non_null(p->log);
+	assert_true(server_configure(p));
+	/* one IPv4 interface without a socket: its datagrams go through the wire */
+	p->nifaces = 1;
+	p->ifaces[0] = (struct iface){ .fd = -1, .version = 4,
+				       .port = who == WEST ? WEST_PORT : EAST_PORT, .pluto = p };
+	p->send_hook = wire_send;
+	p->send_ctx = w;
+	assert_true(connections_load(p, "west-east", NULL));
+	return p;
+}
+
+static int setup(void **state)
+{
+	char err[128];
+	if (!crypt_init(NULL, err, sizeof(err)))
+		return -1;
+	struct wire *w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return -1;
+	snprintf(w->dir, sizeof(w->dir), "/tmp/il-twopeer.XXXXXX");
+	if (mkdtemp(w->dir) == NULL)
+		return -1;
+	write_file(w->dir, "ipsec.secrets", "@west @east : PSK \"two-peer-test-psk-0123456789\"\n");
+	w->peer[WEST] = make_peer(w, WEST);
+	w->peer[EAST] = make_peer(w, EAST);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct wire *w = *state;
+	for (unsigned i = 0; i < w->n; i++)
+		drop(&w->q[i]);
+	w->n = 0;
+	for (int i = 0; i < 2; i++) {
+		struct pluto *p = w->peer[i];
+		p->send_hook = NULL;
+		p->shutting_down = true;
+		ike_sa_free_all(p);
+		while (p->conns != NULL)
+			connections_delete(p, p->conns->name);
+		conf_secrets_free(&p->secrets);
+		p->kernel->shutdown(p);
+		iface_close_all(p);
+		event_base_free(p->base);
+		fclose(p->log);
+		free(p);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", w->dir);
+	free(w);
+	return 0;
+}
+
+static struct ike_sa *only_sa(struct pluto *p)
+{
+	assert_non_null(p->sas);
+	assert_null(p->sas->next);
+	return p->sas;
+}
+
+static void assert_established(struct wire *w)
+{
+	for (int i = 0; i < 2; i++) {
+		struct ike_sa *ike = only_sa(w->peer[i]);
+		assert_int_equal(ike->state, IKE_ESTABLISHED);
+		/* RFC 9370: the one ML-KEM-768 round ran and was authenticated */
+		assert_int_equal(ike->n_addke, 1);
+		assert_int_equal(ike->addke[0], IKE_KE_MLKEM768);
+		assert_int_equal(ike->int_rounds, 1);
+		assert_true(ike->frags_received > 0);
+		assert_non_null(ike->child);
+		assert_true(ike->child->established);
+	}
+	/* both sides derived the same Child SA keys */
+	struct child_sa *a = w->peer[WEST]->sas->child, *b = w->peer[EAST]->sas->child;
+	assert_int_equal(a->keymat.len, b->keymat.len);
+	assert_memory_equal(a->keymat.ptr, b->keymat.ptr, a->keymat.len);
+	assert_memory_equal(a->spi_local, b->spi_remote, 4);
+}
+
+static void initiate(struct wire *w)
+{
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "west-east"), NULL));
+}
+
+/* Deletes the IKE SA from west so that the next test starts clean. */
+static void finish(struct wire *w)
+{
+	ikev2_delete_ike(only_sa(w->peer[WEST]));
+	run_in_order(w);
+	assert_null(w->peer[WEST]->sas);
+	assert_null(w->peer[EAST]->sas);
+}
+
+static void test_in_order(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	finish(w);
+}
+
+/* RFC 7383 2.6.1: fragments in any order, each twice: duplicates dropped, the
+ * message reassembled once; RFC 9242: the IntAuth is the same as in order. */
+static void test_reversed_and_duplicated(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	for (unsigned steps = 0; w->n > 0 && steps < WIRE_STEPS; steps++) {
+		struct dgram g;
+		take(w, w->n - 1, &g);	/* the newest first: fragments arrive reversed */
+		deliver(w, &g);
+		deliver(w, &g);
+		drop(&g);
+	}
+	assert_int_equal(w->n, 0);
+	assert_established(w);
+	finish(w);
+}
+
+/* RFC 7296 2.1: a retransmitted request is answered from the cache, not processed
+ * again; with fragments, only the first fragment triggers it (RFC 7383 2.6.1). */
+static void test_duplicate_request(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	/* run until west's IKE_AUTH request is on the wire */
+	for (unsigned steps = 0; steps < WIRE_STEPS; steps++) {
+		assert_true(w->n > 0);
+		if (w->q[0].from == WEST && xchg(&w->q[0]) == IKE_AUTH && !is_response(&w->q[0]))
+			break;
+		struct dgram g;
+		take(w, 0, &g);
+		deliver(w, &g);
+		drop(&g);
+	}
+	unsigned nreq = w->n;
+	struct dgram copy[WIRE_MAX];
+	for (unsigned i = 0; i < nreq; i++)
+		copy[i] = (struct dgram){ w->q[i].from, chunk_dup(w->q[i].d.ptr, w->q[i].d.len) };
+	run_in_order(w);
+	assert_established(w);
+	unsigned east_sent = w->sent[EAST];
+	/* the whole request again: east answers once more, with the same response */
+	for (unsigned i = 0; i < nreq; i++) {
+		deliver(w, &copy[i]);
+		drop(&copy[i]);
+	}
+	unsigned again = w->sent[EAST] - east_sent;
+	assert_true(again > 0);
+	for (unsigned i = 0; i < w->n; i++)
+		assert_true(xchg(&w->q[i]) == IKE_AUTH && is_response(&w->q[i]));
+	run_in_order(w);	/* west drops the duplicate response: no request outstanding */
+	assert_established(w);
+	finish(w);
+}
+
+/* A lost fragment of the IKE_INTERMEDIATE response: west's retransmission timer
+ * re-sends every fragment of its request (RFC 7383 2.5), east re-sends its cached
+ * response (keys unchanged for it), and the exchange completes. */
+static void test_lost_fragment(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	bool dropped = false, retransmitted = false;
+	for (unsigned steps = 0; steps < WIRE_STEPS && (w->n > 0 || !retransmitted); steps++) {
+		if (w->n == 0) {
+			/* nothing in flight: let west's retransmission timer fire */
+			unsigned before = w->sent[WEST];
+			event_base_loop(w->peer[WEST]->base, EVLOOP_ONCE);
+			retransmitted |= w->sent[WEST] > before;
+			continue;
+		}
+		struct dgram g;
+		take(w, 0, &g);
+		if (!dropped && g.from == EAST && xchg(&g) == IKE_INTERMEDIATE && is_response(&g)) {
+			dropped = true;
+			unsigned west_sent = w->sent[WEST];
+			drop(&g);
+			/* the rest of the response arrives; west cannot reassemble it */
+			while (w->n > 0) {
+				take(w, 0, &g);
+				deliver(w, &g);
+				drop(&g);
+			}
+			assert_int_equal(w->sent[WEST], west_sent);
+			assert_int_equal(only_sa(w->peer[WEST])->state, IKE_I_INTERMEDIATE_SENT);
+			continue;
+		}
+		deliver(w, &g);
+		drop(&g);
+	}
+	assert_true(dropped);
+	assert_true(retransmitted);
+	assert_int_equal(w->n, 0);
+	assert_established(w);
+	finish(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_in_order),
+		cmocka_unit_test(test_reversed_and_duplicated),
+		cmocka_unit_test(test_duplicate_request),
+		cmocka_unit_test(test_lost_fragment),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
