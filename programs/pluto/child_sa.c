@@ -19,6 +19,19 @@ struct child_sa *child_sa_new(struct ike_sa *ike)
 	return child;
 }
 
+void child_sa_free(struct ike_sa *ike)
+{
+	struct child_sa *child = ike->child;
+	if (child == NULL)
+		return;
+	struct pluto *p = ike->pluto;
+	if (child->installed && p->kernel != NULL)
+		p->kernel->remove(p, ike, child);
+	chunk_free(&child->keymat);
+	free(child);
+	ike->child = NULL;
+}
+
 /* One selector covering a whole subnet, all protocols and ports */
 void child_ts_from_subnet(const struct ip_subnet *sn, struct ike_ts_pl *out)
 {

@@ -1,6 +1,5 @@
 /* ike_auth.c -- the IKE_AUTH exchange (RFC 7296 1.2, 2.15) with PSK authentication,
  * the RFC 9242 3.3.2 IntAuth appended to the signed octets, and one Child SA. */
-#include <stdlib.h>
 #include <string.h>
 #include "ikev2.h"
 #include "authdata.h"
@@ -147,8 +146,7 @@ static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struc
 	    child->proposal.spi_len != 4) {
 		ike_log(ike, "Child SA: no acceptable ESP proposal; responding NO_PROPOSAL_CHOSEN");
 		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		ike->child = NULL;
-		free(child);
+		child_sa_free(ike);
 		return;
 	}
 	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
@@ -156,8 +154,7 @@ static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struc
 	    !child_ts_narrow(&tsr, &ike->c->local->subnet, &child->ts_local)) {
 		ike_log(ike, "Child SA: traffic selectors unacceptable; responding TS_UNACCEPTABLE");
 		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_TS_UNACCEPTABLE, NULL, 0);
-		ike->child = NULL;
-		free(child);
+		child_sa_free(ike);
 		return;
 	}
 	memcpy(child->spi_remote, child->proposal.spi, 4);
@@ -188,7 +185,6 @@ static void established(struct ike_sa *ike, const struct ike_id *peer)
 {
 	char a[300];
 	ike->authenticated = true;
-	ike->established_ms = pluto_now_ms();
 	if (ike->expire_ev != NULL)
 		event_del(ike->expire_ev);
 	ike_log(ike, "established IKE SA; authenticated peer using authby=secret and %s '%s'%s",
@@ -338,10 +334,8 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 		child_sa_delete_failed(ike, ike->child);
 		child_failed = true;
 	}
-	if (ike->child != NULL && child_failed) {
-		free(ike->child);
-		ike->child = NULL;
-	}
+	if (child_failed)
+		child_sa_free(ike);
 	finish_child(ike);
 	return TR_NEXT;
 }

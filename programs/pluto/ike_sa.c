@@ -71,7 +71,6 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 		p->sas->prev = ike;
 	p->sas = ike;
 	p->nsas++;
-	c->ike_sa_count++;
 	if (initiator)
 		ike_sa_rehash(ike);
 	return ike;
@@ -151,22 +150,9 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
 	return false;
 }
 
-static void child_free(struct pluto *p, struct ike_sa *ike)
-{
-	struct child_sa *child = ike->child;
-	if (child == NULL)
-		return;
-	if (child->installed && p->kernel != NULL)
-		p->kernel->remove(p, ike, child);
-	chunk_free(&child->keymat);
-	free(child);
-	ike->child = NULL;
-}
-
 static void ike_sa_free(struct ike_sa *ike)
 {
-	struct pluto *p = ike->pluto;
-	child_free(p, ike);
+	child_sa_free(ike);
 	if (ike->retrans_ev != NULL)
 		event_free(ike->retrans_ev);
 	if (ike->expire_ev != NULL)
@@ -218,9 +204,7 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 		event_del(ike->retrans_ev);
 	if (ike->expire_ev != NULL)
 		event_del(ike->expire_ev);
-	if (ike->c != NULL && ike->c->ike_sa_count > 0)
-		ike->c->ike_sa_count--;
-	child_free(p, ike);
+	child_sa_free(ike);
 }
 
 void ike_sa_free_all(struct pluto *p)

@@ -88,6 +88,5 @@ tr_handler create_child_sa_r;
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator);
 bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir);
 bool ike_setup_suite(struct ike_sa *ike);
-size_t ike_buf_cap(void);
 
 #endif

@@ -1,6 +1,5 @@
 /* informational.c -- the INFORMATIONAL exchange (RFC 7296 1.4): Delete payloads
  * for the IKE SA or its Child SA, and liveness checks (empty requests). */
-#include <stdlib.h>
 #include <string.h>
 #include "ikev2.h"
 
@@ -28,11 +27,7 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 					continue;
 				ike_log(ike, "peer deleted Child SA #%u", ike->child->serial);
 				codec_put_delete(&inner, IKE_PROTO_ESP, 4, ike->child->spi_local, 1);
-				if (ike->child->installed)
-					ike->pluto->kernel->remove(ike->pluto, ike, ike->child);
-				chunk_free(&ike->child->keymat);
-				free(ike->child);
-				ike->child = NULL;
+				child_sa_free(ike);
 				break;
 			}
 		}

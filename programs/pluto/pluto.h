@@ -74,7 +74,6 @@ struct connection {
 	const struct conf_end *local, *remote;	/* point into conf */
 	struct proposal_list ike, esp;
 	bool intermediate;
-	unsigned ike_sa_count;		/* IKE SAs using this connection */
 };
 
 enum ike_state {
@@ -172,7 +171,6 @@ struct ike_sa {
 	struct event *expire_ev;		/* half-open timeout / deletion */
 	struct child_sa *child;
 	struct whack_client *whack;		/* `whack --up` waiting on this SA */
-	uint64_t established_ms;
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
 	/* RFC 7383 reassembly in progress, one per direction (a request from the peer
@@ -253,6 +251,9 @@ bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, c
 /* demux.c */
 void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
 		    const struct ip_addr *to, const uint8_t *d, size_t len);
+
+/* child_sa.c: removes the Child SA (from the kernel too), wipes its keys */
+void child_sa_free(struct ike_sa *ike);
 
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator);

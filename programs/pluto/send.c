@@ -7,13 +7,6 @@
 #include "ikev2.h"
 #include "frag.h"
 
-#define SEND_MSG_CAP IKE_MSG_MAX
-
-size_t ike_buf_cap(void)
-{
-	return SEND_MSG_CAP;
-}
-
 static void fill_hdr(const struct ike_sa *ike, struct ike_hdr *h, uint8_t exchange, uint32_t msgid,
 		     bool response)
 {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "conf.h"
 #include "ike_wire.h"
+#include "testutil.h"
 
 struct errs {
 	int n;
@@ -32,21 +33,11 @@ static void expect_err(const struct errs *e, int i, const char *want)
 		fail_msg("error %d: got '%s', want '%s'", i, i < e->n ? e->text[i] : "(none)", want);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void test_full_file(void **state)
 {
 	char dir[] = "/tmp/test_conf.XXXXXX", path[600], inc[600];
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "ipsec.conf",
+	testutil_write_file(dir, "ipsec.conf",
 		"# main file\n"
 		"version 2\n"
 		"config setup\n"
@@ -86,7 +77,7 @@ static void test_full_file(void **state)
 		"include conf.d/*.conf\n");
 	snprintf(inc, sizeof(inc), "%s/conf.d", dir);
 	assert_int_equal(mkdir(inc, 0700), 0);
-	write_file(inc, "a.conf",
+	testutil_write_file(inc, "a.conf",
 		"conn v6\n"
 		"    left=2001:db8::45\n"
 		"    right=%any\n"
@@ -311,8 +302,8 @@ static void test_include_errors(void **state)
 {
 	char dir[] = "/tmp/test_conf.XXXXXX", path[600];
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "main.conf", "include missing.conf\ninclude none-*.conf\ninclude self.conf\n");
-	write_file(dir, "self.conf", "conn s\n\tleft=192.0.2.1\ninclude self.conf\n");
+	testutil_write_file(dir, "main.conf", "include missing.conf\ninclude none-*.conf\ninclude self.conf\n");
+	testutil_write_file(dir, "self.conf", "conn s\n\tleft=192.0.2.1\ninclude self.conf\n");
 	snprintf(path, sizeof(path), "%s/main.conf", dir);
 	struct conf_file cf;
 	struct errs e = { 0 };
@@ -433,8 +424,8 @@ static void test_secrets_include(void **state)
 {
 	char dir[] = "/tmp/test_secrets.XXXXXX", path[600];
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "ipsec.secrets", "include *.inc\n@a @b : PSK \"main\"\n");
-	write_file(dir, "x.inc", "@c @d : PSK \"included\"\n");
+	testutil_write_file(dir, "ipsec.secrets", "include *.inc\n@a @b : PSK \"main\"\n");
+	testutil_write_file(dir, "x.inc", "@c @d : PSK \"included\"\n");
 	snprintf(path, sizeof(path), "%s/ipsec.secrets", dir);
 	struct conf_secrets s;
 	struct errs e = { 0 };

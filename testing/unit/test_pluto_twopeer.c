@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "ikev2.h"
+#include "testutil.h"
 
 #define WEST_PORT 15500
 #define EAST_PORT 15501
@@ -95,16 +96,6 @@ static void run_in_order(struct wire *w)
 	assert_int_equal(w->n, 0);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static const char conf_fmt[] =
 	"config setup\n"
 	"\tprotostack=none\n"
@@ -125,7 +116,7 @@ static struct pluto *make_peer(struct wire *w, int who)
 	snprintf(conf, sizeof(conf), conf_fmt, who == WEST ? WEST_PORT : EAST_PORT, me,
 		 who == WEST ? EAST_PORT : WEST_PORT, him);
 	snprintf(name, sizeof(name), "%s.conf", me);
-	write_file(w->dir, name, conf);
+	testutil_write_file(w->dir, name, conf);
 	struct pluto *p = calloc(1, sizeof(*p));
 	assert_non_null(p);
 	p->ctl_fd = -1;
@@ -158,7 +149,7 @@ static int setup(void **state)
 	snprintf(w->dir, sizeof(w->dir), "/tmp/il-twopeer.XXXXXX");
 	if (mkdtemp(w->dir) == NULL)
 		return -1;
-	write_file(w->dir, "ipsec.secrets", "@west @east : PSK \"two-peer-test-psk-0123456789\"\n");
+	testutil_write_file(w->dir, "ipsec.secrets", "@west @east : PSK \"two-peer-test-psk-0123456789\"\n");
 	w->peer[WEST] = make_peer(w, WEST);
 	w->peer[EAST] = make_peer(w, EAST);
 	*state = w;

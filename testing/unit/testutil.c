@@ -84,3 +84,13 @@ void testutil_ke_agree(enum ike_ke_method m, size_t len_i, size_t len_r, size_t 
 	ke_free(i);
 	ke_free(r);
 }
+
+void testutil_write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}

@@ -20,6 +20,8 @@ struct chunk testutil_hexn(const char *s, size_t digits);
 struct chunk testutil_hex(const char *s);
 /* The value of "name = hex" in a vector file (vecfile.h). */
 struct chunk testutil_vector(const char *path, const char *name);
+/* Writes text to dir/name (fails the test if it cannot). */
+void testutil_write_file(const char *dir, const char *name, const char *text);
 /* A whole file as a NUL-terminated heap string (free it). */
 char *testutil_slurp(const char *path);
 
