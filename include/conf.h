@@ -36,6 +36,10 @@ typedef void conf_error_fn(void *ctx, const char *file, int line, const char *re
 enum conf_auto { CONF_AUTO_IGNORE, CONF_AUTO_ADD, CONF_AUTO_START };
 enum conf_frag { CONF_FRAG_YES, CONF_FRAG_NO, CONF_FRAG_FORCE };
 enum conf_authby { CONF_AUTHBY_SECRET };
+/* type=: the IPsec mode of the Child SA (RFC 7296 1.3.1 USE_TRANSPORT_MODE) */
+enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
+/* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
+#define CONF_KEEP_ALIVE_DEFAULT_S 20
 
 struct conf_end {
 	struct ip_addr addr;		/* left=/right=: an IP literal; unset = %any */
@@ -45,6 +49,8 @@ struct conf_end {
 	bool has_id;			/* leftid= was given */
 	struct ip_subnet subnet;	/* leftsubnet=, default: the host address /32 or /128 */
 	uint16_t ikeport;		/* leftikeport=, default 500 */
+	uint8_t protocol;		/* leftprotoport= protocol, 0 = any */
+	uint16_t port;			/* leftprotoport= port, 0 = any */
 };
 
 struct conf_conn {
@@ -64,6 +70,8 @@ struct conf_conn {
 	unsigned retransmit_interval_ms;/* retransmit-interval=, default 500ms */
 	unsigned ikelifetime_s;		/* ikelifetime=, default 28800 */
 	unsigned salifetime_s;		/* salifetime=, default 28800 */
+	enum conf_type type;		/* type=tunnel (default) | transport */
+	bool nat_keepalive;		/* nat-keepalive=yes (default) | no */
 };
 
 struct conf_setup {
@@ -73,6 +81,9 @@ struct conf_setup {
 	char listen[CONF_VALUE_MAX];	/* listen= an address, "" = all */
 	uint16_t ikeport;		/* ikeport= (default 500) */
 	uint16_t nattport;		/* nat-ikeport= (default 4500) */
+	unsigned keep_alive_s;		/* keep-alive= NAT-T keepalive interval (default 20) */
+	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
+					 * connection replaces older ones with the same IDs */
 };
 
 struct conf_file {

@@ -186,8 +186,20 @@ static bool k_keyexchange(struct conf_conn *c, const char *v, char *why, size_t 
 static bool k_type(struct conf_conn *c, const char *v, char *why, size_t n)
 {
 	if (strcmp(v, "tunnel") == 0)
-		return true;
-	return fail(why, n, "type=%s is not supported (only tunnel)%s", v, "");
+		c->type = CONF_TYPE_TUNNEL;
+	else if (strcmp(v, "transport") == 0)
+		c->type = CONF_TYPE_TRANSPORT;
+	else if (strcmp(v, "passthrough") == 0 || strcmp(v, "drop") == 0 || strcmp(v, "reject") == 0 ||
+		 strcmp(v, "pass") == 0)
+		return fail(why, n, "type=%s is not supported: shunt connections are not implemented%s", v, "");
+	else
+		return fail(why, n, "type=%s: expected tunnel or transport%s", v, "");
+	return true;
+}
+
+static bool k_natkeepalive(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return yes_no("nat-keepalive", v, &c->nat_keepalive, why, n);
 }
 
 static bool k_ikev2(struct conf_conn *c, const char *v, char *why, size_t n)
@@ -212,6 +224,7 @@ static const struct { const char *key; conn_key_fn *fn; } conn_keys[] = {
 	{ "salifetime", k_salifetime },
 	{ "keyexchange", k_keyexchange },
 	{ "type", k_type },
+	{ "nat-keepalive", k_natkeepalive },
 	{ "ikev2", k_ikev2 },
 };
 
@@ -255,7 +268,43 @@ static bool e_ikeport(struct conf_end *e, const char *side, const char *v, char 
 	return port(key, v, &e->ikeport, why, n);
 }
 
+/* leftprotoport=PROTO[/PORT] (Libreswan): PROTO a number or a name from
+ * /etc/protocols' common ones, PORT a number or %any; "/%any" and "0" mean any. */
+static bool e_protoport(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
+{
+	static const struct { const char *name; uint8_t num; } protos[] = {
+		{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 }, { "icmpv6", 58 },
+		{ "ipv6-icmp", 58 }, { "sctp", 132 },
+	};
+	char buf[64], *slash, *end;
+	snprintf(buf, sizeof(buf), "%s", v);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash++ = '\0';
+	long proto = -1;
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(buf, protos[i].name) == 0)
+			proto = protos[i].num;
+	if (proto < 0) {
+		proto = strtol(buf, &end, 10);
+		if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || proto > 255)
+			return fail(why, n, "%sprotoport=%s: unknown protocol", side, v);
+	}
+	long portv = 0;
+	if (slash != NULL && strcmp(slash, "%any") != 0) {
+		portv = strtol(slash, &end, 10);
+		if (slash[0] < '0' || slash[0] > '9' || *end != '\0' || portv > 65535)
+			return fail(why, n, "%sprotoport=%s: bad port", side, v);
+	}
+	if (portv != 0 && proto != 6 && proto != 17 && proto != 132)
+		return fail(why, n, "%sprotoport=%s: a port needs tcp, udp or sctp", side, v);
+	e->protocol = (uint8_t)proto;
+	e->port = (uint16_t)portv;
+	return true;
+}
+
 static const struct { const char *suffix; end_key_fn *fn; } end_keys[] = {
+	{ "protoport", e_protoport },
 	{ "", e_addr },
 	{ "id", e_id },
 	{ "subnet", e_subnet },
@@ -379,6 +428,8 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->salifetime_s = 28800;
 	c->left.any = c->right.any = true;
 	c->left.ikeport = c->right.ikeport = 500;
+	c->type = CONF_TYPE_TUNNEL;
+	c->nat_keepalive = true;
 }
 
 /* Defaults that depend on other keys: the ID is the address, the subnet the host. */
@@ -486,15 +537,17 @@ void conf_setup_defaults(struct conf_setup *s)
 	snprintf(s->protostack, sizeof(s->protostack), "xfrm");
 	s->ikeport = 500;
 	s->nattport = 4500;
+	s->keep_alive_s = CONF_KEEP_ALIVE_DEFAULT_S;
+	s->uniqueids = true;
 }
 
 /* Libreswan setup keys accepted and ignored. */
 static const char *const setup_ignored[] = {
-	"uniqueids", "virtual-private", "virtual_private", "nhelpers", "dumpdir",
+	"virtual-private", "virtual_private", "nhelpers", "dumpdir",
 	"plutostderrlog", "logtime", "logappend", "logip", "audit-log", "ipsecdir",
 	"secretsfile", "nssdir", "crlcheckinterval", "strictcrlpolicy", "curl-timeout",
 	"ocsp-enable", "ocsp-strict", "ocsp-timeout", "ocsp-uri", "ocsp-trustname",
-	"myvendorid", "keep-alive", "ddos-mode", "ddos-ike-threshold", "max-halfopen-ike",
+	"myvendorid", "ddos-mode", "ddos-ike-threshold", "max-halfopen-ike",
 	"shuntlifetime", "interfaces", "seedbits", "statsbin", "ikev1-policy",
 	"global-redirect", "global-redirect-to", "syslog", "klipsdebug", "plutorestartoncrash",
 	"perpeerlog", "perpeerlogdir", "fragicmp", "hidetos", "overridemtu", "expire-lifetime",
@@ -519,6 +572,11 @@ static bool setup_key(struct conf_setup *s, const char *k, const char *v, char *
 		return port(k, v, &s->ikeport, why, n);
 	} else if (strcmp(k, "nat-ikeport") == 0) {
 		return port(k, v, &s->nattport, why, n);
+	} else if (strcmp(k, "keep-alive") == 0) {
+		/* Libreswan: seconds between NAT-T keepalives (RFC 3948 2.3) */
+		return duration(k, v, 1000, 1000, &s->keep_alive_s, why, n);
+	} else if (strcmp(k, "uniqueids") == 0) {
+		return yes_no(k, v, &s->uniqueids, why, n);
 	} else {
 		for (size_t i = 0; i < sizeof(setup_ignored) / sizeof(setup_ignored[0]); i++)
 			if (strcmp(k, setup_ignored[i]) == 0)

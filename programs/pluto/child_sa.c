@@ -4,6 +4,7 @@
 #include <string.h>
 #include "child_sa.h"
 #include "crypt.h"
+#include "tsel.h"
 
 struct child_sa *child_sa_new(struct ike_sa *ike)
 {
@@ -32,76 +33,26 @@ void child_sa_free(struct ike_sa *ike)
 	ike->child = NULL;
 }
 
-/* One selector covering a whole subnet, all protocols and ports */
-void child_ts_from_subnet(const struct ip_subnet *sn, struct ike_ts_pl *out)
+/* Our selector for one end: its subnet and protoport (leftprotoport=) */
+void child_ts_for_end(const struct conf_end *e, struct ike_ts *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->n = 1;
-	struct ike_ts *ts = &out->ts[0];
-	ts->type = sn->addr.version == 6 ? IKE_TS_IPV6_ADDR_RANGE : IKE_TS_IPV4_ADDR_RANGE;
-	ts->ipproto = 0;
-	ts->sport = 0;
-	ts->eport = 65535;
-	struct ip_addr lo, hi;
-	ip_subnet_range(sn, &lo, &hi);
-	memcpy(ts->saddr, lo.b, 16);
-	memcpy(ts->eaddr, hi.b, 16);
+	tsel_from_subnet(&e->subnet, e->protocol, e->port, out);
 }
 
-static size_t ts_alen(const struct ike_ts *t)
+/* Responder, RFC 7296 2.9: narrow each side's proposed selectors to ours */
+bool child_ts_narrow(const struct ike_ts_pl *theirs, const struct conf_end *ours, struct ike_ts_pl *out)
 {
-	return t->type == IKE_TS_IPV6_ADDR_RANGE ? 16 : 4;
-}
-
-/* Intersection of two selectors; false when empty (RFC 7296 2.9) */
-static bool ts_intersect(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts *out)
-{
-	if (a->type != b->type)
-		return false;
-	if (a->ipproto != 0 && b->ipproto != 0 && a->ipproto != b->ipproto)
-		return false;
-	size_t n = ts_alen(a);
-	*out = *a;
-	out->ipproto = a->ipproto ? a->ipproto : b->ipproto;
-	if (memcmp(b->saddr, a->saddr, n) > 0)
-		memcpy(out->saddr, b->saddr, n);
-	if (memcmp(b->eaddr, a->eaddr, n) < 0)
-		memcpy(out->eaddr, b->eaddr, n);
-	out->sport = a->sport > b->sport ? a->sport : b->sport;
-	out->eport = a->eport < b->eport ? a->eport : b->eport;
-	return memcmp(out->saddr, out->eaddr, n) <= 0 && out->sport <= out->eport;
-}
-
-/* Responder: narrow the peer's selectors to our configured one; the first non-empty
- * intersection wins (RFC 7296 2.9 allows the responder to choose a subset). */
-bool child_ts_narrow(const struct ike_ts_pl *theirs, const struct ip_subnet *ours, struct ike_ts_pl *out)
-{
-	struct ike_ts_pl mine;
-	child_ts_from_subnet(ours, &mine);
-	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < theirs->n; i++) {
-		if (ts_intersect(&theirs->ts[i], &mine.ts[0], &out->ts[0])) {
-			out->n = 1;
-			return true;
-		}
-	}
-	return false;
+	struct ike_ts mine;
+	child_ts_for_end(ours, &mine);
+	return tsel_narrow(theirs, &mine, out);
 }
 
 /* Initiator: every selector the responder chose must lie within what we proposed */
-bool child_ts_within(const struct ike_ts_pl *chosen, const struct ip_subnet *ours)
+bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours)
 {
-	struct ike_ts_pl mine;
-	child_ts_from_subnet(ours, &mine);
-	if (chosen->n == 0)
-		return false;
-	for (unsigned i = 0; i < chosen->n; i++) {
-		struct ike_ts x;
-		if (!ts_intersect(&chosen->ts[i], &mine.ts[0], &x) ||
-		    memcmp(&x, &chosen->ts[i], sizeof(x)) != 0)
-			return false;
-	}
-	return true;
+	struct ike_ts mine;
+	child_ts_for_end(ours, &mine);
+	return tsel_within(chosen, &mine);
 }
 
 /* RFC 7296 2.17: KEYMAT = prf+(SK_d, Ni | Nr); the initiator-to-responder keys
@@ -119,11 +70,28 @@ bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child)
 			    &child->keymat);
 }
 
+/* What the kernel needs from the IKE SA, fixed in the Child SA: the endpoints,
+ * the connection's reqid and, with a NAT, ESP in UDP on the IKE SA's NAT-T ports
+ * (RFC 7296 2.23, RFC 3948). */
+static void child_sa_endpoints(struct ike_sa *ike, struct child_sa *child)
+{
+	child->local = ike->local;
+	child->remote = ike->remote;
+	child->reqid = ike->c != NULL ? ike->c->reqid : 0;
+	child->encap = ike->nat_detected;
+	child->encap_lport = ike->lport;
+	child->encap_rport = ike->rport;
+}
+
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 {
 	struct pluto *p = ike->pluto;
 	char err[160] = "";
-	if (!p->kernel->install(p, ike, child, err, sizeof(err))) {
+	child_sa_endpoints(ike, child);
+	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
+	/* the kernel has the keys now (or never will): ours go */
+	chunk_free(&child->keymat);
+	if (!ok) {
 		snprintf(child->kernel_note, sizeof(child->kernel_note), "not installed: %s", err);
 		ike_log(ike, "Child SA #%u: cannot install in the kernel (%s): %s", child->serial,
 			p->kernel->name, err);
@@ -132,9 +100,9 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	child->installed = true;
 	child->established = true;
 	char prop[160];
-	ike_log(ike, "Child SA #%u established: ESP %s, SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x (%s)",
+	ike_log(ike, "Child SA #%u established: ESP %s%s, SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x (%s)",
 		child->serial, proposal_str(&child->proposal, prop, sizeof(prop)),
-		child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
+		child->transport ? " transport mode" : "", child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
 		child->spi_remote[0], child->spi_remote[1], child->spi_remote[2], child->spi_remote[3],
 		child->kernel_note);
 	return true;

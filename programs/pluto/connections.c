@@ -106,6 +106,9 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 	}
 	/* Libreswan: any addkeN= implies intermediate=yes (RFC 9370 2.2.2 needs it) */
 	c->intermediate = cc->intermediate || proposal_has_addke(&c->ike);
+	/* its own reqid, so that its Child SAs are not confused with another
+	 * connection's to the same peer (kernel_xfrm.c) */
+	c->reqid = PLUTO_REQID_BASE + (++p->next_reqid & PLUTO_REQID_SPAN);
 	return c;
 }
 

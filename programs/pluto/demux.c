@@ -253,6 +253,7 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		/* RFC 7296 2.23: with a NAT in the path, answer from where the last
 		 * authenticated message came (the initiator moves to port 4500) */
 		ike->ifc = md->ifc;
+		ike->lport = md->ifc->port;
 		ike->remote = md->from;
 		ike->rport = md->fport;
 	}

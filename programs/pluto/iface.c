@@ -46,6 +46,11 @@ static bool iface_open(struct pluto *p, uint8_t version, uint16_t port, bool nat
 	} else {
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 	}
+	if (natt && p->kernel != NULL && p->kernel->natt_socket != NULL) {
+		char err[160];
+		if (!p->kernel->natt_socket(p, fd, version, err, sizeof(err)))
+			plog(p, "NAT-T: %s; ESP in UDP will not be received", err);
+	}
 	ip_to_sockaddr(&any, port, &ss, &sl);
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		plog(p, "bind to IPv%u port %u: %s", version, port, strerror(errno));
@@ -153,7 +158,58 @@ static void iface_read(evutil_socket_t fd, short what, void *arg)
 	log_flush(ifc->pluto);
 }
 
-bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, const uint8_t *d, size_t len)
+/* RFC 7296 2.11: an answer goes out from the address its request came to; on a
+ * wildcard socket that takes IP_PKTINFO / IPV6_PKTINFO */
+static size_t put_pktinfo(struct msghdr *mh, uint8_t *cbuf, size_t cap, const struct ip_addr *from)
+{
+	if (from == NULL || from->version == 0)
+		return 0;
+	size_t len = from->version == 4 ? CMSG_SPACE(sizeof(struct in_pktinfo)) :
+					  CMSG_SPACE(sizeof(struct in6_pktinfo));
+	if (len > cap)
+		return 0;
+	memset(cbuf, 0, len);
+	mh->msg_control = cbuf;
+	mh->msg_controllen = len;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(mh);
+	if (from->version == 4) {
+		struct in_pktinfo pi = { 0 };
+		memcpy(&pi.ipi_spec_dst, from->b, 4);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { 0 };
+		memcpy(&pi.ipi6_addr, from->b, 16);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	return len;
+}
+
+static bool send_raw(struct iface *ifc, const struct ip_addr *from, const struct ip_addr *to, uint16_t port,
+		     const uint8_t *d, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ip_to_sockaddr(to, port, &ss, &sl);
+	struct iovec iov = { (void *)d, len };
+	uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct msghdr mh = { .msg_name = &ss, .msg_namelen = sl, .msg_iov = &iov, .msg_iovlen = 1 };
+	put_pktinfo(&mh, cbuf, sizeof(cbuf), from->version == to->version ? from : NULL);
+	if (sendmsg(ifc->fd, &mh, 0) < 0) {
+		char a[IP_STR_MAX];
+		plog(ifc->pluto, "sendto %s:%u failed: %s", ip_str(to, a), port, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool iface_send_to(struct iface *ifc, const struct ip_addr *from, const struct ip_addr *to, uint16_t port,
+		   const uint8_t *d, size_t len)
 {
 	struct pluto *p = ifc->pluto;
 	if (p->send_hook != NULL)
@@ -164,21 +220,27 @@ bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, c
 		return false;
 	memset(buf, 0, off);
 	memcpy(buf + off, d, len);
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	ip_to_sockaddr(to, port, &ss, &sl);
-	ssize_t n = sendto(ifc->fd, buf, len + off, 0, (struct sockaddr *)&ss, sl);
-	if (n < 0) {
-		char a[IP_STR_MAX];
-		plog(ifc->pluto, "sendto %s:%u failed: %s", ip_str(to, a), port, strerror(errno));
-		return false;
-	}
-	return true;
+	static const struct ip_addr none;
+	return send_raw(ifc, from != NULL ? from : &none, to, port, buf, len + off);
 }
 
 bool iface_send(struct ike_sa *ike, const struct chunk *d)
 {
 	if (ike->ifc == NULL)
 		return false;
-	return iface_send_to(ike->ifc, &ike->remote, ike->rport, d->ptr, d->len);
+	return iface_send_to(ike->ifc, &ike->local, &ike->remote, ike->rport, d->ptr, d->len);
+}
+
+/* RFC 3948 2.3: a NAT-keepalive is one octet 0xFF, no non-ESP marker */
+void iface_send_keepalive(struct ike_sa *ike)
+{
+	static const uint8_t ka = 0xff;
+	struct pluto *p = ike->pluto;
+	if (ike->ifc == NULL || !ike->ifc->natt)
+		return;
+	if (p->send_hook != NULL) {
+		p->send_hook(p->send_ctx, ike->ifc, &ike->remote, ike->rport, &ka, 1);
+		return;
+	}
+	send_raw(ike->ifc, &ike->local, &ike->remote, ike->rport, &ka, 1);
 }

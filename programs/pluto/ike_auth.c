@@ -93,11 +93,16 @@ static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
 	struct child_sa *child = child_sa_new(ike);
 	if (child == NULL)
 		return;
+	/* RFC 7296 1.3.1: transport mode is asked for with USE_TRANSPORT_MODE */
+	child->transport = ike->c->conf.type == CONF_TYPE_TRANSPORT;
+	if (child->transport)
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	struct ike_sa_pl sa;
 	proposal_to_sa(&ike->c->esp, child->spi_local, 4, &sa);
 	codec_put_sa(b, &sa);
-	child_ts_from_subnet(&ike->c->local->subnet, &child->ts_local);
-	child_ts_from_subnet(&ike->c->remote->subnet, &child->ts_remote);
+	child->ts_local.n = child->ts_remote.n = 1;
+	child_ts_for_end(ike->c->local, &child->ts_local.ts[0]);
+	child_ts_for_end(ike->c->remote, &child->ts_remote.ts[0]);
 	codec_put_ts(b, IKE_PL_TSI, &child->ts_local);
 	codec_put_ts(b, IKE_PL_TSR, &child->ts_remote);
 }
@@ -113,6 +118,12 @@ bool ike_auth_initiate(struct ike_sa *ike)
 	codec_buf_init(&inner, storage, sizeof(storage));
 	size_t idlen = id_body(&c->local->id, idb);
 	codec_put_id(&inner, IKE_PL_IDI, c->local->id.type, c->local->id.data, c->local->id.len);
+	/* RFC 7296 2.4: the first IKE SA with this peer says so; the peer then
+	 * removes what it still holds from our earlier life */
+	if (!ike_sa_other_with_peer(ike)) {
+		ike->sent_initial_contact = true;
+		codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
+	}
 	if (!compute_auth(ike, true, idb, idlen, ike->next_msgid_out, psk, auth))
 		return false;
 	/* RFC 7296 3.5: IDr in the request names the responder we want */
@@ -128,6 +139,30 @@ bool ike_auth_initiate(struct ike_sa *ike)
 
 /* --- responder --- */
 
+static void refuse_child(struct ike_sa *ike, struct ike_buf *b, uint16_t notify, const char *why)
+{
+	ike_log(ike, "Child SA: %s; responding %s", why, ike_notify_name(notify));
+	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, notify, NULL, 0);
+	child_sa_free(ike);
+}
+
+/* RFC 7296 1.3.1: transport mode only when both ask for it; the responder says
+ * yes by echoing USE_TRANSPORT_MODE, and otherwise the SA is a tunnel.  A
+ * connection that insists on transport refuses a tunnel (as Libreswan does). */
+static bool choose_mode(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
+{
+	bool asked = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
+	bool ours = ike->c->conf.type == CONF_TYPE_TRANSPORT;
+	if (ours && !asked) {
+		refuse_child(ike, b, IKE_N_NO_PROPOSAL_CHOSEN, "type=transport but the peer asked for tunnel mode");
+		return false;
+	}
+	ike->child->transport = ours && asked;
+	if (asked && !ours)
+		ike_log(ike, "Child SA: peer asked for transport mode; type=tunnel answers with tunnel mode");
+	return true;
+}
+
 static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
 {
 	struct ike_sa_pl sa;
@@ -135,29 +170,38 @@ static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struc
 	const struct ike_pl *sapl = codec_find(md->pl, IKE_PL_SA);
 	if (sapl == NULL)
 		return;		/* childless IKE SA (RFC 6023) */
-	if (codec_decode_sa(sapl, &sa) != CODEC_OK ||
-	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
-	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK)
+	if (codec_decode_sa(sapl, &sa) != CODEC_OK)
 		return;	/* checked by child_request_ok() before we got here */
 	struct child_sa *child = child_sa_new(ike);
 	if (child == NULL)
 		return;
+	/* RFC 7296 2.9 / 3.13.1: selectors we cannot read (an unknown type, more
+	 * than IKE_MAX_TS) fail the Child SA, not the IKE SA */
+	enum codec_result ri = codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi);
+	enum codec_result rr = codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr);
+	if (ri != CODEC_OK || rr != CODEC_OK) {
+		char why[96];
+		snprintf(why, sizeof(why), "traffic selectors not usable (%s)",
+			 codec_result_name(ri != CODEC_OK ? ri : rr));
+		refuse_child(ike, b, IKE_N_TS_UNACCEPTABLE, why);
+		return;
+	}
+	if (!choose_mode(ike, md, b))
+		return;
 	if (proposal_select(&ike->c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
 	    child->proposal.spi_len != 4) {
-		ike_log(ike, "Child SA: no acceptable ESP proposal; responding NO_PROPOSAL_CHOSEN");
-		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		child_sa_free(ike);
+		refuse_child(ike, b, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
 		return;
 	}
 	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
-	if (!child_ts_narrow(&tsi, &ike->c->remote->subnet, &child->ts_remote) ||
-	    !child_ts_narrow(&tsr, &ike->c->local->subnet, &child->ts_local)) {
-		ike_log(ike, "Child SA: traffic selectors unacceptable; responding TS_UNACCEPTABLE");
-		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_TS_UNACCEPTABLE, NULL, 0);
-		child_sa_free(ike);
+	if (!child_ts_narrow(&tsi, ike->c->remote, &child->ts_remote) ||
+	    !child_ts_narrow(&tsr, ike->c->local, &child->ts_local)) {
+		refuse_child(ike, b, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
 		return;
 	}
 	memcpy(child->spi_remote, child->proposal.spi, 4);
+	if (child->transport)
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 	struct ike_sa_pl reply = { .nprop = 1 };
 	reply.prop[0] = child->proposal;
 	memcpy(reply.prop[0].spi, child->spi_local, 4);
@@ -202,17 +246,23 @@ static void finish_child(struct ike_sa *ike)
 		child_sa_delete_failed(ike, child);
 }
 
-/* RFC 7296 2.21.2: a malformed Child SA request is a malformed IKE_AUTH request */
+/* RFC 7296 2.21.2: a malformed Child SA request is a malformed IKE_AUTH request;
+ * selectors that are well-formed but unusable only fail the Child SA */
+static bool ts_well_formed(const struct ike_pl *pl)
+{
+	struct ike_ts_pl ts;
+	enum codec_result r = codec_decode_ts(pl, &ts);
+	return pl != NULL && (r == CODEC_OK || r == CODEC_BAD_VALUE || r == CODEC_TOO_MANY);
+}
+
 static bool child_request_ok(const struct msg_digest *md)
 {
 	struct ike_sa_pl sa;
-	struct ike_ts_pl ts;
 	const struct ike_pl *sapl = codec_find(md->pl, IKE_PL_SA);
 	if (sapl == NULL)
 		return codec_find(md->pl, IKE_PL_TSI) == NULL && codec_find(md->pl, IKE_PL_TSR) == NULL;
-	return codec_decode_sa(sapl, &sa) == CODEC_OK &&
-	       codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &ts) == CODEC_OK &&
-	       codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &ts) == CODEC_OK;
+	return codec_decode_sa(sapl, &sa) == CODEC_OK && ts_well_formed(codec_find(md->pl, IKE_PL_TSI)) &&
+	       ts_well_formed(codec_find(md->pl, IKE_PL_TSR));
 }
 
 enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
@@ -236,6 +286,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 	    !verify_auth(ike, md, &idi, psk))
 		return auth_failed(ike, md);
 	established(ike, &peer);
+	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
 	if (ike->pluto->nhalf_open > 0)
 		ike->pluto->nhalf_open--;
 	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
@@ -301,8 +352,15 @@ static bool accept_child(struct ike_sa *ike, const struct msg_digest *md)
 		ike_log(ike, "IKE_AUTH response: Child SA proposal is malformed or was not offered");
 		return false;
 	}
-	if (!child_ts_within(&tsi, &ike->c->local->subnet) || !child_ts_within(&tsr, &ike->c->remote->subnet)) {
+	if (!child_ts_within(&tsi, ike->c->local) || !child_ts_within(&tsr, ike->c->remote)) {
 		ike_log(ike, "IKE_AUTH response: traffic selectors wider than proposed");
+		return false;
+	}
+	/* RFC 7296 1.3.1: without the echo the responder chose tunnel mode */
+	bool transport = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
+	if (transport != child->transport) {
+		ike_log(ike, "IKE_AUTH response: responder chose %s mode; type=%s", transport ? "transport" : "tunnel",
+			child->transport ? "transport" : "tunnel");
 		return false;
 	}
 	memcpy(child->spi_remote, child->proposal.spi, 4);
@@ -327,6 +385,7 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	}
 	established(ike, &peer);
+	ike_sa_authenticated(ike, &peer, false);
 	release_init_messages(ike);
 	if (ike->child != NULL && !child_failed && !accept_child(ike, md)) {
 		/* the responder has installed what it chose: tell it to remove it

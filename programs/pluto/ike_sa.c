@@ -157,6 +157,8 @@ static void ike_sa_free(struct ike_sa *ike)
 		event_free(ike->retrans_ev);
 	if (ike->expire_ev != NULL)
 		event_free(ike->expire_ev);
+	if (ike->keepalive_ev != NULL)
+		event_free(ike->keepalive_ev);
 	ke_free(ike->ke);
 	chunk_free(&ike->ni);
 	chunk_free(&ike->nr);
@@ -204,6 +206,8 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 		event_del(ike->retrans_ev);
 	if (ike->expire_ev != NULL)
 		event_del(ike->expire_ev);
+	if (ike->keepalive_ev != NULL)
+		event_del(ike->keepalive_ev);
 	child_sa_free(ike);
 }
 
@@ -217,4 +221,60 @@ void ike_sa_free_all(struct pluto *p)
 		p->nsas--;
 		ike_sa_free(s);
 	}
+}
+
+bool ike_sa_other_with_peer(const struct ike_sa *ike)
+{
+	for (const struct ike_sa *s = ike->pluto->sas; s != NULL; s = s->next)
+		if (s != ike && !s->dead && ip_eq(&s->remote, &ike->remote))
+			return true;
+	return false;
+}
+
+static void peer_digest(const struct ike_id *id, uint8_t out[PLUTO_PEER_DIGEST_LEN])
+{
+	uint8_t h[32], tl[2] = { id->type, id->len };
+	struct iov in[] = { { tl, 2 }, { id->data, id->len } };
+	crypt_hash(CRYPT_SHA256, in, 2, h);
+	memcpy(out, h, PLUTO_PEER_DIGEST_LEN);
+}
+
+void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact)
+{
+	struct pluto *p = ike->pluto;
+	peer_digest(peer, ike->peer_digest);
+	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
+		next = s->next;
+		if (s == ike || s->dead || !s->authenticated ||
+		    memcmp(s->peer_digest, ike->peer_digest, PLUTO_PEER_DIGEST_LEN) != 0)
+			continue;
+		if (initial_contact) {
+			ike_log(ike, "INITIAL_CONTACT: the peer restarted; removing its earlier IKE SA #%u", s->serial);
+			ike_sa_delete(s, "replaced after the peer's INITIAL_CONTACT");
+		} else if (p->setup.uniqueids && s->c == ike->c) {
+			ike_log(ike, "uniqueids: replacing older IKE SA #%u of this connection and peer", s->serial);
+			ikev2_delete_ike(s);
+		}
+	}
+}
+
+static void keepalive_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ike_sa *ike = arg;
+	if (!ike->dead)
+		iface_send_keepalive(ike);
+}
+
+/* RFC 3948 2.3 / RFC 7296 2.23: the end behind a NAT keeps the mapping open with
+ * a NAT-keepalive every keep-alive= seconds (nat-keepalive=no: never) */
+void ike_sa_start_keepalive(struct ike_sa *ike)
+{
+	struct pluto *p = ike->pluto;
+	if (!ike->nat_local || ike->c == NULL || !ike->c->conf.nat_keepalive || p->setup.keep_alive_s == 0 ||
+	    ike->keepalive_ev != NULL)
+		return;
+	ike->keepalive_ev = event_new(p->base, -1, EV_PERSIST, keepalive_cb, ike);
+	struct timeval tv = { (time_t)p->setup.keep_alive_s, 0 };
+	if (ike->keepalive_ev != NULL)
+		event_add(ike->keepalive_ev, &tv);
 }

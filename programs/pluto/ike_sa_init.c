@@ -47,6 +47,8 @@ static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
 	}
 	if (src_seen && (!src_match || !dst_match)) {
 		ike->nat_detected = true;
+		/* our address as the peer saw it is not ours: we are behind the NAT */
+		ike->nat_local = !dst_match;
 		ike_log(ike, "NAT detected (%s); moving to port %u", !src_match ? "peer behind NAT" :
 			"we are behind NAT", IKE_NATT_PORT);
 	}
@@ -240,6 +242,8 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	if (kr != KE_OK)
 		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(kr));
 	nat_detect(ike, md);
+	if (ike->nat_detected)
+		ike_sa_start_keepalive(ike);	/* sends once the peer moved to NAT-T */
 	ike->nr = chunk_alloc(NONCE_LEN);
 	crypt_random(ike->nr.ptr, NONCE_LEN);
 	bool ok = ike_derive_keys(ike, &gir);
@@ -368,8 +372,12 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	ike_log(ike, "IKE_SA_INIT response: proposal %s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
 		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
 	if (ike->nat_detected) {
+		/* RFC 7296 2.23: both ends move to the NAT-T port */
 		ike->ifc = iface_for(ike->pluto, ike->remote.version, true);
 		ike->rport = IKE_NATT_PORT;
+		if (ike->ifc != NULL)
+			ike->lport = ike->ifc->port;
+		ike_sa_start_keepalive(ike);
 	}
 	if (ike->intermediate)
 		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;

@@ -13,8 +13,9 @@ static bool none_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX];
 	snprintf(child->kernel_note, sizeof(child->kernel_note),
-		 "protostack=none: would install tunnel %s <=> %s, ESP SPIs %02x%02x%02x%02x/%02x%02x%02x%02x",
-		 ip_str(&ike->local, l), ip_str(&ike->remote, r),
+		 "protostack=none: would install %s %s <=> %s%s, reqid %u, ESP SPIs %02x%02x%02x%02x/%02x%02x%02x%02x",
+		 child->transport ? "transport" : "tunnel", ip_str(&child->local, l), ip_str(&child->remote, r),
+		 child->encap ? " (ESP in UDP)" : "", child->reqid,
 		 child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
 		 child->spi_remote[0], child->spi_remote[1], child->spi_remote[2], child->spi_remote[3]);
 	return true;
@@ -34,4 +35,5 @@ const struct kernel_ops kernel_none_ops = {
 	.install = none_install,
 	.remove = none_remove,
 	.shutdown = none_shutdown,
+	.natt_socket = NULL,
 };

@@ -1,7 +1,25 @@
-/* kernel_xfrm.c -- protostack=xfrm: ESP tunnel-mode SAs and policies through XFRM
- * netlink (libmnl).  SAs go in first, then policies; a kernel without ESP refuses
- * the first SA, which is reported in one clear line and the Child SA fails. */
+/* kernel_xfrm.c -- protostack=xfrm: ESP SAs and IPsec policies through XFRM netlink
+ * (libmnl), RFC 4301 4.4 (SPD, SAD) as Linux implements them.
+ *
+ * - SAs go in first (both directions), then policies: out, in and, in tunnel mode,
+ *   fwd.  A kernel without ESP refuses the first SA; that is reported in one clear
+ *   line and the Child SA fails.
+ * - Each connection's Child SAs carry the connection's reqid; a policy template
+ *   names it, so that two connections to one peer use their own SAs.
+ * - Policies are written with XFRM_MSG_UPDPOLICY and reference-counted by selector
+ *   and direction: a second Child SA with the same selectors (reauthentication, a
+ *   restart of the peer, both ends initiating) shares the policy, and the policy
+ *   goes only when its last Child SA goes.  Removal never touches a policy that
+ *   this daemon did not install.
+ * - Every reqid of this daemon lies in PLUTO_REQID_BASE + [0, PLUTO_REQID_SPAN];
+ *   at start, SAs and policies in that range (left by an earlier run that did not
+ *   end cleanly) are removed.
+ * - With a NAT, the SAs carry XFRMA_ENCAP (UDP_ENCAP_ESPINUDP, RFC 3948) and the
+ *   NAT-T socket gets UDP_ENCAP so that the kernel decapsulates ESP in UDP.
+ * - Key material is wiped from every buffer after the netlink call.
+ */
 #include <errno.h>
+#include <linux/udp.h>
 #include <linux/xfrm.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
@@ -10,33 +28,36 @@
 #include <time.h>
 #include <unistd.h>
 #include "pluto.h"
+#include "chunk.h"
 #include "crypt.h"
+#include "tsel.h"
 
 #define XFRM_BUF 4096
 #define XFRM_AEAD_ICV_BITS 128
+#define XFRM_REPLAY_WINDOW 32
+#define XFRM_POLICY_HASH 1024		/* buckets of the policy reference table */
+#define XFRM_MAX_STALE 4096		/* stale objects removed per start (per kind) */
+/* RFC 4301 4.4.1: the more specific selector must win; Linux picks the lowest
+ * priority value, so the priority falls with the prefix lengths and port/proto */
+#define XFRM_PRIO_BASE 0x8000u
+
+/* one installed policy, shared by the Child SAs whose selectors and direction
+ * it carries; owners[] in install order, the newest one's template is in force */
+struct xpol {
+	struct xpol *next;
+	struct xfrm_selector sel;
+	uint8_t dir;
+	unsigned n;
+	const struct child_sa **owners;
+};
 
 struct xfrm_ctx {
 	struct mnl_socket *nl;
 	unsigned seq;
+	struct xpol *pol[XFRM_POLICY_HASH];
 };
 
-static bool xfrm_init(struct pluto *p, char *err, size_t errlen)
-{
-	struct xfrm_ctx *x = calloc(1, sizeof(*x));
-	if (x == NULL)
-		return false;
-	x->nl = mnl_socket_open(NETLINK_XFRM);
-	if (x->nl == NULL || mnl_socket_bind(x->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "cannot open XFRM netlink socket: %s", strerror(errno));
-		if (x->nl != NULL)
-			mnl_socket_close(x->nl);
-		free(x);
-		return false;
-	}
-	x->seq = (unsigned)time(NULL);
-	p->kernel_ctx = x;
-	return true;
-}
+/* --- netlink ------------------------------------------------------------------ */
 
 /* send one request and wait for its ACK; errno from the kernel on failure */
 static int xfrm_talk(struct xfrm_ctx *x, struct nlmsghdr *nlh)
@@ -55,11 +76,39 @@ static int xfrm_talk(struct xfrm_ctx *x, struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* a dump request; cb sees every object */
+static int xfrm_dump(struct xfrm_ctx *x, uint16_t type, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++x->seq;
+	if (mnl_socket_sendto(x->nl, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	unsigned portid = mnl_socket_get_portid(x->nl);
+	int r;
+	do {
+		ssize_t n = mnl_socket_recvfrom(x->nl, buf, sizeof(buf));
+		if (n < 0)
+			return errno;
+		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
+	} while (r > MNL_CB_STOP);
+	return r < 0 ? errno : 0;
+}
+
 static void fill_addr(xfrm_address_t *xa, const struct ip_addr *a)
 {
 	memset(xa, 0, sizeof(*xa));
 	memcpy(xa, a->b, ip_len(a));
 }
+
+static uint16_t family(const struct ip_addr *a)
+{
+	return a->version == 6 ? AF_INET6 : AF_INET;
+}
+
+/* --- SAs ---------------------------------------------------------------------- */
 
 static void put_algs(struct nlmsghdr *nlh, const struct child_sa *child, const uint8_t *key)
 {
@@ -78,6 +127,7 @@ static void put_algs(struct nlmsghdr *nlh, const struct child_sa *child, const u
 		a->alg_icv_len = XFRM_AEAD_ICV_BITS;
 		memcpy(a->alg_key, key, info.keylen);
 		mnl_attr_put(nlh, XFRMA_ALG_AEAD, sizeof(*a) + info.keylen, a);
+		chunk_wipe(abuf, sizeof(abuf));
 		return;
 	}
 	struct xfrm_algo *c = (struct xfrm_algo *)abuf;
@@ -94,71 +144,41 @@ static void put_algs(struct nlmsghdr *nlh, const struct child_sa *child, const u
 	h->alg_trunc_len = (unsigned)crypt_integ_icvlen(integ) * 8;
 	memcpy(h->alg_key, key + info.keylen, ik);
 	mnl_attr_put(nlh, XFRMA_ALG_AUTH_TRUNC, sizeof(*h) + ik, h);
+	chunk_wipe(abuf, sizeof(abuf));
 }
 
-static int add_sa(struct xfrm_ctx *x, const struct ip_addr *src, const struct ip_addr *dst,
-		  const uint8_t spi[4], const struct child_sa *child, const uint8_t *key)
+/* inbound: src = peer; the encap ports are as seen on the wire in that direction */
+static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound, const uint8_t *key)
 {
 	char buf[XFRM_BUF];
+	const struct ip_addr *src = inbound ? &child->remote : &child->local;
+	const struct ip_addr *dst = inbound ? &child->local : &child->remote;
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = XFRM_MSG_NEWSA;
 	struct xfrm_usersa_info *sa = mnl_nlmsg_put_extra_header(nlh, sizeof(*sa));
 	fill_addr(&sa->id.daddr, dst);
 	fill_addr(&sa->saddr, src);
-	memcpy(&sa->id.spi, spi, 4);
+	memcpy(&sa->id.spi, inbound ? child->spi_local : child->spi_remote, 4);
 	sa->id.proto = IPPROTO_ESP;
-	sa->family = src->version == 6 ? AF_INET6 : AF_INET;
-	sa->mode = XFRM_MODE_TUNNEL;
-	sa->replay_window = 32;
-	sa->reqid = 0;
+	sa->family = family(src);
+	sa->mode = child->transport ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
+	sa->replay_window = XFRM_REPLAY_WINDOW;
+	sa->reqid = child->reqid;
 	sa->lft.soft_byte_limit = sa->lft.hard_byte_limit = XFRM_INF;
 	sa->lft.soft_packet_limit = sa->lft.hard_packet_limit = XFRM_INF;
 	put_algs(nlh, child, key);
-	return xfrm_talk(x, nlh);
-}
-
-static void sel_from_ts(struct xfrm_selector *sel, const struct ike_ts *src, const struct ike_ts *dst)
-{
-	/* a selector is a prefix; a range that is a subnet maps exactly */
-	size_t n = src->type == IKE_TS_IPV6_ADDR_RANGE ? 16 : 4;
-	unsigned plen_s = 0, plen_d = 0;
-	for (size_t i = 0; i < n * 8; i++) {
-		uint8_t m = (uint8_t)(0x80 >> (i % 8));
-		if ((src->saddr[i / 8] & m) == (src->eaddr[i / 8] & m) && plen_s == i)
-			plen_s++;
-		if ((dst->saddr[i / 8] & m) == (dst->eaddr[i / 8] & m) && plen_d == i)
-			plen_d++;
+	if (child->encap) {
+		/* RFC 3948 2.1: ESP in UDP between the NAT-T ports of the IKE SA */
+		struct xfrm_encap_tmpl e;
+		memset(&e, 0, sizeof(e));
+		e.encap_type = UDP_ENCAP_ESPINUDP;
+		e.encap_sport = htons(inbound ? child->encap_rport : child->encap_lport);
+		e.encap_dport = htons(inbound ? child->encap_lport : child->encap_rport);
+		mnl_attr_put(nlh, XFRMA_ENCAP, sizeof(e), &e);
 	}
-	memset(sel, 0, sizeof(*sel));
-	memcpy(&sel->saddr, src->saddr, n);
-	memcpy(&sel->daddr, dst->saddr, n);
-	sel->prefixlen_s = (uint8_t)plen_s;
-	sel->prefixlen_d = (uint8_t)plen_d;
-	sel->family = n == 16 ? AF_INET6 : AF_INET;
-}
-
-static int add_policy(struct xfrm_ctx *x, uint8_t dir, const struct ike_ts *src, const struct ike_ts *dst,
-		      const struct ip_addr *tsrc, const struct ip_addr *tdst)
-{
-	char buf[XFRM_BUF];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = XFRM_MSG_NEWPOLICY;
-	struct xfrm_userpolicy_info *pol = mnl_nlmsg_put_extra_header(nlh, sizeof(*pol));
-	sel_from_ts(&pol->sel, src, dst);
-	pol->dir = dir;
-	pol->action = XFRM_POLICY_ALLOW;
-	pol->lft.soft_byte_limit = pol->lft.hard_byte_limit = XFRM_INF;
-	pol->lft.soft_packet_limit = pol->lft.hard_packet_limit = XFRM_INF;
-	struct xfrm_user_tmpl t;
-	memset(&t, 0, sizeof(t));
-	t.id.proto = IPPROTO_ESP;
-	fill_addr(&t.id.daddr, tdst);
-	fill_addr(&t.saddr, tsrc);
-	t.family = tsrc->version == 6 ? AF_INET6 : AF_INET;
-	t.mode = XFRM_MODE_TUNNEL;
-	t.aalgos = t.ealgos = t.calgos = ~0u;
-	mnl_attr_put(nlh, XFRMA_TMPL, sizeof(t), &t);
-	return xfrm_talk(x, nlh);
+	int r = xfrm_talk(x, nlh);
+	chunk_wipe(buf, sizeof(buf));
+	return r;
 }
 
 static void del_sa(struct xfrm_ctx *x, const struct ip_addr *dst, const uint8_t spi[4])
@@ -169,20 +189,307 @@ static void del_sa(struct xfrm_ctx *x, const struct ip_addr *dst, const uint8_t 
 	struct xfrm_usersa_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	fill_addr(&id->daddr, dst);
 	memcpy(&id->spi, spi, 4);
-	id->family = dst->version == 6 ? AF_INET6 : AF_INET;
+	id->family = family(dst);
 	id->proto = IPPROTO_ESP;
 	xfrm_talk(x, nlh);
 }
 
-static void del_policy(struct xfrm_ctx *x, uint8_t dir, const struct ike_ts *src, const struct ike_ts *dst)
+/* --- selectors ------------------------------------------------------------------ */
+
+/* A port range is a single port or all of them (protocol-wide); anything else
+ * has no exact selector.  ICMP (RFC 4301 4.4.1.3) carries type/code in the ports. */
+static bool port_sel(const struct ike_ts *t, __be16 *port, __be16 *mask)
+{
+	if (t->sport == 0 && t->eport == 65535) {
+		*port = *mask = 0;
+		return true;
+	}
+	if (t->sport != t->eport)
+		return false;
+	*port = htons(t->sport);
+	*mask = 0xffff;
+	return true;
+}
+
+/* selector for traffic from src to dst; false when the kernel cannot express it */
+static bool sel_from_ts(struct xfrm_selector *sel, const struct ike_ts *src, const struct ike_ts *dst)
+{
+	size_t n = src->type == IKE_TS_IPV6_ADDR_RANGE ? 16 : 4;
+	/* a range that is not one CIDR block is never widened (tsel.h) */
+	int ps = tsel_prefix(src), pd = tsel_prefix(dst);
+	memset(sel, 0, sizeof(*sel));
+	if (ps < 0 || pd < 0 || src->type != dst->type)
+		return false;
+	if (src->ipproto != 0 && dst->ipproto != 0 && src->ipproto != dst->ipproto)
+		return false;
+	memcpy(&sel->saddr, src->saddr, n);
+	memcpy(&sel->daddr, dst->saddr, n);
+	sel->prefixlen_s = (uint8_t)ps;
+	sel->prefixlen_d = (uint8_t)pd;
+	sel->family = n == 16 ? AF_INET6 : AF_INET;
+	sel->proto = src->ipproto ? src->ipproto : dst->ipproto;
+	if (!port_sel(src, &sel->sport, &sel->sport_mask) || !port_sel(dst, &sel->dport, &sel->dport_mask))
+		return false;
+	return true;
+}
+
+static uint32_t sel_priority(const struct xfrm_selector *s)
+{
+	return XFRM_PRIO_BASE - 4u * (s->prefixlen_s + s->prefixlen_d) - (s->proto ? 2u : 0u) -
+	       (s->sport_mask ? 1u : 0u) - (s->dport_mask ? 1u : 0u);
+}
+
+/* --- policies --------------------------------------------------------------------- */
+
+static unsigned pol_bucket(const struct xfrm_selector *sel, uint8_t dir)
+{
+	const uint8_t *b = (const uint8_t *)sel;
+	uint32_t h = 2166136261u ^ dir;
+	for (size_t i = 0; i < sizeof(*sel); i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h % XFRM_POLICY_HASH;
+}
+
+static struct xpol **pol_find(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir)
+{
+	struct xpol **pp = &x->pol[pol_bucket(sel, dir)];
+	for (; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->dir == dir && memcmp(&(*pp)->sel, sel, sizeof(*sel)) == 0)
+			break;
+	return pp;
+}
+
+/* writes (creates or replaces) the policy with child's template */
+static int pol_write(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir,
+		     const struct child_sa *child)
+{
+	char buf[XFRM_BUF];
+	bool in = dir != XFRM_POLICY_OUT;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = XFRM_MSG_UPDPOLICY;
+	struct xfrm_userpolicy_info *pol = mnl_nlmsg_put_extra_header(nlh, sizeof(*pol));
+	pol->sel = *sel;
+	pol->dir = dir;
+	pol->action = XFRM_POLICY_ALLOW;
+	pol->priority = sel_priority(sel);
+	pol->lft.soft_byte_limit = pol->lft.hard_byte_limit = XFRM_INF;
+	pol->lft.soft_packet_limit = pol->lft.hard_packet_limit = XFRM_INF;
+	struct xfrm_user_tmpl t;
+	memset(&t, 0, sizeof(t));
+	t.id.proto = IPPROTO_ESP;
+	t.family = family(&child->local);
+	t.reqid = child->reqid;
+	t.aalgos = t.ealgos = t.calgos = ~0u;
+	t.mode = child->transport ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
+	if (!child->transport) {
+		fill_addr(&t.id.daddr, in ? &child->local : &child->remote);
+		fill_addr(&t.saddr, in ? &child->remote : &child->local);
+	}
+	mnl_attr_put(nlh, XFRMA_TMPL, sizeof(t), &t);
+	return xfrm_talk(x, nlh);
+}
+
+static void pol_delete(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir)
 {
 	char buf[XFRM_BUF];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = XFRM_MSG_DELPOLICY;
 	struct xfrm_userpolicy_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
-	sel_from_ts(&id->sel, src, dst);
+	id->sel = *sel;
 	id->dir = dir;
 	xfrm_talk(x, nlh);
+}
+
+/* child takes (a share of) the policy; its template is written */
+static int pol_ref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct child_sa *child)
+{
+	struct xpol **pp = pol_find(x, sel, dir), *e = *pp;
+	if (e == NULL) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			return ENOMEM;
+		e->sel = *sel;
+		e->dir = dir;
+	}
+	const struct child_sa **o = realloc(e->owners, (e->n + 1) * sizeof(*o));
+	int r = o == NULL ? ENOMEM : pol_write(x, sel, dir, child);
+	if (o != NULL)
+		e->owners = o;
+	if (r != 0) {
+		if (e->n == 0) {
+			free(e->owners);
+			free(e);
+		}
+		return r;
+	}
+	e->owners[e->n++] = child;
+	if (*pp == NULL)
+		*pp = e;
+	return 0;
+}
+
+/* child gives its share back: the last owner deletes the policy, an earlier
+ * owner's template is restored when the newest one leaves */
+static void pol_unref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct child_sa *child)
+{
+	struct xpol **pp = pol_find(x, sel, dir), *e = *pp;
+	if (e == NULL)
+		return;
+	unsigned i = 0;
+	while (i < e->n && e->owners[i] != child)
+		i++;
+	if (i == e->n)
+		return;
+	bool newest = i == e->n - 1;
+	memmove(&e->owners[i], &e->owners[i + 1], (e->n - i - 1) * sizeof(e->owners[0]));
+	e->n--;
+	if (e->n == 0) {
+		pol_delete(x, sel, dir);
+		*pp = e->next;
+		free(e->owners);
+		free(e);
+	} else if (newest) {
+		pol_write(x, sel, dir, e->owners[e->n - 1]);
+	}
+}
+
+/* the selector pairs of a Child SA: every local selector with every remote one
+ * (RFC 7296 2.9: the SA covers the cross product of TSi and TSr) */
+typedef int pol_fn(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir,
+		   const struct child_sa *child);
+
+static int for_each_policy(struct xfrm_ctx *x, const struct child_sa *child, pol_fn *fn, bool stop)
+{
+	int first = 0;
+	for (unsigned i = 0; i < child->ts_local.n; i++) {
+		for (unsigned j = 0; j < child->ts_remote.n; j++) {
+			const struct ike_ts *l = &child->ts_local.ts[i], *r = &child->ts_remote.ts[j];
+			struct xfrm_selector out, in;
+			if (l->type != r->type)
+				continue;	/* IPv4 with IPv6: no traffic */
+			if (!sel_from_ts(&out, l, r) || !sel_from_ts(&in, r, l)) {
+				if (stop)
+					return EINVAL;
+				continue;
+			}
+			int e = fn(x, &out, XFRM_POLICY_OUT, child);
+			if (e == 0)
+				e = fn(x, &in, XFRM_POLICY_IN, child);
+			if (e == 0 && !child->transport)
+				e = fn(x, &in, XFRM_POLICY_FWD, child);
+			if (e != 0 && first == 0)
+				first = e;
+			if (e != 0 && stop)
+				return e;
+		}
+	}
+	return first;
+}
+
+static int unref_fn(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct child_sa *child)
+{
+	pol_unref(x, sel, dir, child);
+	return 0;
+}
+
+/* --- stale state of an earlier run -------------------------------------------------- */
+
+static bool our_reqid(uint32_t reqid)
+{
+	return reqid >= PLUTO_REQID_BASE && reqid - PLUTO_REQID_BASE <= PLUTO_REQID_SPAN;
+}
+
+struct stale {
+	unsigned n;
+	struct xfrm_usersa_id sa[XFRM_MAX_STALE];
+	struct xfrm_userpolicy_id pol[XFRM_MAX_STALE];
+};
+
+static int stale_sa_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stale *s = data;
+	const struct xfrm_usersa_info *sa = mnl_nlmsg_get_payload(nlh);
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || !our_reqid(sa->reqid) || s->n >= XFRM_MAX_STALE)
+		return MNL_CB_OK;
+	struct xfrm_usersa_id *id = &s->sa[s->n++];
+	id->daddr = sa->id.daddr;
+	id->spi = sa->id.spi;
+	id->family = sa->family;
+	id->proto = sa->id.proto;
+	return MNL_CB_OK;
+}
+
+static int stale_pol_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stale *s = data;
+	const struct xfrm_userpolicy_info *pol = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY || s->n >= XFRM_MAX_STALE)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*pol)) {
+		if (mnl_attr_get_type(a) != XFRMA_TMPL || mnl_attr_get_payload_len(a) < sizeof(struct xfrm_user_tmpl))
+			continue;
+		const struct xfrm_user_tmpl *t = mnl_attr_get_payload(a);
+		if (our_reqid(t->reqid)) {
+			struct xfrm_userpolicy_id *id = &s->pol[s->n++];
+			id->sel = pol->sel;
+			id->index = pol->index;
+			id->dir = pol->dir;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
+{
+	struct stale *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return;
+	unsigned nsa = 0, npol = 0;
+	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, stale_pol_cb, s) == 0) {
+		for (unsigned i = 0; i < s->n; i++) {
+			char buf[XFRM_BUF];
+			struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+			nlh->nlmsg_type = XFRM_MSG_DELPOLICY;
+			memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(s->pol[i])), &s->pol[i], sizeof(s->pol[i]));
+			npol += xfrm_talk(x, nlh) == 0;
+		}
+	}
+	s->n = 0;
+	if (xfrm_dump(x, XFRM_MSG_GETSA, stale_sa_cb, s) == 0) {
+		for (unsigned i = 0; i < s->n; i++) {
+			char buf[XFRM_BUF];
+			struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+			nlh->nlmsg_type = XFRM_MSG_DELSA;
+			memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(s->sa[i])), &s->sa[i], sizeof(s->sa[i]));
+			nsa += xfrm_talk(x, nlh) == 0;
+		}
+	}
+	if (nsa + npol > 0)
+		plog(p, "removed %u IPsec SA(s) and %u policy(ies) left in the kernel by an earlier run", nsa, npol);
+	free(s);
+}
+
+/* --- the backend ---------------------------------------------------------------------- */
+
+static bool xfrm_init(struct pluto *p, char *err, size_t errlen)
+{
+	struct xfrm_ctx *x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return false;
+	x->nl = mnl_socket_open(NETLINK_XFRM);
+	if (x->nl == NULL || mnl_socket_bind(x->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "cannot open XFRM netlink socket: %s", strerror(errno));
+		if (x->nl != NULL)
+			mnl_socket_close(x->nl);
+		free(x);
+		return false;
+	}
+	x->seq = (unsigned)time(NULL);
+	p->kernel_ctx = x;
+	remove_stale(p, x);
+	return true;
 }
 
 static bool xfrm_install(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err,
@@ -193,55 +500,67 @@ static bool xfrm_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 	/* RFC 7296 2.17: the first half protects initiator -> responder */
 	const uint8_t *k_out = child->keymat.ptr + (ike->initiator ? 0 : half);
 	const uint8_t *k_in = child->keymat.ptr + (ike->initiator ? half : 0);
-	int e = add_sa(x, &ike->local, &ike->remote, child->spi_remote, child, k_out);
+	int e = add_sa(x, child, false, k_out);
 	if (e == 0) {
-		e = add_sa(x, &ike->remote, &ike->local, child->spi_local, child, k_in);
+		e = add_sa(x, child, true, k_in);
 		if (e != 0)
-			del_sa(x, &ike->remote, child->spi_remote);
+			del_sa(x, &child->remote, child->spi_remote);
 	}
 	if (e != 0) {
 		snprintf(err, errlen, "kernel refused the ESP SA: %s (errno %d)%s", strerror(e), e,
 			 e == ENOSYS || e == EPROTONOSUPPORT ? "; this kernel has no ESP support" : "");
 		return false;
 	}
-	const struct ike_ts *tl = &child->ts_local.ts[0], *tr = &child->ts_remote.ts[0];
-	e = add_policy(x, XFRM_POLICY_OUT, tl, tr, &ike->local, &ike->remote);
-	if (e == 0)
-		e = add_policy(x, XFRM_POLICY_IN, tr, tl, &ike->remote, &ike->local);
-	if (e == 0)
-		e = add_policy(x, XFRM_POLICY_FWD, tr, tl, &ike->remote, &ike->local);
+	e = for_each_policy(x, child, pol_ref, true);
 	if (e != 0) {
-		snprintf(err, errlen, "kernel refused the IPsec policy: %s (errno %d)", strerror(e), e);
-		del_policy(x, XFRM_POLICY_OUT, tl, tr);
-		del_policy(x, XFRM_POLICY_IN, tr, tl);
-		del_sa(x, &ike->remote, child->spi_remote);
-		del_sa(x, &ike->local, child->spi_local);
+		snprintf(err, errlen, e == EINVAL ? "a traffic selector is not a prefix and port the kernel can express" :
+			 "kernel refused the IPsec policy: %s (errno %d)", strerror(e), e);
+		for_each_policy(x, child, unref_fn, false);
+		del_sa(x, &child->remote, child->spi_remote);
+		del_sa(x, &child->local, child->spi_local);
 		return false;
 	}
-	snprintf(child->kernel_note, sizeof(child->kernel_note), "installed in the kernel (XFRM)");
+	snprintf(child->kernel_note, sizeof(child->kernel_note), "installed in the kernel (XFRM %s%s, reqid %u)",
+		 child->transport ? "transport" : "tunnel", child->encap ? ", ESP in UDP" : "", child->reqid);
 	return true;
 }
 
 static void xfrm_remove(struct pluto *p, struct ike_sa *ike, struct child_sa *child)
 {
 	struct xfrm_ctx *x = p->kernel_ctx;
-	const struct ike_ts *tl = &child->ts_local.ts[0], *tr = &child->ts_remote.ts[0];
-	del_policy(x, XFRM_POLICY_OUT, tl, tr);
-	del_policy(x, XFRM_POLICY_IN, tr, tl);
-	del_policy(x, XFRM_POLICY_FWD, tr, tl);
-	del_sa(x, &ike->remote, child->spi_remote);
-	del_sa(x, &ike->local, child->spi_local);
+	for_each_policy(x, child, unref_fn, false);
+	del_sa(x, &child->remote, child->spi_remote);
+	del_sa(x, &child->local, child->spi_local);
 	child->installed = false;
+}
+
+static bool xfrm_natt_socket(struct pluto *p, int fd, uint8_t version, char *err, size_t errlen)
+{
+	/* RFC 3948 2.2: the kernel takes ESP (non-zero first octets) off the socket */
+	int t = UDP_ENCAP_ESPINUDP;
+	if (setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &t, sizeof(t)) < 0) {
+		snprintf(err, errlen, "setsockopt(UDP_ENCAP_ESPINUDP) on IPv%u: %s", version, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
 static void xfrm_shutdown(struct pluto *p)
 {
 	struct xfrm_ctx *x = p->kernel_ctx;
-	if (x != NULL) {
-		mnl_socket_close(x->nl);
-		free(x);
-		p->kernel_ctx = NULL;
+	if (x == NULL)
+		return;
+	for (unsigned b = 0; b < XFRM_POLICY_HASH; b++) {
+		while (x->pol[b] != NULL) {
+			struct xpol *e = x->pol[b];
+			x->pol[b] = e->next;
+			free(e->owners);
+			free(e);
+		}
 	}
+	mnl_socket_close(x->nl);
+	free(x);
+	p->kernel_ctx = NULL;
 }
 
 const struct kernel_ops kernel_xfrm_ops = {
@@ -250,4 +569,5 @@ const struct kernel_ops kernel_xfrm_ops = {
 	.install = xfrm_install,
 	.remove = xfrm_remove,
 	.shutdown = xfrm_shutdown,
+	.natt_socket = xfrm_natt_socket,
 };

@@ -39,6 +39,12 @@
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
 #define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
+/* XFRM reqids: each connection gets its own, from a range that marks them as
+ * this daemon's, so that stale state of an earlier run can be found and removed */
+#define PLUTO_REQID_BASE        0x49000000u	/* 'I' << 24 */
+#define PLUTO_REQID_SPAN        0x00ffffffu
+#define PLUTO_PEER_DIGEST_LEN   16	/* SHA-256 of the peer's ID, truncated */
+#define PLUTO_MAX_CHILD_TS      IKE_MAX_TS	/* selectors a Child SA keeps per side */
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
  * peer answer them (as Libreswan's --impair); never set in normal operation */
@@ -74,6 +80,7 @@ struct connection {
 	const struct conf_end *local, *remote;	/* point into conf */
 	struct proposal_list ike, esp;
 	bool intermediate;
+	uint32_t reqid;			/* XFRM reqid of this connection's Child SAs */
 };
 
 enum ike_state {
@@ -105,7 +112,14 @@ struct child_sa {
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ike_proposal proposal;
 	struct ike_ts_pl ts_local, ts_remote;
-	struct chunk keymat;
+	bool transport;			/* USE_TRANSPORT_MODE agreed (RFC 7296 1.3.1) */
+	struct chunk keymat;		/* wiped and freed once installed */
+	/* what the kernel gets, fixed at install: the SA endpoints, the reqid, and
+	 * ESP-in-UDP ports when a NAT was detected (RFC 3948) */
+	struct ip_addr local, remote;
+	uint32_t reqid;
+	bool encap;
+	uint16_t encap_lport, encap_rport;
 	char kernel_note[160];		/* what the kernel backend did, for whack */
 };
 
@@ -118,6 +132,8 @@ struct ike_sa {
 	enum ike_state state;
 	bool initiator;			/* original initiator of this IKE SA */
 	bool authenticated;
+	bool sent_initial_contact;	/* RFC 7296 2.4 INITIAL_CONTACT in our IKE_AUTH */
+	uint8_t peer_digest[PLUTO_PEER_DIGEST_LEN];	/* of the authenticated peer ID */
 	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
 	struct ip_addr local, remote;
 	uint16_t lport, rport;
@@ -142,7 +158,9 @@ struct ike_sa {
 	uint16_t addke[IKE_TRANS_ADDKE7 - IKE_TRANS_ADDKE1 + 1];
 	struct transcript transcript;
 	unsigned init_retries;
-	bool nat_detected;
+	bool nat_detected;			/* a NAT between us (RFC 7296 2.23) */
+	bool nat_local;				/* ... and we are behind it: keepalives */
+	struct event *keepalive_ev;		/* RFC 3948 2.3 NAT-keepalive timer */
 	/* message IDs: RFC 7296 2.2, window 1 each way */
 	uint32_t next_msgid_out;		/* our next request */
 	uint32_t next_msgid_in;			/* the peer's next request */
@@ -206,6 +224,7 @@ struct pluto {
 	uint8_t cookie_secret[PLUTO_COOKIE_SECRET_LEN];	/* RFC 7296 2.6, random per start */
 	size_t frag_bytes;			/* reassembly octets held by all SAs */
 	unsigned next_serial;
+	uint32_t next_reqid;			/* offset from PLUTO_REQID_BASE */
 	/* kernel backend */
 	const struct kernel_ops *kernel;
 	void *kernel_ctx;
@@ -246,7 +265,12 @@ bool iface_open_all(struct pluto *p);
 void iface_close_all(struct pluto *p);
 struct iface *iface_for(struct pluto *p, uint8_t version, bool natt);
 bool iface_send(struct ike_sa *ike, const struct chunk *d);
-bool iface_send_to(struct iface *ifc, const struct ip_addr *to, uint16_t port, const uint8_t *d, size_t len);
+/* from: the source address (IP_PKTINFO / IPV6_PKTINFO), so that an answer leaves
+ * from the address its request arrived on (RFC 7296 2.11); NULL lets routing pick */
+bool iface_send_to(struct iface *ifc, const struct ip_addr *from, const struct ip_addr *to, uint16_t port,
+		   const uint8_t *d, size_t len);
+/* RFC 3948 2.3: one 0xFF octet from the NAT-T port, for the SA's NAT mapping */
+void iface_send_keepalive(struct ike_sa *ike);
 
 /* demux.c */
 void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
@@ -264,6 +288,15 @@ void ike_sa_rehash(struct ike_sa *ike);
 /* delete the SA after seconds unless it is authenticated by then */
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);
 void ike_sa_delete(struct ike_sa *ike, const char *why);
+/* RFC 3948 2.3: NAT-keepalives while we are behind a NAT */
+void ike_sa_start_keepalive(struct ike_sa *ike);
+/* RFC 7296 2.4: another IKE SA (live, any state) with the same peer address */
+bool ike_sa_other_with_peer(const struct ike_sa *ike);
+/* Once ike has authenticated peer: remembers who, then removes the IKE SAs it
+ * replaces: with INITIAL_CONTACT every other one of that identity (the peer lost
+ * them; no Delete is sent), with uniqueids=yes the older ones of the same
+ * connection and identity (with a Delete). */
+void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact);
 /* frees the dead SAs (after each event) or, when shutting down, all of them */
 void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);
@@ -291,6 +324,8 @@ struct kernel_ops {
 	bool (*install)(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err, size_t errlen);
 	void (*remove)(struct pluto *p, struct ike_sa *ike, struct child_sa *child);
 	void (*shutdown)(struct pluto *p);
+	/* prepares a NAT-T socket for ESP in UDP (RFC 3948); may be NULL */
+	bool (*natt_socket)(struct pluto *p, int fd, uint8_t version, char *err, size_t errlen);
 };
 extern const struct kernel_ops kernel_xfrm_ops, kernel_none_ops;
 bool kernel_init(struct pluto *p, char *err, size_t errlen);

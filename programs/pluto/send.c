@@ -137,7 +137,7 @@ void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t nty
 	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, ntype, data, len);
 	codec_finish_hdr(&b);
 	if (!b.overflow)
-		iface_send_to(md->ifc, &md->from, md->fport, b.data, b.len);
+		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
 }
 
 /* --- protected messages --- */

@@ -54,6 +54,9 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);
+	if (ike->nat_detected)
+		whack_printf(w, "#%u: \"%s\" NAT-T: %s behind a NAT; IKE on port %u, ESP in UDP", ike->serial, name,
+			     ike->nat_local ? "we are" : "the peer is", ike->lport);
 }
 
 void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)

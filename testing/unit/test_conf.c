@@ -196,7 +196,12 @@ static void test_conn_errors(void **state)
 	check_one_error("\tesp=aes_gcm256-sha2_256\n", 7, "esp: unexpected 'sha2_256' (AEAD encryption has no integrity)");
 	check_one_error("\tphase2alg=aes-md5\n", 7, "esp: unknown integrity algorithm 'md5'");
 	check_one_error("\tkeyexchange=ikev1\n", 7, "keyexchange=ikev1 is not supported (only ikev2)");
-	check_one_error("\ttype=transport\n", 7, "type=transport is not supported (only tunnel)");
+	check_one_error("\ttype=passthrough\n", 7, "type=passthrough is not supported: shunt connections are not implemented");
+	check_one_error("\ttype=bridge\n", 7, "type=bridge: expected tunnel or transport");
+	check_one_error("\tleftprotoport=foo/1\n", 7, "leftprotoport=foo/1: unknown protocol");
+	check_one_error("\trightprotoport=icmp/8\n", 7, "rightprotoport=icmp/8: a port needs tcp, udp or sctp");
+	check_one_error("\tleftprotoport=udp/70000\n", 7, "leftprotoport=udp/70000: bad port");
+	check_one_error("\tnat-keepalive=maybe\n", 7, "nat-keepalive=maybe: expected yes or no");
 	check_one_error("\tintermediate=maybe\n", 7, "intermediate=maybe: expected yes or no");
 	check_one_error("\tfragmentation=always\n", 7, "fragmentation=always: expected yes, no or force");
 	check_one_error("\tretransmit-timeout=10x\n", 7, "retransmit-timeout=10x is not a valid duration");
@@ -209,6 +214,38 @@ static void test_conn_errors(void **state)
 	check_one_error("\talso=nowhere\n", 7, "also=nowhere: no such conn");
 	check_one_error("\tright=2001:db8::2\n", 5, "conn bad: left and right are of different address families");
 	check_one_error("x=1\n", 7, "syntax error: unexpected 'x=1' in column 0");
+}
+
+/* type=, leftprotoport=, nat-keepalive=, keep-alive=, uniqueids= (Libreswan's
+ * meanings and defaults) */
+static void test_mode_protoport_natt(void **state)
+{
+	static const char text[] =
+		"config setup\n\tkeep-alive=30\n\tuniqueids=no\n"
+		"conn t\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\ttype=transport\n"
+		"\tleftprotoport=udp/1701\n\trightprotoport=17/%any\n\tnat-keepalive=no\n"
+		"conn d\n\tleft=192.0.2.1\n\tright=192.0.2.2\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	assert_true(conf_load_string("m.conf", text, &cf, collect, &e));
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cf.setup.keep_alive_s, 30);
+	assert_false(cf.setup.uniqueids);
+	const struct conf_conn *t = conf_find(&cf, "t"), *d = conf_find(&cf, "d");
+	assert_int_equal(t->type, CONF_TYPE_TRANSPORT);
+	assert_int_equal(t->left.protocol, 17);
+	assert_int_equal(t->left.port, 1701);
+	assert_int_equal(t->right.protocol, 17);
+	assert_int_equal(t->right.port, 0);
+	assert_false(t->nat_keepalive);
+	assert_int_equal(d->type, CONF_TYPE_TUNNEL);
+	assert_int_equal(d->left.protocol, 0);
+	assert_true(d->nat_keepalive);
+	conf_free(&cf);
+	assert_true(conf_load_string("n.conf", "conn x\n\tleft=192.0.2.1\n", &cf, collect, &e));
+	assert_int_equal(cf.setup.keep_alive_s, CONF_KEEP_ALIVE_DEFAULT_S);
+	assert_true(cf.setup.uniqueids);
+	conf_free(&cf);
 }
 
 static void test_also_and_default(void **state)
@@ -447,6 +484,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_conn_errors),
+		cmocka_unit_test(test_mode_protoport_natt),
 		cmocka_unit_test(test_also_and_default),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_include_errors),
