@@ -513,7 +513,8 @@ static bool is_addke(uint8_t type)
  * ESN NO (RFC 7296 3.3.2: no ESN = no extended sequence numbers), INTEG NONE
  * (RFC 5282 8: an AEAD proposal may carry INTEG NONE) and ADDKE NONE (RFC 9370
  * 2.2.1: NONE makes the additional key exchange optional; without addkeN= we take
- * that option). */
+ * that option) and, for a Child SA, KE NONE (RFC 7296 1.2: the only KE value an
+ * IKE_AUTH Child SA proposal may carry; without PFS, none in CREATE_CHILD_SA). */
 static bool local_allows(const struct ike_proposal *l, const struct ike_transform *t)
 {
 	if (t->unknown_attr)
@@ -521,7 +522,8 @@ static bool local_allows(const struct ike_proposal *l, const struct ike_transfor
 	if (!has_type(l, t->type))
 		return (t->type == IKE_TRANS_ESN && t->id == IKE_ESN_NO) ||
 		       (t->type == IKE_TRANS_INTEG && t->id == IKE_INTEG_NONE) ||
-		       (is_addke(t->type) && t->id == IKE_KE_NONE);
+		       (is_addke(t->type) && t->id == IKE_KE_NONE) ||
+		       (t->type == IKE_TRANS_KE && t->id == IKE_KE_NONE && l->protocol != IKE_PROTO_IKE);
 	for (unsigned i = 0; i < l->ntrans; i++)
 		if (l->t[i].type == t->type && l->t[i].id == t->id && l->t[i].keylen == t->keylen)
 			return true;

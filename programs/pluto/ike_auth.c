@@ -297,6 +297,8 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 	codec_put_id(&inner, IKE_PL_IDR, me->type, me->data, me->len);
 	if (!compute_auth(ike, false, idb, idlen, md->hdr.msgid, psk, auth))
 		return TR_FAIL;
+	if (ike->pluto->impair & IMPAIR_BAD_AUTH)
+		auth[0] ^= 0x01;
 	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
 	chunk_wipe(auth, sizeof(auth));
 	release_init_messages(ike);
@@ -380,8 +382,15 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDR), &idr) != CODEC_OK ||
 	    !peer_id_ok(ike, &idr, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
 	    !verify_auth(ike, md, &idr, psk)) {
-		ike_log(ike, "IKE_AUTH response: responder authentication failed");
+		ike_log(ike, "IKE_AUTH response: responder authentication failed; sending AUTHENTICATION_FAILED");
 		ike->last_error = IKE_N_AUTHENTICATION_FAILED;
+		/* RFC 7296 2.21.2: the responder thinks the IKE SA is up; tell it, once
+		 * (the SA ends here, so the request is not retransmitted) */
+		uint8_t storage[64];
+		struct ike_buf inner;
+		codec_buf_init(&inner, storage, sizeof(storage));
+		codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+		send_request(ike, INFORMATIONAL, &inner);
 		return TR_FAIL;
 	}
 	established(ike, &peer);

@@ -32,6 +32,13 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 			}
 		}
 	}
+	/* RFC 7296 2.21.2: an initiator that cannot authenticate our IKE_AUTH
+	 * response says so in an INFORMATIONAL request; the IKE SA is over */
+	if (!ike->initiator && codec_find_notify(md->pl, IKE_N_AUTHENTICATION_FAILED) != NULL) {
+		ike_log(ike, "peer rejected our authentication (AUTHENTICATION_FAILED in INFORMATIONAL)");
+		ike->last_error = IKE_N_AUTHENTICATION_FAILED;
+		delete_ike = true;
+	}
 	if (delete_ike) {
 		codec_buf_init(&inner, storage, sizeof(storage));
 		ike_log(ike, "peer deleted the IKE SA");

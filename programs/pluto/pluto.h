@@ -54,6 +54,7 @@ enum impair {
 	IMPAIR_MLKEM_KEY = 1 << 2,	/* ML-KEM key with a coefficient >= q (FIPS 203 7.2) */
 	IMPAIR_EXTRA_ROUND = 1 << 3,	/* one more KE round than negotiated */
 	IMPAIR_SKIP_ROUND = 1 << 4,	/* go to IKE_AUTH before the last negotiated round */
+	IMPAIR_BAD_AUTH = 1 << 5,	/* IKE_AUTH response with a wrong AUTH value */
 };
 
 struct pluto;

@@ -111,6 +111,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 		{ "mlkem-key", IMPAIR_MLKEM_KEY },
 		{ "extra-round", IMPAIR_EXTRA_ROUND },
 		{ "skip-round", IMPAIR_SKIP_ROUND },
+		{ "bad-auth", IMPAIR_BAD_AUTH },
 	};
 	if (strcmp(what, "none") == 0) {
 		p->impair = 0;
@@ -123,7 +124,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 			return 0;
 		}
 	}
-	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, none)", what);
+	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, bad-auth, none)", what);
 	return 1;
 }
 

@@ -286,6 +286,14 @@ static void test_select_quirks(void **state)
 	offer.prop[0].t[offer.prop[0].ntrans++] = (struct ike_transform){ .type = 5, .id = IKE_ESN_NO };
 	assert_int_equal(proposal_select(&lesp, &offer, &ch), PROPOSAL_OK);
 	CHECK(&ch, T(1, IKE_ENCR_AES_GCM_16, 256), T(5, IKE_ESN_NO, 0));
+	/* RFC 7296 1.2: an IKE_AUTH Child SA proposal may carry KE NONE; an IKE
+	 * proposal never */
+	offer.prop[0].t[offer.prop[0].ntrans++] = (struct ike_transform){ .type = 4, .id = IKE_KE_NONE };
+	assert_int_equal(proposal_select(&lesp, &offer, &ch), PROPOSAL_OK);
+	CHECK(&ch, T(1, IKE_ENCR_AES_GCM_16, 256), T(4, IKE_KE_NONE, 0), T(5, IKE_ESN_NO, 0));
+	offer = offer_of(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31", 0);
+	offer.prop[0].t[2].id = IKE_KE_NONE;
+	assert_int_equal(proposal_select(&local, &offer, &ch), PROPOSAL_NO_CHOSEN);
 	/* RFC 9370 2.2.1: an offered ADDKE with NONE is optional, so a responder without
 	 * addkeN= takes NONE; an ADDKE without NONE it cannot take */
 	offer = offer_of(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31;addke1=ml_kem_768+none", 0);
