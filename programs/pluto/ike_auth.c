@@ -265,6 +265,52 @@ static bool child_request_ok(const struct msg_digest *md)
 	       ts_well_formed(codec_find(md->pl, IKE_PL_TSR));
 }
 
+/* Whether connection c could serve this IKE_AUTH request: same addresses as the
+ * IKE SA (or %any), its peer ID and, when the request names one (IDr), our ID
+ * match, and its subnets take the proposed selectors (RFC 7296 2.9). */
+static bool conn_fits(const struct connection *c, const struct ike_sa *ike, const struct ike_id *peer,
+		      const struct ike_id_pl *idr, const struct ike_ts_pl *tsi, const struct ike_ts_pl *tsr)
+{
+	struct ike_ts_pl n;
+	if (!ip_eq(&c->local->addr, &ike->local) || (!c->remote->any && !ip_eq(&c->remote->addr, &ike->remote)))
+		return false;
+	if (c->remote->id.type != 0 && !ike_id_eq(&c->remote->id, peer))
+		return false;
+	if (idr != NULL && (idr->type != c->local->id.type || idr->len != c->local->id.len ||
+			    memcmp(idr->data, c->local->id.data, idr->len) != 0))
+		return false;
+	return tsi == NULL || (child_ts_narrow(tsi, c->remote, &n) && child_ts_narrow(tsr, c->local, &n));
+}
+
+/* The responder chose a connection by address at IKE_SA_INIT; now that the IDs
+ * and selectors are known, the one that fits them serves the IKE SA (two subnet
+ * pairs to one peer are two connections, as in Libreswan).  The current one
+ * stays when it fits. */
+static void pick_connection(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id_pl *idi)
+{
+	struct ike_id peer = { .type = idi->type, .len = (uint8_t)idi->len };
+	struct ike_id_pl idr_pl;
+	struct ike_ts_pl tsi, tsr;
+	const struct ike_id_pl *idr = NULL;
+	if (idi->len > IKE_ID_MAX)
+		return;
+	memcpy(peer.data, idi->data, idi->len);
+	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDR), &idr_pl) == CODEC_OK)
+		idr = &idr_pl;
+	bool ts = codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) == CODEC_OK &&
+		  codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) == CODEC_OK;
+	if (conn_fits(ike->c, ike, &peer, idr, ts ? &tsi : NULL, &tsr))
+		return;
+	for (struct connection *c = ike->pluto->conns; c != NULL; c = c->next) {
+		if (c != ike->c && conn_fits(c, ike, &peer, idr, ts ? &tsi : NULL, &tsr)) {
+			ike_log(ike, "switching to connection \"%s\", which fits the peer's ID and traffic selectors",
+				c->name);
+			ike->c = c;
+			return;
+		}
+	}
+}
+
 enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct ike_id_pl idi;
@@ -281,6 +327,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return TR_FAIL;
 	}
+	pick_connection(ike, md, &idi);
 	const struct chunk *psk = NULL;
 	if (!peer_id_ok(ike, &idi, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
 	    !verify_auth(ike, md, &idi, psk))
