@@ -1,36 +1,61 @@
-/* child_sa.c -- the Child SA negotiated inside IKE_AUTH: ESP SPI, traffic selectors
- * (RFC 7296 2.9, with narrowing), KEYMAT (2.17) and installation in the kernel. */
+/* child_sa.c -- Child SAs, as IKE_AUTH and CREATE_CHILD_SA negotiate them: ESP SPI,
+ * mode (RFC 7296 1.3.1), proposal, traffic selectors (2.9, with narrowing), KEYMAT
+ * (2.17) and installation in the kernel.  The exchanges call the pieces below in
+ * the order their messages need. */
 #include <stdlib.h>
 #include <string.h>
 #include "child_sa.h"
 #include "crypt.h"
 #include "tsel.h"
 
-struct child_sa *child_sa_new(struct ike_sa *ike)
+struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 {
 	struct child_sa *child = calloc(1, sizeof(*child));
 	if (child == NULL)
 		return NULL;
 	child->serial = ++ike->pluto->next_serial;
+	child->c = c;
+	child->generation = 1;
+	child->state = CHILD_LARVAL;
 	/* RFC 4303 2.1: SPIs 1..255 are reserved */
 	do {
 		crypt_random(child->spi_local, sizeof(child->spi_local));
 	} while (child->spi_local[0] == 0 && child->spi_local[1] == 0 && child->spi_local[2] == 0);
-	ike->child = child;
+	child->next = ike->children;
+	ike->children = child;
 	return child;
 }
 
-void child_sa_free(struct ike_sa *ike)
+void child_sa_free(struct ike_sa *ike, struct child_sa *child)
 {
-	struct child_sa *child = ike->child;
-	if (child == NULL)
+	struct child_sa **pp = &ike->children;
+	while (*pp != NULL && *pp != child)
+		pp = &(*pp)->next;
+	if (*pp == NULL)
 		return;
+	*pp = child->next;
+	if (ike->larval == child)
+		ike->larval = NULL;
 	struct pluto *p = ike->pluto;
 	if (child->installed && p->kernel != NULL)
 		p->kernel->remove(p, ike, child);
 	chunk_free(&child->keymat);
 	free(child);
-	ike->child = NULL;
+}
+
+void child_sa_free_all(struct ike_sa *ike)
+{
+	while (ike->children != NULL)
+		child_sa_free(ike, ike->children);
+}
+
+/* The Child SA with this SPI: ours (inbound) or the peer's (outbound) */
+struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool ours)
+{
+	for (struct child_sa *c = ike->children; c != NULL; c = c->next)
+		if (memcmp(ours ? c->spi_local : c->spi_remote, spi, 4) == 0 && c->state != CHILD_LARVAL)
+			return c;
+	return NULL;
 }
 
 /* Our selector for one end: its subnet and protoport (leftprotoport=) */
@@ -55,9 +80,143 @@ bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours
 	return tsel_within(chosen, &mine);
 }
 
+/* --- initiator: the request ---------------------------------------------------- */
+
+struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c)
+{
+	struct child_sa *child = child_sa_new(ike, c);
+	if (child == NULL)
+		return NULL;
+	child->transport = c->conf.type == CONF_TYPE_TRANSPORT;
+	child->ts_local.n = child->ts_remote.n = 1;
+	child_ts_for_end(c->local, &child->ts_local.ts[0]);
+	child_ts_for_end(c->remote, &child->ts_remote.ts[0]);
+	ike->larval = child;
+	return child;
+}
+
+/* RFC 7296 1.3.1: transport mode is asked for (and granted) with USE_TRANSPORT_MODE */
+void child_put_mode(struct ike_buf *b, const struct child_sa *child)
+{
+	if (child->transport)
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
+}
+
+void child_put_proposals(struct ike_buf *b, const struct child_sa *child)
+{
+	struct ike_sa_pl sa;
+	proposal_to_sa(&child->c->esp, child->spi_local, 4, &sa);
+	codec_put_sa(b, &sa);
+}
+
+/* TSi then TSr: TSi is always the initiator's side (RFC 7296 2.9) */
+void child_put_ts(struct ike_buf *b, const struct child_sa *child, bool we_initiate)
+{
+	codec_put_ts(b, IKE_PL_TSI, we_initiate ? &child->ts_local : &child->ts_remote);
+	codec_put_ts(b, IKE_PL_TSR, we_initiate ? &child->ts_remote : &child->ts_local);
+}
+
+/* --- responder ---------------------------------------------------------------------- */
+
+static uint16_t refuse(struct ike_sa *ike, struct child_sa *child, uint16_t notify, const char *why)
+{
+	ike_log(ike, "Child SA: %s; responding %s", why, ike_notify_name(notify));
+	child_sa_free(ike, child);
+	return notify;
+}
+
+/* RFC 7296 1.3.1: transport mode only when both ask for it; the responder says
+ * yes by echoing USE_TRANSPORT_MODE, and otherwise the SA is a tunnel.  A
+ * connection that insists on transport refuses a tunnel (as Libreswan does). */
+static bool choose_mode(struct ike_sa *ike, struct child_sa *child, const struct msg_digest *md)
+{
+	bool asked = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
+	bool ours = child->c->conf.type == CONF_TYPE_TRANSPORT;
+	if (ours && !asked)
+		return false;
+	child->transport = ours && asked;
+	if (asked && !ours)
+		ike_log(ike, "Child SA: peer asked for transport mode; type=tunnel answers with tunnel mode");
+	return true;
+}
+
+uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct msg_digest *md,
+			 struct child_sa **out)
+{
+	struct ike_sa_pl sa;
+	struct ike_ts_pl tsi, tsr;
+	*out = NULL;
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK)
+		return IKE_N_INVALID_SYNTAX;
+	struct child_sa *child = child_sa_new(ike, c);
+	if (child == NULL)
+		return IKE_N_TEMPORARY_FAILURE;
+	/* RFC 7296 2.9 / 3.13.1: selectors we cannot read (an unknown type, more
+	 * than IKE_MAX_TS) fail the Child SA, not the IKE SA */
+	enum codec_result ri = codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi);
+	enum codec_result rr = codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr);
+	if (ri != CODEC_OK || rr != CODEC_OK) {
+		char why[96];
+		snprintf(why, sizeof(why), "traffic selectors not usable (%s)",
+			 codec_result_name(ri != CODEC_OK ? ri : rr));
+		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, why);
+	}
+	if (!choose_mode(ike, child, md))
+		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "type=transport but the peer asked for tunnel mode");
+	if (proposal_select(&c->esp, &sa, &child->proposal) != PROPOSAL_OK || child->proposal.spi_len != 4)
+		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
+	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
+	if (!child_ts_narrow(&tsi, c->remote, &child->ts_remote) || !child_ts_narrow(&tsr, c->local, &child->ts_local))
+		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
+	memcpy(child->spi_remote, child->proposal.spi, 4);
+	*out = child;
+	return 0;
+}
+
+void child_put_chosen(struct ike_buf *b, const struct child_sa *child)
+{
+	struct ike_sa_pl reply = { .nprop = 1 };
+	reply.prop[0] = child->proposal;
+	memcpy(reply.prop[0].spi, child->spi_local, 4);
+	codec_put_sa(b, &reply);
+}
+
+/* --- initiator: the response ------------------------------------------------------------ */
+
+bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct msg_digest *md, const char *xname)
+{
+	struct ike_sa_pl sa;
+	struct ike_ts_pl tsi, tsr;
+	const struct connection *c = child->c;
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
+	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK ||
+	    proposal_check_reply(&c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
+	    child->proposal.spi_len != 4) {
+		ike_log(ike, "%s response: Child SA proposal is malformed or was not offered", xname);
+		return false;
+	}
+	if (!child_ts_within(&tsi, c->local) || !child_ts_within(&tsr, c->remote)) {
+		ike_log(ike, "%s response: traffic selectors wider than proposed", xname);
+		return false;
+	}
+	/* RFC 7296 1.3.1: without the echo the responder chose tunnel mode */
+	bool transport = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
+	if (transport != child->transport) {
+		ike_log(ike, "%s response: responder chose %s mode; type=%s", xname, transport ? "transport" : "tunnel",
+			child->transport ? "transport" : "tunnel");
+		return false;
+	}
+	memcpy(child->spi_remote, child->proposal.spi, 4);
+	child->ts_local = tsi;
+	child->ts_remote = tsr;
+	return true;
+}
+
 /* RFC 7296 2.17: KEYMAT = prf+(SK_d, Ni | Nr); the initiator-to-responder keys
  * first (encryption, then integrity), then the other direction. */
-bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child)
+bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni,
+		     const struct chunk *nr, const struct chunk *gir, const struct chunk *addke, size_t naddke)
 {
 	uint16_t encr = 0, keylen = 0, integ = 0;
 	struct crypt_encr_info info;
@@ -66,8 +225,10 @@ bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child)
 		return false;
 	proposal_get(&child->proposal, IKE_TRANS_INTEG, &integ, NULL);
 	size_t per_dir = info.keylen + (info.aead ? 0 : crypt_integ_keylen(integ));
-	return keymat_child(ike->prf, &ike->keys.sk_d, NULL, &ike->ni, &ike->nr, 2 * per_dir,
-			    &child->keymat);
+	/* RFC 9370 2.2.4: new shared secrets of a CREATE_CHILD_SA, then the nonces,
+	 * then those of its IKE_FOLLOWUP_KE exchanges */
+	return keymat_child_addke(ike->prf, &ike->keys.sk_d, gir, ni, nr, addke, naddke, 2 * per_dir,
+				  &child->keymat);
 }
 
 /* What the kernel needs from the IKE SA, fixed in the Child SA: the endpoints,
@@ -77,7 +238,7 @@ static void child_sa_endpoints(struct ike_sa *ike, struct child_sa *child)
 {
 	child->local = ike->local;
 	child->remote = ike->remote;
-	child->reqid = ike->c != NULL ? ike->c->reqid : 0;
+	child->reqid = child->c != NULL ? child->c->reqid : 0;
 	child->encap = ike->nat_detected;
 	child->encap_lport = ike->lport;
 	child->encap_rport = ike->rport;
@@ -93,12 +254,13 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	chunk_free(&child->keymat);
 	if (!ok) {
 		snprintf(child->kernel_note, sizeof(child->kernel_note), "not installed: %s", err);
+		child->state = CHILD_FAILED;
 		ike_log(ike, "Child SA #%u: cannot install in the kernel (%s): %s", child->serial,
 			p->kernel->name, err);
 		return false;
 	}
 	child->installed = true;
-	child->established = true;
+	child->state = CHILD_ESTABLISHED;
 	char prop[160];
 	ike_log(ike, "Child SA #%u established: ESP %s%s, SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x (%s)",
 		child->serial, proposal_str(&child->proposal, prop, sizeof(prop)),
@@ -108,6 +270,14 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	return true;
 }
 
+/* KEYMAT and kernel, or (failure) a Delete to the peer */
+void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni, const struct chunk *nr,
+		     const struct chunk *gir, const struct chunk *addke, size_t naddke)
+{
+	if (!child_sa_keymat(ike, child, ni, nr, gir, addke, naddke) || !child_sa_install(ike, child))
+		child_sa_delete_failed(ike, child);
+}
+
 /* After a failed install, tell the peer the ESP SA is gone (RFC 7296 1.4.1). */
 void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child)
 {
@@ -115,6 +285,7 @@ void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child)
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
+	child->state = CHILD_FAILED;
 	ike_log(ike, "Child SA #%u failed; sending Delete for it", child->serial);
 	send_request(ike, INFORMATIONAL, &inner);
 }

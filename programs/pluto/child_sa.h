@@ -4,11 +4,32 @@
 
 #include "ikev2.h"
 
-struct child_sa *child_sa_new(struct ike_sa *ike);
+struct msg_digest;
+
+struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c);
+struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool ours);
 void child_ts_for_end(const struct conf_end *e, struct ike_ts *out);
 bool child_ts_narrow(const struct ike_ts_pl *theirs, const struct conf_end *ours, struct ike_ts_pl *out);
 bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours);
-bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child);
+/* initiator: a larval Child SA for connection c (ike->larval); its request
+ * payloads, in the order the exchange needs them */
+struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c);
+void child_put_mode(struct ike_buf *b, const struct child_sa *child);
+void child_put_proposals(struct ike_buf *b, const struct child_sa *child);
+void child_put_ts(struct ike_buf *b, const struct child_sa *child, bool we_initiate);
+/* responder: mode, proposal and narrowed selectors for connection c; 0 and *out,
+ * or the error notify to answer (logged; nothing kept) */
+uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct msg_digest *md,
+			 struct child_sa **out);
+void child_put_chosen(struct ike_buf *b, const struct child_sa *child);
+/* initiator: the responder's choice must be one we offered (xname for the log) */
+bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct msg_digest *md, const char *xname);
+/* RFC 7296 2.17 / RFC 9370 2.2.4 KEYMAT from these nonces and secrets (gir, addke
+ * may be NULL / 0) */
+bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni,
+		     const struct chunk *nr, const struct chunk *gir, const struct chunk *addke, size_t naddke);
+void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni, const struct chunk *nr,
+		     const struct chunk *gir, const struct chunk *addke, size_t naddke);
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child);
 void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child);
 

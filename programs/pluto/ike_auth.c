@@ -88,23 +88,15 @@ static const struct chunk *find_psk(struct ike_sa *ike, const struct ike_id *pee
 	return psk;
 }
 
+/* IKE_AUTH request: [N(USE_TRANSPORT_MODE)], SAi2, TSi, TSr (RFC 7296 1.2) */
 static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
 {
-	struct child_sa *child = child_sa_new(ike);
+	struct child_sa *child = child_sa_propose(ike, ike->c);
 	if (child == NULL)
 		return;
-	/* RFC 7296 1.3.1: transport mode is asked for with USE_TRANSPORT_MODE */
-	child->transport = ike->c->conf.type == CONF_TYPE_TRANSPORT;
-	if (child->transport)
-		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
-	struct ike_sa_pl sa;
-	proposal_to_sa(&ike->c->esp, child->spi_local, 4, &sa);
-	codec_put_sa(b, &sa);
-	child->ts_local.n = child->ts_remote.n = 1;
-	child_ts_for_end(ike->c->local, &child->ts_local.ts[0]);
-	child_ts_for_end(ike->c->remote, &child->ts_remote.ts[0]);
-	codec_put_ts(b, IKE_PL_TSI, &child->ts_local);
-	codec_put_ts(b, IKE_PL_TSR, &child->ts_remote);
+	child_put_mode(b, child);
+	child_put_proposals(b, child);
+	child_put_ts(b, child, true);
 }
 
 bool ike_auth_initiate(struct ike_sa *ike)
@@ -139,75 +131,19 @@ bool ike_auth_initiate(struct ike_sa *ike)
 
 /* --- responder --- */
 
-static void refuse_child(struct ike_sa *ike, struct ike_buf *b, uint16_t notify, const char *why)
-{
-	ike_log(ike, "Child SA: %s; responding %s", why, ike_notify_name(notify));
-	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, notify, NULL, 0);
-	child_sa_free(ike);
-}
-
-/* RFC 7296 1.3.1: transport mode only when both ask for it; the responder says
- * yes by echoing USE_TRANSPORT_MODE, and otherwise the SA is a tunnel.  A
- * connection that insists on transport refuses a tunnel (as Libreswan does). */
-static bool choose_mode(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
-{
-	bool asked = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
-	bool ours = ike->c->conf.type == CONF_TYPE_TRANSPORT;
-	if (ours && !asked) {
-		refuse_child(ike, b, IKE_N_NO_PROPOSAL_CHOSEN, "type=transport but the peer asked for tunnel mode");
-		return false;
-	}
-	ike->child->transport = ours && asked;
-	if (asked && !ours)
-		ike_log(ike, "Child SA: peer asked for transport mode; type=tunnel answers with tunnel mode");
-	return true;
-}
-
 static void respond_child(struct ike_sa *ike, const struct msg_digest *md, struct ike_buf *b)
 {
-	struct ike_sa_pl sa;
-	struct ike_ts_pl tsi, tsr;
-	const struct ike_pl *sapl = codec_find(md->pl, IKE_PL_SA);
-	if (sapl == NULL)
+	if (codec_find(md->pl, IKE_PL_SA) == NULL)
 		return;		/* childless IKE SA (RFC 6023) */
-	if (codec_decode_sa(sapl, &sa) != CODEC_OK)
-		return;	/* checked by child_request_ok() before we got here */
-	struct child_sa *child = child_sa_new(ike);
-	if (child == NULL)
-		return;
-	/* RFC 7296 2.9 / 3.13.1: selectors we cannot read (an unknown type, more
-	 * than IKE_MAX_TS) fail the Child SA, not the IKE SA */
-	enum codec_result ri = codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi);
-	enum codec_result rr = codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr);
-	if (ri != CODEC_OK || rr != CODEC_OK) {
-		char why[96];
-		snprintf(why, sizeof(why), "traffic selectors not usable (%s)",
-			 codec_result_name(ri != CODEC_OK ? ri : rr));
-		refuse_child(ike, b, IKE_N_TS_UNACCEPTABLE, why);
+	struct child_sa *child;
+	uint16_t err = child_sa_choose(ike, ike->c, md, &child);
+	if (err != 0) {
+		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, err, NULL, 0);
 		return;
 	}
-	if (!choose_mode(ike, md, b))
-		return;
-	if (proposal_select(&ike->c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
-	    child->proposal.spi_len != 4) {
-		refuse_child(ike, b, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
-		return;
-	}
-	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
-	if (!child_ts_narrow(&tsi, ike->c->remote, &child->ts_remote) ||
-	    !child_ts_narrow(&tsr, ike->c->local, &child->ts_local)) {
-		refuse_child(ike, b, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
-		return;
-	}
-	memcpy(child->spi_remote, child->proposal.spi, 4);
-	if (child->transport)
-		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
-	struct ike_sa_pl reply = { .nprop = 1 };
-	reply.prop[0] = child->proposal;
-	memcpy(reply.prop[0].spi, child->spi_local, 4);
-	codec_put_sa(b, &reply);
-	codec_put_ts(b, IKE_PL_TSI, &child->ts_remote);
-	codec_put_ts(b, IKE_PL_TSR, &child->ts_local);
+	child_put_mode(b, child);
+	child_put_chosen(b, child);
+	child_put_ts(b, child, false);
 }
 
 static enum tr_result auth_failed(struct ike_sa *ike, struct msg_digest *md)
@@ -236,14 +172,11 @@ static void established(struct ike_sa *ike, const struct ike_id *peer)
 		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "");
 }
 
-/* install the Child SA, or tell the peer it is gone */
-static void finish_child(struct ike_sa *ike)
+/* IKE_AUTH's Child SA: KEYMAT from the IKE_SA_INIT nonces (RFC 7296 2.17) */
+static void finish_child(struct ike_sa *ike, struct child_sa *child)
 {
-	struct child_sa *child = ike->child;
-	if (child == NULL)
-		return;
-	if (!child_sa_keymat(ike, child) || !child_sa_install(ike, child))
-		child_sa_delete_failed(ike, child);
+	if (child != NULL && child->state == CHILD_LARVAL)
+		child_sa_finish(ike, child, &ike->ni, &ike->nr, NULL, NULL, 0);
 }
 
 /* RFC 7296 2.21.2: a malformed Child SA request is a malformed IKE_AUTH request;
@@ -352,7 +285,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 	respond_child(ike, md, &inner);
 	if (!send_response(ike, md, &inner))
 		return TR_FAIL;
-	finish_child(ike);
+	finish_child(ike, ike->children);
 	return TR_NEXT;
 }
 
@@ -388,36 +321,6 @@ static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *c
 	return true;
 }
 
-static bool accept_child(struct ike_sa *ike, const struct msg_digest *md)
-{
-	struct child_sa *child = ike->child;
-	struct ike_sa_pl sa;
-	struct ike_ts_pl tsi, tsr;
-	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
-	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
-	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK ||
-	    proposal_check_reply(&ike->c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
-	    child->proposal.spi_len != 4) {
-		ike_log(ike, "IKE_AUTH response: Child SA proposal is malformed or was not offered");
-		return false;
-	}
-	if (!child_ts_within(&tsi, ike->c->local) || !child_ts_within(&tsr, ike->c->remote)) {
-		ike_log(ike, "IKE_AUTH response: traffic selectors wider than proposed");
-		return false;
-	}
-	/* RFC 7296 1.3.1: without the echo the responder chose tunnel mode */
-	bool transport = codec_find_notify(md->pl, IKE_N_USE_TRANSPORT_MODE) != NULL;
-	if (transport != child->transport) {
-		ike_log(ike, "IKE_AUTH response: responder chose %s mode; type=%s", transport ? "transport" : "tunnel",
-			child->transport ? "transport" : "tunnel");
-		return false;
-	}
-	memcpy(child->spi_remote, child->proposal.spi, 4);
-	child->ts_local = tsi;
-	child->ts_remote = tsr;
-	return true;
-}
-
 enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 {
 	bool child_failed;
@@ -443,14 +346,21 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, false);
 	release_init_messages(ike);
-	if (ike->child != NULL && !child_failed && !accept_child(ike, md)) {
+	struct child_sa *child = ike->larval;
+	ike->larval = NULL;
+	if (child != NULL && !child_failed && !child_sa_accept(ike, child, md, "IKE_AUTH")) {
 		/* the responder has installed what it chose: tell it to remove it
 		 * (RFC 7296 1.4.1), with the SPI we would have received on */
-		child_sa_delete_failed(ike, ike->child);
+		child_sa_delete_failed(ike, child);
 		child_failed = true;
 	}
-	if (child_failed)
-		child_sa_free(ike);
-	finish_child(ike);
+	if (child_failed && child != NULL) {
+		child->state = CHILD_FAILED;
+		if (child->kernel_note[0] == '\0')
+			snprintf(child->kernel_note, sizeof(child->kernel_note), "rejected by the peer (%s)",
+				 ike_notify_name(ike->last_error));
+	} else {
+		finish_child(ike, child);
+	}
 	return TR_NEXT;
 }

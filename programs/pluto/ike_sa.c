@@ -152,7 +152,7 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
 
 static void ike_sa_free(struct ike_sa *ike)
 {
-	child_sa_free(ike);
+	child_sa_free_all(ike);
 	if (ike->retrans_ev != NULL)
 		event_free(ike->retrans_ev);
 	if (ike->expire_ev != NULL)
@@ -208,7 +208,7 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 		event_del(ike->expire_ev);
 	if (ike->keepalive_ev != NULL)
 		event_del(ike->keepalive_ev);
-	child_sa_free(ike);
+	child_sa_free_all(ike);
 }
 
 void ike_sa_free_all(struct pluto *p)

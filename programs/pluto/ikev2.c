@@ -160,7 +160,7 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 		return;
 	}
 	if (ike->state == IKE_ESTABLISHED && ike->whack != NULL) {
-		whack_done(ike->whack, ike->child == NULL || ike->child->established ? 0 : 2);
+		whack_done(ike->whack, ike->children == NULL || ike->children->state == CHILD_ESTABLISHED ? 0 : 2);
 		ike->whack = NULL;
 	}
 	if (ike->state == IKE_ESTABLISHED && ike->bench)

@@ -2,6 +2,7 @@
  * for the IKE SA or its Child SA, and liveness checks (empty requests). */
 #include <string.h>
 #include "ikev2.h"
+#include "child_sa.h"
 
 /* RFC 7296 1.4.1: a Delete for the IKE SA is answered with an empty response and
  * ends the SA; a Delete for our Child SA is answered with our own SPI's Delete. */
@@ -21,18 +22,20 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 		}
 		if (d.protocol == IKE_PROTO_IKE) {
 			delete_ike = true;
-		} else if (d.protocol == IKE_PROTO_ESP && d.spi_len == 4 && ike->child != NULL) {
+		} else if (d.protocol == IKE_PROTO_ESP && d.spi_len == 4) {
+			/* RFC 7296 1.4.1: the SPIs are the sender's inbound ones, our
+			 * outbound; we answer with our inbound SPI of each */
 			for (unsigned k = 0; k < d.nspi; k++) {
-				if (memcmp(d.spis + 4 * k, ike->child->spi_remote, 4) != 0)
+				struct child_sa *child = child_sa_by_spi(ike, d.spis + 4 * k, false);
+				if (child == NULL)
 					continue;
-				ike_log(ike, "peer deleted Child SA #%u", ike->child->serial);
-				codec_put_delete(&inner, IKE_PROTO_ESP, 4, ike->child->spi_local, 1);
-				child_sa_free(ike);
-				break;
+				ike_log(ike, "peer deleted Child SA #%u", child->serial);
+				codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
+				child_sa_free(ike, child);
 			}
 		}
 	}
-	/* RFC 7296 2.21.2: an initiator that cannot authenticate our IKE_AUTH
+		/* RFC 7296 2.21.2: an initiator that cannot authenticate our IKE_AUTH
 	 * response says so in an INFORMATIONAL request; the IKE SA is over */
 	if (!ike->initiator && codec_find_notify(md->pl, IKE_N_AUTHENTICATION_FAILED) != NULL) {
 		ike_log(ike, "peer rejected our authentication (AUTHENTICATION_FAILED in INFORMATIONAL)");

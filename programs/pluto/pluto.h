@@ -106,9 +106,19 @@ struct dgrams {
 	struct chunk *d;		/* n datagrams, heap */
 };
 
+enum child_state {
+	CHILD_LARVAL,			/* being negotiated */
+	CHILD_ESTABLISHED,		/* installed and carrying traffic */
+	CHILD_REKEYED,			/* replaced by a newer generation; going */
+	CHILD_FAILED,			/* negotiation or install failed (kept for status) */
+};
+
 struct child_sa {
+	struct child_sa *next;		/* the IKE SA's Child SAs, newest first */
+	struct connection *c;		/* whose selectors and reqid it carries */
 	unsigned serial;
-	bool established;
+	unsigned generation;		/* 1 for the first, +1 at each rekey */
+	enum child_state state;
 	bool installed;
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ike_proposal proposal;
@@ -188,7 +198,8 @@ struct ike_sa {
 	uint32_t resp_msgid;
 	struct dgrams resp;
 	struct event *expire_ev;		/* half-open timeout / deletion */
-	struct child_sa *child;
+	struct child_sa *children;		/* newest first */
+	struct child_sa *larval;		/* the one our outstanding request negotiates */
 	struct whack_client *whack;		/* `whack --up` waiting on this SA */
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
@@ -277,8 +288,10 @@ void iface_send_keepalive(struct ike_sa *ike);
 void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
 		    const struct ip_addr *to, const uint8_t *d, size_t len);
 
-/* child_sa.c: removes the Child SA (from the kernel too), wipes its keys */
-void child_sa_free(struct ike_sa *ike);
+/* child_sa.c: remove a Child SA (from the kernel too) and wipe its keys; all of
+ * an IKE SA's */
+void child_sa_free(struct ike_sa *ike, struct child_sa *child);
+void child_sa_free_all(struct ike_sa *ike);
 
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator);

@@ -19,13 +19,23 @@ static void show_child(struct whack_client *w, const struct ike_sa *ike, const s
 {
 	char prop[160];
 	const char *name = ike->c != NULL ? ike->c->name : "";
-	if (!ch->established) {
+	if (ch->c != NULL)
+		name = ch->c->name;
+	switch (ch->state) {
+	case CHILD_LARVAL:
+		whack_printf(w, "#%u: \"%s\" Child SA negotiating; IKE SA #%u", ch->serial, name, ike->serial);
+		return;
+	case CHILD_FAILED:
 		whack_printf(w, "#%u: \"%s\" Child SA failed: %s", ch->serial, name, ch->kernel_note);
 		return;
+	case CHILD_REKEYED:
+	case CHILD_ESTABLISHED:
+		break;
 	}
-	whack_printf(w, "#%u: \"%s\":%u STATE_V2_ESTABLISHED_CHILD_SA (established Child SA); IKE SA #%u; "
+	whack_printf(w, "#%u: \"%s\":%u %s; IKE SA #%u; generation %u; "
 		     "ESP %s; SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x; %s", ch->serial, name, ike->rport,
-		     ike->serial, proposal_str(&ch->proposal, prop, sizeof(prop)),
+		     ch->state == CHILD_ESTABLISHED ? "STATE_V2_ESTABLISHED_CHILD_SA (established Child SA)" :
+		     "STATE_V2_REKEYED_CHILD_SA (replaced, deleting)", ike->serial, ch->generation, proposal_str(&ch->proposal, prop, sizeof(prop)),
 		     ch->spi_local[0], ch->spi_local[1], ch->spi_local[2], ch->spi_local[3],
 		     ch->spi_remote[0], ch->spi_remote[1], ch->spi_remote[2], ch->spi_remote[3], ch->kernel_note);
 }
@@ -72,7 +82,8 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			continue;
 		if (!traffic_only)
 			show_ike(w, s);
-		if (s->child != NULL && (!traffic_only || s->child->established))
-			show_child(w, s, s->child);
+		for (const struct child_sa *ch = s->children; ch != NULL; ch = ch->next)
+			if (!traffic_only || ch->state == CHILD_ESTABLISHED)
+				show_child(w, s, ch);
 	}
 }

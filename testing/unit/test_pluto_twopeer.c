@@ -109,6 +109,70 @@ static const char conf_fmt[] =
 	"\tretransmit-interval=50\n"
 	"\tretransmit-timeout=5s\n";
 
+/* A kernel backend that keeps what it is given, so that the test can check that
+ * both ends installed matching SAs (keys and SPIs, each direction). */
+#define TEST_MAX_INSTALLED 16
+struct installed {
+	const struct pluto *p;
+	uint8_t spi_in[4], spi_out[4];
+	uint8_t key_in[64], key_out[64];
+	size_t klen;
+	bool removed;
+};
+static struct installed installed[TEST_MAX_INSTALLED];
+static unsigned ninstalled;
+
+static bool test_kernel_init(struct pluto *p, char *err, size_t errlen)
+{
+	return true;
+}
+
+static bool test_kernel_install(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err,
+				size_t errlen)
+{
+	size_t half = child->keymat.len / 2;
+	if (ninstalled >= TEST_MAX_INSTALLED || half > sizeof(installed[0].key_in))
+		return false;
+	struct installed *i = &installed[ninstalled++];
+	i->p = p;
+	memcpy(i->spi_in, child->spi_local, 4);
+	memcpy(i->spi_out, child->spi_remote, 4);
+	/* RFC 7296 2.17: initiator-to-responder keys first */
+	memcpy(i->key_out, child->keymat.ptr + (ike->initiator ? 0 : half), half);
+	memcpy(i->key_in, child->keymat.ptr + (ike->initiator ? half : 0), half);
+	i->klen = half;
+	snprintf(child->kernel_note, sizeof(child->kernel_note), "test kernel");
+	return true;
+}
+
+static void test_kernel_remove(struct pluto *p, struct ike_sa *ike, struct child_sa *child)
+{
+	for (unsigned k = 0; k < ninstalled; k++)
+		if (installed[k].p == p && memcmp(installed[k].spi_in, child->spi_local, 4) == 0)
+			installed[k].removed = true;
+}
+
+static void test_kernel_shutdown(struct pluto *p)
+{
+}
+
+static const struct kernel_ops test_kernel_ops = {
+	.name = "test",
+	.init = test_kernel_init,
+	.install = test_kernel_install,
+	.remove = test_kernel_remove,
+	.shutdown = test_kernel_shutdown,
+};
+
+/* the live installed SA of p with inbound SPI spi */
+static const struct installed *installed_sa(const struct pluto *p, const uint8_t spi[4])
+{
+	for (unsigned k = 0; k < ninstalled; k++)
+		if (installed[k].p == p && !installed[k].removed && memcmp(installed[k].spi_in, spi, 4) == 0)
+			return &installed[k];
+	return NULL;
+}
+
 static struct pluto *make_peer(struct wire *w, int who)
 {
 	const char *me = who == WEST ? "west" : "east", *him = who == WEST ? "east" : "west";
@@ -128,6 +192,8 @@ static struct pluto *make_peer(struct wire *w, int who)
 	p->log = fopen(p->logfile, "w");
 	assert_non_null(p->log);
 	assert_true(server_configure(p));
+	p->kernel->shutdown(p);
+	p->kernel = &test_kernel_ops;
 	/* one IPv4 interface without a socket: its datagrams go through the wire */
 	p->nifaces = 1;
 	p->ifaces[0] = (struct iface){ .fd = -1, .version = 4,
@@ -149,6 +215,8 @@ static int setup(void **state)
 	snprintf(w->dir, sizeof(w->dir), "/tmp/il-twopeer.XXXXXX");
 	if (mkdtemp(w->dir) == NULL)
 		return -1;
+	ninstalled = 0;
+	memset(installed, 0, sizeof(installed));
 	testutil_write_file(w->dir, "ipsec.secrets", "@west @east : PSK \"two-peer-test-psk-0123456789\"\n");
 	w->peer[WEST] = make_peer(w, WEST);
 	w->peer[EAST] = make_peer(w, EAST);
@@ -201,14 +269,22 @@ static void assert_established(struct wire *w)
 		assert_int_equal(ike->addke[0], IKE_KE_MLKEM768);
 		assert_int_equal(ike->int_rounds, 1);
 		assert_true(ike->frags_received > 0);
-		assert_non_null(ike->child);
-		assert_true(ike->child->established);
+		assert_non_null(ike->children);
+		assert_int_equal(ike->children->state, CHILD_ESTABLISHED);
+		assert_null(ike->children->keymat.ptr);	/* wiped once installed */
 	}
-	/* both sides derived the same Child SA keys */
-	struct child_sa *a = w->peer[WEST]->sas->child, *b = w->peer[EAST]->sas->child;
-	assert_int_equal(a->keymat.len, b->keymat.len);
-	assert_memory_equal(a->keymat.ptr, b->keymat.ptr, a->keymat.len);
+	/* both sides installed the same Child SA keys, each direction */
+	struct child_sa *a = w->peer[WEST]->sas->children, *b = w->peer[EAST]->sas->children;
 	assert_memory_equal(a->spi_local, b->spi_remote, 4);
+	assert_memory_equal(a->spi_remote, b->spi_local, 4);
+	const struct installed *ka = installed_sa(w->peer[WEST], a->spi_local);
+	const struct installed *kb = installed_sa(w->peer[EAST], b->spi_local);
+	assert_non_null(ka);
+	assert_non_null(kb);
+	assert_int_equal(ka->klen, kb->klen);
+	assert_memory_equal(ka->key_out, kb->key_in, ka->klen);
+	assert_memory_equal(ka->key_in, kb->key_out, ka->klen);
+	assert_memory_not_equal(ka->key_in, ka->key_out, ka->klen);
 }
 
 static void initiate(struct wire *w)
