@@ -72,6 +72,7 @@ struct conf_conn {
 	unsigned salifetime_s;		/* salifetime=, default 28800 */
 	enum conf_type type;		/* type=tunnel (default) | transport */
 	bool nat_keepalive;		/* nat-keepalive=yes (default) | no */
+	bool pfs;			/* pfs=yes (default): new key exchanges for Child SAs */
 };
 
 struct conf_setup {

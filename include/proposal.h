@@ -48,6 +48,16 @@ enum proposal_result proposal_check_reply(const struct proposal_list *sent, cons
 
 /* The transform ID of a type in a (chosen) proposal; false if absent. keylen may be NULL. */
 bool proposal_get(const struct ike_proposal *p, enum ike_transform_type type, uint16_t *id, uint16_t *keylen);
+/* The list without KE and ADDKE transforms (RFC 7296 1.2: an IKE_AUTH Child SA
+ * carries none). */
+void proposal_without_ke(const struct proposal_list *in, struct proposal_list *out);
+/* PFS (Libreswan pfs=yes): each proposal that names no KE gets KE ke and ADDKE1..n
+ * addke[]; proposals with their own KE keep it.  ke NONE leaves the list as is. */
+void proposal_with_ke(const struct proposal_list *in, uint16_t ke, const uint16_t *addke, unsigned naddke,
+		      struct proposal_list *out);
+/* The ADDKE methods of a chosen proposal that are not NONE, in ascending type
+ * order (RFC 9370 2.2.2: one follow-up exchange each); methods holds 7. */
+unsigned proposal_addkes(const struct ike_proposal *p, uint16_t *methods);
 /* The KE method the first proposal of a list prefers (for the IKE_SA_INIT KE payload). */
 uint16_t proposal_first_ke(const struct proposal_list *l);
 /* Whether any proposal in the list allows KE method m. */

@@ -197,6 +197,11 @@ static bool k_type(struct conf_conn *c, const char *v, char *why, size_t n)
 	return true;
 }
 
+static bool k_pfs(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return yes_no("pfs", v, &c->pfs, why, n);
+}
+
 static bool k_natkeepalive(struct conf_conn *c, const char *v, char *why, size_t n)
 {
 	return yes_no("nat-keepalive", v, &c->nat_keepalive, why, n);
@@ -225,6 +230,7 @@ static const struct { const char *key; conn_key_fn *fn; } conn_keys[] = {
 	{ "keyexchange", k_keyexchange },
 	{ "type", k_type },
 	{ "nat-keepalive", k_natkeepalive },
+	{ "pfs", k_pfs },
 	{ "ikev2", k_ikev2 },
 };
 
@@ -430,6 +436,7 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->left.ikeport = c->right.ikeport = 500;
 	c->type = CONF_TYPE_TUNNEL;
 	c->nat_keepalive = true;
+	c->pfs = true;
 }
 
 /* Defaults that depend on other keys: the ID is the address, the subnet the host. */

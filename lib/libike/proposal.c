@@ -656,6 +656,56 @@ enum proposal_result proposal_check_reply(const struct proposal_list *sent, cons
 	return PROPOSAL_OK;
 }
 
+static void drop_type(struct ike_proposal *p, bool (*match)(uint8_t type))
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < p->ntrans; i++)
+		if (!match(p->t[i].type))
+			p->t[k++] = p->t[i];
+	p->ntrans = (uint8_t)k;
+}
+
+static bool is_ke_type(uint8_t type)
+{
+	return type == IKE_TRANS_KE || is_addke(type);
+}
+
+void proposal_without_ke(const struct proposal_list *in, struct proposal_list *out)
+{
+	*out = *in;
+	for (unsigned i = 0; i < out->n; i++)
+		drop_type(&out->prop[i], is_ke_type);
+}
+
+void proposal_with_ke(const struct proposal_list *in, uint16_t ke, const uint16_t *addke, unsigned naddke,
+		      struct proposal_list *out)
+{
+	*out = *in;
+	for (unsigned i = 0; i < out->n; i++) {
+		struct ike_proposal *p = &out->prop[i];
+		if (has_type(p, IKE_TRANS_KE) || ke == IKE_KE_NONE)
+			continue;
+		if (p->ntrans < IKE_MAX_TRANSFORMS)
+			p->t[p->ntrans++] = (struct ike_transform){ .type = IKE_TRANS_KE, .id = ke };
+		for (unsigned a = 0; a < naddke && a <= IKE_TRANS_ADDKE7 - IKE_TRANS_ADDKE1 &&
+				     p->ntrans < IKE_MAX_TRANSFORMS; a++)
+			p->t[p->ntrans++] = (struct ike_transform){ .type = (uint8_t)(IKE_TRANS_ADDKE1 + a),
+								    .id = addke[a] };
+		sort_transforms(p);
+	}
+}
+
+unsigned proposal_addkes(const struct ike_proposal *p, uint16_t *methods)
+{
+	unsigned n = 0;
+	for (unsigned t = IKE_TRANS_ADDKE1; t <= IKE_TRANS_ADDKE7; t++) {
+		uint16_t m = IKE_KE_NONE;
+		if (proposal_get(p, t, &m, NULL) && m != IKE_KE_NONE)
+			methods[n++] = m;
+	}
+	return n;
+}
+
 bool proposal_get(const struct ike_proposal *p, enum ike_transform_type type, uint16_t *id, uint16_t *keylen)
 {
 	for (unsigned i = 0; i < p->ntrans; i++)

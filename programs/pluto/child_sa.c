@@ -102,10 +102,25 @@ void child_put_mode(struct ike_buf *b, const struct child_sa *child)
 		codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_USE_TRANSPORT_MODE, NULL, 0);
 }
 
-void child_put_proposals(struct ike_buf *b, const struct child_sa *child)
+/* The ESP proposals of connection c in an exchange: none with a KE in IKE_AUTH
+ * (RFC 7296 1.2); in CREATE_CHILD_SA with pfs=yes (Libreswan's default) the IKE
+ * SA's KE method and every ADDKE it negotiated, unless esp= names its own KE
+ * (RFC 9370 2.2.3); with pfs=no none. */
+void child_proposals(const struct ike_sa *ike, const struct connection *c, uint8_t exchange,
+		     struct proposal_list *out)
 {
+	if (exchange == CREATE_CHILD_SA && c->conf.pfs)
+		proposal_with_ke(&c->esp, ike->ke_method, ike->addke, ike->n_addke, out);
+	else
+		proposal_without_ke(&c->esp, out);
+}
+
+void child_put_proposals(struct ike_buf *b, const struct ike_sa *ike, const struct child_sa *child, uint8_t exchange)
+{
+	struct proposal_list l;
 	struct ike_sa_pl sa;
-	proposal_to_sa(&child->c->esp, child->spi_local, 4, &sa);
+	child_proposals(ike, child->c, exchange, &l);
+	proposal_to_sa(&l, child->spi_local, 4, &sa);
 	codec_put_sa(b, &sa);
 }
 
@@ -143,6 +158,8 @@ static bool choose_mode(struct ike_sa *ike, struct child_sa *child, const struct
 uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct msg_digest *md,
 			 struct child_sa **out)
 {
+	struct proposal_list local;
+	child_proposals(ike, c, md->hdr.exchange, &local);
 	struct ike_sa_pl sa;
 	struct ike_ts_pl tsi, tsr;
 	*out = NULL;
@@ -163,7 +180,7 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 	}
 	if (!choose_mode(ike, child, md))
 		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "type=transport but the peer asked for tunnel mode");
-	if (proposal_select(&c->esp, &sa, &child->proposal) != PROPOSAL_OK || child->proposal.spi_len != 4)
+	if (proposal_select(&local, &sa, &child->proposal) != PROPOSAL_OK || child->proposal.spi_len != 4)
 		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
 	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
 	if (!child_ts_narrow(&tsi, c->remote, &child->ts_remote) || !child_ts_narrow(&tsr, c->local, &child->ts_local))
@@ -188,10 +205,12 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 	struct ike_sa_pl sa;
 	struct ike_ts_pl tsi, tsr;
 	const struct connection *c = child->c;
+	struct proposal_list sent;
+	child_proposals(ike, c, md->hdr.exchange, &sent);
 	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
 	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
 	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK ||
-	    proposal_check_reply(&c->esp, &sa, &child->proposal) != PROPOSAL_OK ||
+	    proposal_check_reply(&sent, &sa, &child->proposal) != PROPOSAL_OK ||
 	    child->proposal.spi_len != 4) {
 		ike_log(ike, "%s response: Child SA proposal is malformed or was not offered", xname);
 		return false;

@@ -15,7 +15,9 @@ bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours
  * payloads, in the order the exchange needs them */
 struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c);
 void child_put_mode(struct ike_buf *b, const struct child_sa *child);
-void child_put_proposals(struct ike_buf *b, const struct child_sa *child);
+void child_proposals(const struct ike_sa *ike, const struct connection *c, uint8_t exchange,
+		     struct proposal_list *out);
+void child_put_proposals(struct ike_buf *b, const struct ike_sa *ike, const struct child_sa *child, uint8_t exchange);
 void child_put_ts(struct ike_buf *b, const struct child_sa *child, bool we_initiate);
 /* responder: mode, proposal and narrowed selectors for connection c; 0 and *out,
  * or the error notify to answer (logged; nothing kept) */

@@ -95,7 +95,7 @@ static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
 	if (child == NULL)
 		return;
 	child_put_mode(b, child);
-	child_put_proposals(b, child);
+	child_put_proposals(b, ike, child, IKE_AUTH);
 	child_put_ts(b, child, true);
 }
 

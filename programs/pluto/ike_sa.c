@@ -61,6 +61,7 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 	ike->serial = ++p->next_serial;
 	ike->c = c;
 	ike->initiator = initiator;
+	ike->generation = 1;
 	/* RFC 7296 2.6: SPIs are random and never zero */
 	uint8_t *own = initiator ? ike->spi_i : ike->spi_r;
 	do {
@@ -160,6 +161,8 @@ static void ike_sa_free(struct ike_sa *ike)
 	if (ike->keepalive_ev != NULL)
 		event_free(ike->keepalive_ev);
 	ke_free(ike->ke);
+	cc_free(ike->cc_out);
+	cc_free(ike->cc_in);
 	chunk_free(&ike->ni);
 	chunk_free(&ike->nr);
 	chunk_free(&ike->real_msg_i);

@@ -46,13 +46,29 @@ static const struct transition table[] = {
 	  0, P(DELETE) | ANY, informational_i, IKE_DELETING, IKE_DELETING },
 	{ "INFORMATIONAL response to our Delete", IKE_DELETING, INFORMATIONAL, false, true,
 	  0, P(DELETE) | ANY, informational_i, IKE_DELETING, IKE_DELETING },
-	/* RFC 7296 1.3: CREATE_CHILD_SA (answered, not yet supported) */
+	/* RFC 7296 1.3: CREATE_CHILD_SA, either end may start it; an error response
+	 * is a bare notify, so the handlers check SA/Nonce themselves */
 	{ "CREATE_CHILD_SA request", IKE_ESTABLISHED, CREATE_CHILD_SA, true, false,
 	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_r,
 	  IKE_ESTABLISHED, IKE_ESTABLISHED },
 	{ "CREATE_CHILD_SA request", IKE_ESTABLISHED, CREATE_CHILD_SA, false, false,
 	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_r,
 	  IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "CREATE_CHILD_SA response", IKE_ESTABLISHED, CREATE_CHILD_SA, true, true,
+	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_i,
+	  IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "CREATE_CHILD_SA response", IKE_ESTABLISHED, CREATE_CHILD_SA, false, true,
+	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_i,
+	  IKE_ESTABLISHED, IKE_ESTABLISHED },
+	/* RFC 9370 2.2.4: IKE_FOLLOWUP_KE, after a CREATE_CHILD_SA that chose ADDKEs */
+	{ "IKE_FOLLOWUP_KE request", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, true, false,
+	  P(NOTIFY), P(KE) | P(VID) | P(CERTREQ), ike_followup_ke_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "IKE_FOLLOWUP_KE request", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, false, false,
+	  P(NOTIFY), P(KE) | P(VID) | P(CERTREQ), ike_followup_ke_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "IKE_FOLLOWUP_KE response", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, true, true,
+	  0, P(KE) | ANY, ike_followup_ke_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "IKE_FOLLOWUP_KE response", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, false, true,
+	  0, P(KE) | ANY, ike_followup_ke_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
 };
 
 #define TABLE_ROWS (sizeof(table) / sizeof(table[0]))
@@ -159,7 +175,7 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 		ike_sa_delete(ike, NULL);
 		return;
 	}
-	if (ike->state == IKE_ESTABLISHED && ike->whack != NULL) {
+	if (ike->state == IKE_ESTABLISHED && ike->whack != NULL && ike->larval == NULL && ike->cc_out == NULL) {
 		whack_done(ike->whack, ike->children == NULL || ike->children->state == CHILD_ESTABLISHED ? 0 : 2);
 		ike->whack = NULL;
 	}

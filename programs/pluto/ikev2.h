@@ -82,7 +82,13 @@ tr_handler ike_intermediate_r, ike_intermediate_i;
 bool ike_auth_initiate(struct ike_sa *ike);
 tr_handler ike_auth_r, ike_auth_i;
 tr_handler informational_r, informational_i;
-tr_handler create_child_sa_r;
+tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup_ke_i;
+/* create_child_sa.c: start a new Child SA for c on an established IKE SA, or the
+ * rekey of old (c ignored); the rekey of the IKE SA.  False when it cannot start now
+ * (another exchange of ours in flight). */
+bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct child_sa *old);
+bool create_child_sa_rekey_ike(struct ike_sa *ike);
+void cc_free(struct cc_exchange *x);
 
 /* helpers shared by handlers */
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator);

@@ -52,6 +52,14 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 
 enum tr_result informational_i(struct ike_sa *ike, struct msg_digest *md)
 {
+	/* RFC 7296 1.4.1: our Delete of replaced Child SAs is answered; they go now */
+	for (struct child_sa *c = ike->children, *next; c != NULL; c = next) {
+		next = c->next;
+		if (c->delete_sent) {
+			ike_log(ike, "Child SA #%u deleted", c->serial);
+			child_sa_free(ike, c);
+		}
+	}
 	/* the answer to our Delete only when it was the last request we sent (another
 	 * request may have been outstanding when the Delete was queued) */
 	if (ike->state == IKE_DELETING && ike->nqueued == 0) {

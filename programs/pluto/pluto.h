@@ -62,6 +62,7 @@ struct ike_sa;
 struct whack_client;
 struct reasm;
 struct bench;
+struct cc_exchange;
 
 /* One UDP socket */
 struct iface {
@@ -120,6 +121,7 @@ struct child_sa {
 	unsigned generation;		/* 1 for the first, +1 at each rekey */
 	enum child_state state;
 	bool installed;
+	bool delete_sent;		/* our Delete for it is out (rekeyed) */
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ike_proposal proposal;
 	struct ike_ts_pl ts_local, ts_remote;
@@ -200,6 +202,10 @@ struct ike_sa {
 	struct event *expire_ev;		/* half-open timeout / deletion */
 	struct child_sa *children;		/* newest first */
 	struct child_sa *larval;		/* the one our outstanding request negotiates */
+	/* CREATE_CHILD_SA / IKE_FOLLOWUP_KE in flight (create_child_sa.c): ours, and
+	 * the peer's while it waits for its follow-ups */
+	struct cc_exchange *cc_out, *cc_in;
+	unsigned generation;			/* 1, +1 at each IKE SA rekey */
 	struct whack_client *whack;		/* `whack --up` waiting on this SA */
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */

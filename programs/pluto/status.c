@@ -45,9 +45,9 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	char r[IP_STR_MAX], prop[160];
 	const char *name = ike->c != NULL ? ike->c->name : "";
 	bool est = ike->state == IKE_ESTABLISHED;
-	whack_printf(w, "#%u: \"%s\":%u %s (%s); %s; peer %s:%u", ike->serial, name, ike->rport,
+	whack_printf(w, "#%u: \"%s\":%u %s (%s); %s; peer %s:%u; generation %u", ike->serial, name, ike->rport,
 		     ike_state_name(ike->state), est ? "established IKE SA" : "negotiating",
-		     ike->initiator ? "initiator" : "responder", ip_str(&ike->remote, r), ike->rport);
+		     ike->initiator ? "initiator" : "responder", ip_str(&ike->remote, r), ike->rport, ike->generation);
 	if (ike->keys_ready)
 		whack_printf(w, "#%u: \"%s\" algorithms: %s", ike->serial, name,
 			     proposal_str(&ike->proposal, prop, sizeof(prop)));

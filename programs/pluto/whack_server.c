@@ -73,12 +73,78 @@ void whack_done(struct whack_client *w, int rc)
 		client_free(w);
 }
 
+/* An established IKE SA with c's peer and IDs, which can carry c's Child SA */
+static struct ike_sa *ike_for_conn(struct pluto *p, const struct connection *c)
+{
+	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (s->dead || s->state != IKE_ESTABLISHED || s->c == NULL || !ip_eq(&s->remote, &c->remote->addr) ||
+		    !ike_id_eq(&s->c->local->id, &c->local->id) || !ike_id_eq(&s->c->remote->id, &c->remote->id))
+			continue;
+		return s;
+	}
+	return NULL;
+}
+
+static struct child_sa *child_of(struct pluto *p, const struct connection *c, struct ike_sa **ike)
+{
+	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (s->dead || s->state != IKE_ESTABLISHED)
+			continue;
+		for (struct child_sa *ch = s->children; ch != NULL; ch = ch->next)
+			if (ch->c == c && ch->state == CHILD_ESTABLISHED) {
+				*ike = s;
+				return ch;
+			}
+	}
+	return NULL;
+}
+
+/* Libreswan: whack --rekey-ike / --rekey-ipsec (--rekey-child) --name NAME */
+static int cmd_rekey(struct pluto *p, struct whack_client *w, const char *name, bool ike_sa)
+{
+	struct connection *c = connection_find(p, name);
+	struct ike_sa *ike = NULL;
+	struct child_sa *child = NULL;
+	if (c == NULL) {
+		whack_printf(w, "no connection named \"%s\"", name);
+		return 1;
+	}
+	if (ike_sa) {
+		for (struct ike_sa *s = p->sas; s != NULL && ike == NULL; s = s->next)
+			if (!s->dead && s->c == c && s->state == IKE_ESTABLISHED)
+				ike = s;
+	} else {
+		child = child_of(p, c, &ike);
+	}
+	if (ike == NULL) {
+		whack_printf(w, "\"%s\": no established %s to rekey", name, ike_sa ? "IKE SA" : "Child SA");
+		return 1;
+	}
+	bool ok = ike_sa ? create_child_sa_rekey_ike(ike) : create_child_sa_initiate(ike, NULL, child);
+	whack_printf(w, ok ? "\"%s\" #%u: rekeying %s" : "\"%s\" #%u: cannot rekey %s now (an exchange is in progress)",
+		     name, ike_sa ? ike->serial : child->serial, ike_sa ? "IKE SA" : "Child SA");
+	return ok ? 0 : 1;
+}
+
 static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 {
 	struct connection *c = connection_find(p, name);
 	if (c == NULL) {
 		whack_printf(w, "no connection named \"%s\"", name);
 		return 1;
+	}
+	/* RFC 7296 1.3.1: a second connection to a peer we have an IKE SA with gets its
+	 * Child SA by CREATE_CHILD_SA, as Libreswan does */
+	struct ike_sa *ike = ike_for_conn(p, c);
+	struct ike_sa *dummy;
+	if (ike != NULL && child_of(p, c, &dummy) == NULL && ike->whack == NULL) {
+		whack_printf(w, "\"%s\": creating a Child SA on IKE SA #%u", name, ike->serial);
+		if (!create_child_sa_initiate(ike, c, NULL)) {
+			whack_printf(w, "\"%s\": IKE SA #%u is busy; try again", name, ike->serial);
+			return 1;
+		}
+		ike->whack = w;
+		return -1;
 	}
 	whack_printf(w, "\"%s\": initiating", name);
 	if (ikev2_initiate(p, c, w) == NULL)
@@ -160,6 +226,10 @@ static int dispatch(struct pluto *p, struct whack_client *w, const char *cmd, co
 		return bench_start(p, w, arg);
 	if (strcmp(cmd, "impair") == 0)
 		return cmd_impair(p, w, arg);
+	if (strcmp(cmd, "rekey-ike") == 0)
+		return cmd_rekey(p, w, arg, true);
+	if (strcmp(cmd, "rekey-child") == 0)
+		return cmd_rekey(p, w, arg, false);
 	whack_printf(w, "unknown command '%s'", cmd);
 	return 1;
 }

@@ -35,6 +35,9 @@ static const struct cmd cmds[] = {
 	{ "shutdown", "shutdown", false },
 	{ "listen", "listen", false },
 	{ "impair", "impair", true },	/* --impair WHAT: tests only */
+	{ "rekey-ike", "rekey-ike", true },
+	{ "rekey-ipsec", "rekey-child", true },
+	{ "rekey-child", "rekey-child", true },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -42,6 +45,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: whack [--rundir DIR | --ctlsocket PATH] COMMAND [--name NAME]\n"
 		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --shutdown\n"
+		   "          --rekey-ike --rekey-ipsec (--rekey-child)\n"
 		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n");
 }
 

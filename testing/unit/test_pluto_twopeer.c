@@ -111,7 +111,7 @@ static const char conf_fmt[] =
 
 /* A kernel backend that keeps what it is given, so that the test can check that
  * both ends installed matching SAs (keys and SPIs, each direction). */
-#define TEST_MAX_INSTALLED 16
+#define TEST_MAX_INSTALLED 64
 struct installed {
 	const struct pluto *p;
 	uint8_t spi_in[4], spi_out[4];
@@ -407,6 +407,140 @@ static void test_lost_fragment(void **state)
 	finish(w);
 }
 
+/* Every established Child SA of west has its twin at east: SPIs crossed, the keys
+ * each installed equal per direction; returns how many */
+static unsigned check_children(struct wire *w)
+{
+	unsigned n = 0;
+	struct ike_sa *wi = only_sa(w->peer[WEST]), *ei = only_sa(w->peer[EAST]);
+	for (struct child_sa *a = wi->children; a != NULL; a = a->next) {
+		if (a->state != CHILD_ESTABLISHED)
+			continue;
+		struct child_sa *b = ei->children;
+		while (b != NULL && memcmp(b->spi_local, a->spi_remote, 4) != 0)
+			b = b->next;
+		assert_non_null(b);
+		assert_int_equal(b->state, CHILD_ESTABLISHED);
+		assert_int_equal(a->generation, b->generation);
+		const struct installed *ka = installed_sa(w->peer[WEST], a->spi_local);
+		const struct installed *kb = installed_sa(w->peer[EAST], b->spi_local);
+		assert_non_null(ka);
+		assert_non_null(kb);
+		assert_memory_equal(ka->key_out, kb->key_in, ka->klen);
+		assert_memory_equal(ka->key_in, kb->key_out, ka->klen);
+		n++;
+	}
+	return n;
+}
+
+static void rekey_child_from(struct wire *w, int who)
+{
+	struct ike_sa *ike = only_sa(w->peer[who]);
+	struct child_sa *old = ike->children;
+	uint8_t old_spi[4];
+	memcpy(old_spi, old->spi_local, 4);
+	unsigned gen = old->generation;
+	assert_true(create_child_sa_initiate(ike, NULL, old));
+	run_in_order(w);
+	/* one Child SA left on each side, the next generation, the old one gone from
+	 * the kernel too (make before break: installed before the Delete) */
+	for (int i = 0; i < 2; i++) {
+		struct ike_sa *s = only_sa(w->peer[i]);
+		assert_non_null(s->children);
+		assert_null(s->children->next);
+		assert_int_equal(s->children->generation, gen + 1);
+		assert_null(s->cc_out);
+		assert_null(s->cc_in);
+	}
+	assert_null(installed_sa(w->peer[who], old_spi));
+	assert_int_equal(check_children(w), 1);
+}
+
+/* RFC 7296 1.3.3 + RFC 9370 2.2.4: Child SA rekeys from either end, with PFS
+ * (Curve25519 in CREATE_CHILD_SA, ML-KEM-768 in IKE_FOLLOWUP_KE) */
+static void test_rekey_child(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	rekey_child_from(w, WEST);
+	rekey_child_from(w, EAST);
+	rekey_child_from(w, WEST);
+	finish(w);
+}
+
+/* RFC 7296 2.18: the IKE SA rekeyed from either end: both derive the same keys,
+ * the Child SA moves, the old IKE SA is deleted, message IDs restart */
+static void test_rekey_ike(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	for (int round = 0; round < 2; round++) {
+		int who = round == 0 ? EAST : WEST;
+		unsigned old_serial = only_sa(w->peer[WEST])->serial;
+		assert_true(create_child_sa_rekey_ike(only_sa(w->peer[who])));
+		run_in_order(w);
+		struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+		assert_int_not_equal(a->serial, old_serial);
+		assert_int_equal(a->generation, round + 2);
+		assert_memory_equal(a->spi_i, b->spi_i, 8);
+		assert_memory_equal(a->spi_r, b->spi_r, 8);
+		assert_int_equal(a->keys.sk_d.len, b->keys.sk_d.len);
+		assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+		assert_memory_equal(a->keys.sk_ei.ptr, b->keys.sk_ei.ptr, a->keys.sk_ei.len);
+		/* the rekey's initiator is the new IKE SA's original initiator */
+		assert_true(who == WEST ? a->initiator && !b->initiator : !a->initiator && b->initiator);
+		assert_int_equal(a->next_msgid_out, 0);
+		assert_int_equal(check_children(w), 1);
+		/* and the new IKE SA works: a Child SA rekey over it */
+		rekey_child_from(w, who);
+	}
+	finish(w);
+}
+
+/* A lost IKE_FOLLOWUP_KE response: west retransmits its request, east answers from
+ * its cache, and the rekey completes once */
+static void test_followup_lost(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	struct ike_sa *ike = only_sa(w->peer[WEST]);
+	assert_true(create_child_sa_initiate(ike, NULL, ike->children));
+	bool dropped = false, retransmitted = false;
+	for (unsigned steps = 0; steps < WIRE_STEPS && (w->n > 0 || !retransmitted); steps++) {
+		if (w->n == 0) {
+			unsigned before = w->sent[WEST];
+			event_base_loop(w->peer[WEST]->base, EVLOOP_ONCE);
+			retransmitted |= w->sent[WEST] > before;
+			continue;
+		}
+		struct dgram g;
+		take(w, 0, &g);
+		if (!dropped && g.from == EAST && xchg(&g) == IKE_FOLLOWUP_KE && is_response(&g)) {
+			dropped = true;
+			while (w->n > 0) {	/* every fragment of it */
+				drop(&g);
+				take(w, 0, &g);
+			}
+			drop(&g);
+			continue;
+		}
+		deliver(w, &g);
+		drop(&g);
+	}
+	assert_true(dropped);
+	assert_true(retransmitted);
+	assert_int_equal(check_children(w), 1);
+	assert_int_equal(only_sa(w->peer[EAST])->children->generation, 2);
+	assert_null(only_sa(w->peer[EAST])->children->next);
+	finish(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +548,9 @@ int main(void)
 		cmocka_unit_test(test_reversed_and_duplicated),
 		cmocka_unit_test(test_duplicate_request),
 		cmocka_unit_test(test_lost_fragment),
+		cmocka_unit_test(test_rekey_child),
+		cmocka_unit_test(test_rekey_ike),
+		cmocka_unit_test(test_followup_lost),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -263,6 +263,28 @@ static void test_select_no_match(void **state)
 	assert_int_equal(proposal_select(&local, &offer, &ch), PROPOSAL_NO_CHOSEN);
 }
 
+/* pfs=yes: the IKE SA's KE and ADDKEs go into ESP proposals that name none */
+static void test_with_without_ke(void **state)
+{
+	struct proposal_list esp = parse_ok(PROPOSAL_ESP, "aes_gcm256,aes128-sha2_256-dh19"), out, back;
+	uint16_t addke[] = { IKE_KE_MLKEM768 };
+	proposal_with_ke(&esp, IKE_KE_CURVE25519, addke, 1, &out);
+	assert_int_equal(out.n, 2);
+	CHECK(&out.prop[0], T(1, IKE_ENCR_AES_GCM_16, 256), T(4, IKE_KE_CURVE25519, 0), T(5, IKE_ESN_NO, 0),
+	      T(6, IKE_KE_MLKEM768, 0));
+	CHECK(&out.prop[1], T(1, IKE_ENCR_AES_CBC, 128), T(3, IKE_INTEG_HMAC_SHA2_256_128, 0),
+	      T(4, IKE_KE_ECP256, 0), T(5, IKE_ESN_NO, 0));
+	uint16_t m[7];
+	assert_int_equal(proposal_addkes(&out.prop[0], m), 1);
+	assert_int_equal(m[0], IKE_KE_MLKEM768);
+	assert_int_equal(proposal_addkes(&out.prop[1], m), 0);
+	proposal_without_ke(&out, &back);
+	CHECK(&back.prop[0], T(1, IKE_ENCR_AES_GCM_16, 256), T(5, IKE_ESN_NO, 0));
+	CHECK(&back.prop[1], T(1, IKE_ENCR_AES_CBC, 128), T(3, IKE_INTEG_HMAC_SHA2_256_128, 0), T(5, IKE_ESN_NO, 0));
+	proposal_with_ke(&esp, IKE_KE_NONE, NULL, 0, &out);
+	assert_memory_equal(&out, &esp, sizeof(out));
+}
+
 static void test_select_quirks(void **state)
 {
 	struct proposal_list local = parse_ok(PROPOSAL_IKE, "aes_gcm256-sha2_256-dh31");
@@ -459,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_select_match),
 		cmocka_unit_test(test_select_no_match),
 		cmocka_unit_test(test_select_quirks),
+		cmocka_unit_test(test_with_without_ke),
 		cmocka_unit_test(test_select_invalid),
 		cmocka_unit_test(test_select_addke),
 		cmocka_unit_test(test_check_reply),
