@@ -38,6 +38,11 @@ enum conf_frag { CONF_FRAG_YES, CONF_FRAG_NO, CONF_FRAG_FORCE };
 enum conf_authby { CONF_AUTHBY_SECRET };
 /* type=: the IPsec mode of the Child SA (RFC 7296 1.3.1 USE_TRANSPORT_MODE) */
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
+enum conf_esn { CONF_ESN_EITHER, CONF_ESN_YES, CONF_ESN_NO };
+enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
+#define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
+#define CONF_REKEYFUZZ_DEFAULT_PCT 100
+#define CONF_DPDTIMEOUT_DEFAULT_S  120
 /* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
 #define CONF_KEEP_ALIVE_DEFAULT_S 20
 
@@ -73,6 +78,18 @@ struct conf_conn {
 	enum conf_type type;		/* type=tunnel (default) | transport */
 	bool nat_keepalive;		/* nat-keepalive=yes (default) | no */
 	bool pfs;			/* pfs=yes (default): new key exchanges for Child SAs */
+	/* lifetimes and rekeying (Libreswan's keywords and defaults) */
+	bool rekey;			/* rekey=yes (default): rekey before expiry */
+	bool reauth;			/* reauth=no (default): yes = a new IKE SA instead
+					 * of a rekey of the IKE SA */
+	unsigned rekeymargin_s;		/* rekeymargin=, default 540 (9m) */
+	unsigned rekeyfuzz_pct;		/* rekeyfuzz=, default 100% */
+	uint64_t max_bytes, max_packets;/* ipsec-max-bytes= / ipsec-max-packets= (0 = none) */
+	enum conf_esn esn;		/* esn=yes | no | either (default either) */
+	/* liveness (RFC 7296 2.4) */
+	unsigned dpddelay_s;		/* dpddelay=, 0 (default) = off */
+	unsigned dpdtimeout_s;		/* dpdtimeout=, default 120 when dpddelay is set */
+	enum conf_dpdaction dpdaction;	/* dpdaction=hold (default) | clear | restart */
 };
 
 struct conf_setup {

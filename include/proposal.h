@@ -58,6 +58,8 @@ void proposal_with_ke(const struct proposal_list *in, uint16_t ke, const uint16_
 /* The ADDKE methods of a chosen proposal that are not NONE, in ascending type
  * order (RFC 9370 2.2.2: one follow-up exchange each); methods holds 7. */
 unsigned proposal_addkes(const struct ike_proposal *p, uint16_t *methods);
+/* esn= (RFC 7296 3.3.2): the ESN transforms of every ESP proposal, YES before NO */
+void proposal_set_esn(struct proposal_list *l, bool yes, bool no);
 /* The KE method the first proposal of a list prefers (for the IKE_SA_INIT KE payload). */
 uint16_t proposal_first_ke(const struct proposal_list *l);
 /* Whether any proposal in the list allows KE method m. */

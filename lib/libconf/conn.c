@@ -202,6 +202,92 @@ static bool k_pfs(struct conf_conn *c, const char *v, char *why, size_t n)
 	return yes_no("pfs", v, &c->pfs, why, n);
 }
 
+static bool k_rekey(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return yes_no("rekey", v, &c->rekey, why, n);
+}
+
+static bool k_reauth(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return yes_no("reauth", v, &c->reauth, why, n);
+}
+
+static bool k_rekeymargin(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return duration("rekeymargin", v, 1000, 1000, &c->rekeymargin_s, why, n);
+}
+
+/* rekeyfuzz=N%: a percentage of rekeymargin (Libreswan) */
+static bool k_rekeyfuzz(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	char *end;
+	unsigned long x = strtoul(v, &end, 10);
+	if (*v < '0' || *v > '9' || (*end != '\0' && strcmp(end, "%") != 0) || x > 1000)
+		return fail(why, n, "rekeyfuzz=%s: expected a percentage (0%% to 1000%%)%s", v, "");
+	c->rekeyfuzz_pct = (unsigned)x;
+	return true;
+}
+
+static bool count(const char *key, const char *v, uint64_t *out, char *why, size_t n)
+{
+	char *end;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0')
+		return fail(why, n, "%s=%s is not a number", key, v);
+	*out = x;
+	return true;
+}
+
+static bool k_maxbytes(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return count("ipsec-max-bytes", v, &c->max_bytes, why, n);
+}
+
+static bool k_maxpackets(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return count("ipsec-max-packets", v, &c->max_packets, why, n);
+}
+
+static bool k_esn(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, "yes") == 0)
+		c->esn = CONF_ESN_YES;
+	else if (strcmp(v, "no") == 0)
+		c->esn = CONF_ESN_NO;
+	else if (strcmp(v, "either") == 0)
+		c->esn = CONF_ESN_EITHER;
+	else
+		return fail(why, n, "esn=%s: expected yes, no or either%s", v, "");
+	return true;
+}
+
+static bool k_dpddelay(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, "0") == 0) {
+		c->dpddelay_s = 0;
+		return true;
+	}
+	return duration("dpddelay", v, 1000, 1000, &c->dpddelay_s, why, n);
+}
+
+static bool k_dpdtimeout(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	return duration("dpdtimeout", v, 1000, 1000, &c->dpdtimeout_s, why, n);
+}
+
+static bool k_dpdaction(struct conf_conn *c, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, "hold") == 0)
+		c->dpdaction = CONF_DPD_HOLD;
+	else if (strcmp(v, "clear") == 0)
+		c->dpdaction = CONF_DPD_CLEAR;
+	else if (strcmp(v, "restart") == 0)
+		c->dpdaction = CONF_DPD_RESTART;
+	else
+		return fail(why, n, "dpdaction=%s: expected hold, clear or restart%s", v, "");
+	return true;
+}
+
 static bool k_natkeepalive(struct conf_conn *c, const char *v, char *why, size_t n)
 {
 	return yes_no("nat-keepalive", v, &c->nat_keepalive, why, n);
@@ -227,6 +313,16 @@ static const struct { const char *key; conn_key_fn *fn; } conn_keys[] = {
 	{ "retransmit-interval", k_rinterval },
 	{ "ikelifetime", k_ikelifetime },
 	{ "salifetime", k_salifetime },
+	{ "rekey", k_rekey },
+	{ "reauth", k_reauth },
+	{ "rekeymargin", k_rekeymargin },
+	{ "rekeyfuzz", k_rekeyfuzz },
+	{ "ipsec-max-bytes", k_maxbytes },
+	{ "ipsec-max-packets", k_maxpackets },
+	{ "esn", k_esn },
+	{ "dpddelay", k_dpddelay },
+	{ "dpdtimeout", k_dpdtimeout },
+	{ "dpdaction", k_dpdaction },
 	{ "keyexchange", k_keyexchange },
 	{ "type", k_type },
 	{ "nat-keepalive", k_natkeepalive },
@@ -343,9 +439,14 @@ struct resolved {
 	bool overflow;
 };
 
+/* Libreswan's aliases */
 static const char *canon_key(const char *k)
 {
-	return strcmp(k, "phase2alg") == 0 ? "esp" : k;	/* Libreswan alias */
+	if (strcmp(k, "phase2alg") == 0)
+		return "esp";
+	if (strcmp(k, "lifetime") == 0 || strcmp(k, "keylife") == 0)
+		return "salifetime";
+	return k;
 }
 
 static void set_if_unset(struct resolved *r, const struct conf_kv *kv)
@@ -437,6 +538,12 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->type = CONF_TYPE_TUNNEL;
 	c->nat_keepalive = true;
 	c->pfs = true;
+	c->rekey = true;
+	c->rekeymargin_s = CONF_REKEYMARGIN_DEFAULT_S;
+	c->rekeyfuzz_pct = CONF_REKEYFUZZ_DEFAULT_PCT;
+	c->esn = CONF_ESN_EITHER;
+	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
+	c->dpdaction = CONF_DPD_HOLD;
 }
 
 /* Defaults that depend on other keys: the ID is the address, the subnet the host. */

@@ -695,6 +695,27 @@ void proposal_with_ke(const struct proposal_list *in, uint16_t ke, const uint16_
 	}
 }
 
+static bool is_esn_type(uint8_t type)
+{
+	return type == IKE_TRANS_ESN;
+}
+
+void proposal_set_esn(struct proposal_list *l, bool yes, bool no)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		struct ike_proposal *p = &l->prop[i];
+		if (p->protocol != IKE_PROTO_ESP)
+			continue;
+		drop_type(p, is_esn_type);
+		/* RFC 7296 3.3.2: the order is our preference: YES first */
+		if (yes && p->ntrans < IKE_MAX_TRANSFORMS)
+			p->t[p->ntrans++] = (struct ike_transform){ .type = IKE_TRANS_ESN, .id = IKE_ESN_YES };
+		if (no && p->ntrans < IKE_MAX_TRANSFORMS)
+			p->t[p->ntrans++] = (struct ike_transform){ .type = IKE_TRANS_ESN, .id = IKE_ESN_NO };
+		sort_transforms(p);
+	}
+}
+
 unsigned proposal_addkes(const struct ike_proposal *p, uint16_t *methods)
 {
 	unsigned n = 0;

@@ -15,6 +15,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 		return NULL;
 	child->serial = ++ike->pluto->next_serial;
 	child->c = c;
+	child->ike = ike;
 	child->generation = 1;
 	child->state = CHILD_LARVAL;
 	/* RFC 4303 2.1: SPIs 1..255 are reserved */
@@ -36,6 +37,7 @@ void child_sa_free(struct ike_sa *ike, struct child_sa *child)
 	*pp = child->next;
 	if (ike->larval == child)
 		ike->larval = NULL;
+	lifetime_child_stop(child);
 	struct pluto *p = ike->pluto;
 	if (child->installed && p->kernel != NULL)
 		p->kernel->remove(p, ike, child);
@@ -88,6 +90,7 @@ struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c)
 	if (child == NULL)
 		return NULL;
 	child->transport = c->conf.type == CONF_TYPE_TRANSPORT;
+	child->initiator = true;
 	child->ts_local.n = child->ts_remote.n = 1;
 	child_ts_for_end(c->local, &child->ts_local.ts[0]);
 	child_ts_for_end(c->remote, &child->ts_remote.ts[0]);
@@ -268,6 +271,7 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	struct pluto *p = ike->pluto;
 	char err[160] = "";
 	child_sa_endpoints(ike, child);
+	lifetime_child_plan(ike, child, child->initiator);
 	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
 	/* the kernel has the keys now (or never will): ours go */
 	chunk_free(&child->keymat);
@@ -280,6 +284,7 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	}
 	child->installed = true;
 	child->state = CHILD_ESTABLISHED;
+	lifetime_child_start(ike, child);
 	char prop[160];
 	ike_log(ike, "Child SA #%u established: ESP %s%s, SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x (%s)",
 		child->serial, proposal_str(&child->proposal, prop, sizeof(prop)),
@@ -295,6 +300,22 @@ void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct ch
 {
 	if (!child_sa_keymat(ike, child, ni, nr, gir, addke, naddke) || !child_sa_install(ike, child))
 		child_sa_delete_failed(ike, child);
+}
+
+/* RFC 7296 1.4.1: Delete for a Child SA; it goes when the peer answers */
+void child_sa_delete_request(struct ike_sa *ike, struct child_sa *child)
+{
+	if (ike->state != IKE_ESTABLISHED) {
+		child_sa_free(ike, child);
+		return;
+	}
+	uint8_t storage[64];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
+	child->delete_sent = true;
+	ike_log(ike, "sending Delete for Child SA #%u", child->serial);
+	send_request(ike, INFORMATIONAL, &inner);
 }
 
 /* After a failed install, tell the peer the ESP SA is gone (RFC 7296 1.4.1). */

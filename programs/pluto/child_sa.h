@@ -34,5 +34,6 @@ void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct ch
 		     const struct chunk *gir, const struct chunk *addke, size_t naddke);
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child);
 void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child);
+void child_sa_delete_request(struct ike_sa *ike, struct child_sa *child);
 
 #endif

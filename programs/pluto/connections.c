@@ -89,6 +89,7 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 	if (c == NULL)
 		return NULL;
 	c->conf = *cc;
+	c->pluto = p;
 	snprintf(c->name, sizeof(c->name), "%s", cc->name);
 	char err[256];
 	if (!orient(c)) {
@@ -104,6 +105,8 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 		free(c);
 		return NULL;
 	}
+	/* esn= (Libreswan): extended sequence numbers offered and accepted */
+	proposal_set_esn(&c->esp, cc->esn != CONF_ESN_NO, cc->esn != CONF_ESN_YES);
 	/* Libreswan: any addkeN= implies intermediate=yes (RFC 9370 2.2.2 needs it) */
 	c->intermediate = cc->intermediate || proposal_has_addke(&c->ike);
 	/* its own reqid, so that its Child SAs are not confused with another
@@ -164,6 +167,7 @@ bool connections_delete(struct pluto *p, const char *name)
 		}
 		*pp = c->next;
 		conn_log(p, c, "deleting connection");
+		lifetime_conn_stop(c);
 		free(c);
 		return true;
 	}

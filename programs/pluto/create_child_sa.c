@@ -100,6 +100,7 @@ static void send_child_delete(struct ike_sa *ike, struct child_sa *old)
 	codec_put_delete(&inner, IKE_PROTO_ESP, 4, old->spi_local, 1);
 	ike_log(ike, "sending Delete for Child SA #%u (replaced)", old->serial);
 	old->delete_sent = true;
+	lifetime_child_stop(old);
 	send_request(ike, INFORMATIONAL, &inner);
 }
 
@@ -164,10 +165,12 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 		}
 		*pp = ch->next;
 		ch->next = NULL;
+		ch->ike = ike;
 		*tail = ch;
 		tail = &ch->next;
 	}
 	ike_sa_start_keepalive(ike);
+	lifetime_ike_start(ike);
 	char prop[160];
 	ike_log(ike, "IKE SA rekeyed: replaces #%u (generation %u), %s%s", old->serial, ike->generation,
 		proposal_str(&ike->proposal, prop, sizeof(prop)), x->n_addke ? ", with additional key exchanges" : "");
@@ -201,6 +204,7 @@ static void finish(struct ike_sa *ike, struct cc_exchange *x)
 			x->old_serial, gir != NULL ? " (PFS)" : "");
 		if (old != NULL) {
 			old->state = CHILD_REKEYED;
+			lifetime_child_stop(old);
 			/* RFC 7296 1.3.3, 2.8: the rekey's initiator deletes the old SA */
 			if (x->initiator)
 				send_child_delete(ike, old);

@@ -249,7 +249,7 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		return;
 	} else if (!unprotect(ike, md)) {
 		return;
-	} else if (ike->nat_detected) {
+	} else if ((ike->last_heard_ms = pluto_now_ms()), ike->nat_detected) {
 		/* RFC 7296 2.23: with a NAT in the path, answer from where the last
 		 * authenticated message came (the initiator moves to port 4500) */
 		ike->ifc = md->ifc;

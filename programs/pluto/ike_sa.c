@@ -160,6 +160,7 @@ static void ike_sa_free(struct ike_sa *ike)
 		event_free(ike->expire_ev);
 	if (ike->keepalive_ev != NULL)
 		event_free(ike->keepalive_ev);
+	lifetime_ike_stop(ike, true);
 	ke_free(ike->ke);
 	cc_free(ike->cc_out);
 	cc_free(ike->cc_in);
@@ -184,6 +185,8 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	struct pluto *p = ike->pluto;
 	if (why != NULL)
 		ike_log(ike, "deleting IKE SA (%s)", why);
+	lifetime_ike_gone(ike);
+	lifetime_ike_stop(ike, false);
 	ike->dead = true;
 	if (ike->whack != NULL) {
 		whack_done(ike->whack, ike->state == IKE_ESTABLISHED ? 0 : 1);

@@ -55,6 +55,8 @@ struct xfrm_ctx {
 	struct mnl_socket *nl;
 	unsigned seq;
 	struct xpol *pol[XFRM_POLICY_HASH];
+	struct mnl_socket *events;	/* XFRMNLGRP_EXPIRE */
+	struct event *events_ev;
 };
 
 /* --- netlink ------------------------------------------------------------------ */
@@ -147,6 +149,25 @@ static void put_algs(struct nlmsghdr *nlh, const struct child_sa *child, const u
 	chunk_wipe(abuf, sizeof(abuf));
 }
 
+/* The kernel's own limits (lifetime.c decides): soft = rekey, hard = gone; bytes
+ * and packets (ipsec-max-bytes=, ipsec-max-packets=) soft at 7/8 of the hard limit */
+static void put_lifetimes(struct xfrm_lifetime_cfg *lft, const struct child_sa *child)
+{
+	const struct conf_conn *cc = child->c != NULL ? &child->c->conf : NULL;
+	lft->soft_byte_limit = lft->hard_byte_limit = XFRM_INF;
+	lft->soft_packet_limit = lft->hard_packet_limit = XFRM_INF;
+	lft->hard_add_expires_seconds = child->life_s;
+	lft->soft_add_expires_seconds = child->rekey_s;
+	if (cc != NULL && cc->max_bytes > 0) {
+		lft->hard_byte_limit = cc->max_bytes;
+		lft->soft_byte_limit = cc->rekey ? cc->max_bytes - cc->max_bytes / 8 : XFRM_INF;
+	}
+	if (cc != NULL && cc->max_packets > 0) {
+		lft->hard_packet_limit = cc->max_packets;
+		lft->soft_packet_limit = cc->rekey ? cc->max_packets - cc->max_packets / 8 : XFRM_INF;
+	}
+}
+
 /* inbound: src = peer; the encap ports are as seen on the wire in that direction */
 static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound, const uint8_t *key)
 {
@@ -164,9 +185,24 @@ static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound
 	sa->mode = child->transport ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
 	sa->replay_window = XFRM_REPLAY_WINDOW;
 	sa->reqid = child->reqid;
-	sa->lft.soft_byte_limit = sa->lft.hard_byte_limit = XFRM_INF;
-	sa->lft.soft_packet_limit = sa->lft.hard_packet_limit = XFRM_INF;
+	put_lifetimes(&sa->lft, child);
 	put_algs(nlh, child, key);
+	uint16_t esn = IKE_ESN_NO;
+	proposal_get(&child->proposal, IKE_TRANS_ESN, &esn, NULL);
+	if (esn == IKE_ESN_YES) {
+		/* RFC 4303 2.2.1: 64-bit sequence numbers; the kernel wants the replay
+		 * state in XFRMA_REPLAY_ESN_VAL then, and no replay_window here */
+		struct {
+			struct xfrm_replay_state_esn r;
+			uint32_t bmp[XFRM_REPLAY_WINDOW / 32];
+		} esnv;
+		memset(&esnv, 0, sizeof(esnv));
+		esnv.r.bmp_len = XFRM_REPLAY_WINDOW / 32;
+		esnv.r.replay_window = XFRM_REPLAY_WINDOW;
+		sa->flags |= XFRM_STATE_ESN;
+		sa->replay_window = 0;
+		mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(esnv), &esnv);
+	}
 	if (child->encap) {
 		/* RFC 3948 2.1: ESP in UDP between the NAT-T ports of the IKE SA */
 		struct xfrm_encap_tmpl e;
@@ -473,6 +509,50 @@ static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
 
 /* --- the backend ---------------------------------------------------------------------- */
 
+/* XFRM_MSG_EXPIRE: an SA of ours reached a soft or hard limit */
+static int expire_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct pluto *p = data;
+	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE || mnl_nlmsg_get_payload_len(nlh) < sizeof(struct xfrm_user_expire))
+		return MNL_CB_OK;
+	const struct xfrm_user_expire *e = mnl_nlmsg_get_payload(nlh);
+	if (!our_reqid(e->state.reqid) || e->state.id.proto != IPPROTO_ESP)
+		return MNL_CB_OK;
+	uint8_t spi[4];
+	memcpy(spi, &e->state.id.spi, 4);
+	lifetime_kernel_expired(p, spi, e->hard != 0);
+	return MNL_CB_OK;
+}
+
+static void expire_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct pluto *p = arg;
+	struct xfrm_ctx *x = p->kernel_ctx;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n = mnl_socket_recvfrom(x->events, buf, sizeof(buf));
+	if (n > 0)
+		mnl_cb_run(buf, (size_t)n, 0, 0, expire_msg_cb, p);
+}
+
+/* the kernel's expire events drive rekeys (byte and packet limits) */
+static void listen_expire(struct pluto *p, struct xfrm_ctx *x)
+{
+	x->events = mnl_socket_open(NETLINK_XFRM);
+	if (x->events == NULL || mnl_socket_bind(x->events, 1u << (XFRMNLGRP_EXPIRE - 1), MNL_SOCKET_AUTOPID) < 0) {
+		plog(p, "XFRM: cannot listen for expire events: %s; rekeys follow pluto's timers only",
+		     strerror(errno));
+		if (x->events != NULL)
+			mnl_socket_close(x->events);
+		x->events = NULL;
+		return;
+	}
+	if (p->base != NULL) {
+		x->events_ev = event_new(p->base, mnl_socket_get_fd(x->events), EV_READ | EV_PERSIST, expire_read, p);
+		if (x->events_ev != NULL)
+			event_add(x->events_ev, NULL);
+	}
+}
+
 static bool xfrm_init(struct pluto *p, char *err, size_t errlen)
 {
 	struct xfrm_ctx *x = calloc(1, sizeof(*x));
@@ -489,6 +569,7 @@ static bool xfrm_init(struct pluto *p, char *err, size_t errlen)
 	x->seq = (unsigned)time(NULL);
 	p->kernel_ctx = x;
 	remove_stale(p, x);
+	listen_expire(p, x);
 	return true;
 }
 
@@ -558,6 +639,10 @@ static void xfrm_shutdown(struct pluto *p)
 			free(e);
 		}
 	}
+	if (x->events_ev != NULL)
+		event_free(x->events_ev);
+	if (x->events != NULL)
+		mnl_socket_close(x->events);
 	mnl_socket_close(x->nl);
 	free(x);
 	p->kernel_ctx = NULL;

@@ -83,6 +83,11 @@ struct connection {
 	struct proposal_list ike, esp;
 	bool intermediate;
 	uint32_t reqid;			/* XFRM reqid of this connection's Child SAs */
+	struct pluto *pluto;
+	bool down;			/* whack --down: no revival until --up */
+	struct event *revive_ev;	/* lifetime.c: revival of auto=start */
+	unsigned revive_tries;
+	uint64_t revive_at_ms;		/* when the next attempt is due (0: none) */
 };
 
 enum ike_state {
@@ -117,11 +122,17 @@ enum child_state {
 struct child_sa {
 	struct child_sa *next;		/* the IKE SA's Child SAs, newest first */
 	struct connection *c;		/* whose selectors and reqid it carries */
+	struct ike_sa *ike;		/* the IKE SA it belongs to (set once installed) */
 	unsigned serial;
 	unsigned generation;		/* 1 for the first, +1 at each rekey */
 	enum child_state state;
 	bool installed;
 	bool delete_sent;		/* our Delete for it is out (rekeyed) */
+	bool initiator;			/* we proposed it */
+	/* lifetime.c: rekey after rekey_s (0: rekey=no), gone after life_s */
+	unsigned rekey_s, life_s;
+	uint64_t installed_ms;
+	struct event *life_ev;
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ike_proposal proposal;
 	struct ike_ts_pl ts_local, ts_remote;
@@ -206,6 +217,11 @@ struct ike_sa {
 	 * the peer's while it waits for its follow-ups */
 	struct cc_exchange *cc_out, *cc_in;
 	unsigned generation;			/* 1, +1 at each IKE SA rekey */
+	/* lifetime.c: rekey after rekey_s (0: rekey=no), gone after life_s; liveness */
+	unsigned rekey_s, life_s;
+	uint64_t established_ms, last_heard_ms;
+	struct event *life_ev, *dpd_ev;
+	bool peer_dead;				/* liveness check failed */
 	struct whack_client *whack;		/* `whack --up` waiting on this SA */
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
@@ -335,6 +351,18 @@ void whack_done(struct whack_client *w, int rc);	/* ends an --up wait */
 int bench_start(struct pluto *p, struct whack_client *w, const char *arg);
 void bench_sa_finished(struct ike_sa *ike, bool established);
 void bench_abort(struct pluto *p, struct whack_client *w);
+
+/* lifetime.c: rekey, expiry, liveness, revival */
+unsigned lifetime_rekey_after(const struct conf_conn *cc, unsigned life, bool initiator);
+void lifetime_child_plan(struct ike_sa *ike, struct child_sa *child, bool initiator);
+void lifetime_child_start(struct ike_sa *ike, struct child_sa *child);
+void lifetime_child_stop(struct child_sa *child);
+void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard);
+void lifetime_ike_start(struct ike_sa *ike);
+void lifetime_ike_stop(struct ike_sa *ike, bool free_events);
+void lifetime_ike_gone(struct ike_sa *ike);
+void lifetime_revive(struct connection *c);
+void lifetime_conn_stop(struct connection *c);
 
 /* kernel.c */
 struct kernel_ops {

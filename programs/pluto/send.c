@@ -43,6 +43,9 @@ static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 			ike->last_error ? "; the peer last said " : "",
 			ike->last_error ? ike_notify_name(ike->last_error) : "");
 		ike->req_pending = false;
+		/* RFC 7296 2.4: no answer within retransmit-timeout: the peer is dead
+		 * (dpdaction= decides what comes next, lifetime.c) */
+		ike->peer_dead = ike->authenticated;
 		ike_sa_delete(ike, "peer not responding");
 		ike_sa_free_all(p);
 		log_flush(p);

@@ -133,6 +133,7 @@ static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 		whack_printf(w, "no connection named \"%s\"", name);
 		return 1;
 	}
+	c->down = false;
 	/* RFC 7296 1.3.1: a second connection to a peer we have an IKE SA with gets its
 	 * Child SA by CREATE_CHILD_SA, as Libreswan does */
 	struct ike_sa *ike = ike_for_conn(p, c);
@@ -159,6 +160,8 @@ static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
 		whack_printf(w, "no connection named \"%s\"", name);
 		return 1;
 	}
+	c->down = true;	/* no revival until the next --up */
+	lifetime_conn_stop(c);
 	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
 		next = s->next;
 		if (s->c == c) {

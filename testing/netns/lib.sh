@@ -6,6 +6,11 @@
 # with one daemon each (Interlude's pluto or Debian's libreswan pluto) whose files all
 # live under a private temporary directory.  Only the processes this runner started
 # are ever killed, and only its own namespaces are ever deleted.
+#
+# Where hosts live and how commands and daemons run in them are the functions under
+# "host backend" below; testing/uml/run redefines them after sourcing this file (hosts
+# are User-Mode-Linux guests there) and keeps everything else: the steps, the files of
+# each host, the checks, the logs.
 
 set -u
 shopt -s extglob
@@ -25,16 +30,21 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-30}		# seconds per command
 UNTIL_DEFAULT=${UNTIL_DEFAULT:-20}		# seconds an `until:` step polls by default
 START_TIMEOUT=${START_TIMEOUT:-10}		# seconds to wait for pluto.ctl
 
-HOSTS=(west east)
+HOSTS=(west east)		# the hosts that run a daemon
+STEP_HOSTS=(west east)		# the names a step may start with (`west: ...`)
 declare -A ADDR4=([west]=192.0.2.45 [east]=192.0.2.23)
 declare -A ADDR6=([west]=2001:db8:1::45 [east]=2001:db8:1::23)
 
 VERBOSE=0
+TIMES=${TIMES:-0}	# 1: PASS/FAIL lines end with the scenario's seconds, e.g. `PASS psk (14s)`
 KIND=netns		# netns | interop: the default implementation and the summary label
 declare -A IMPL		# host -> interlude | libreswan
 declare -A PIDS		# host -> daemon pid (only what we started)
 NSLIST=()		# namespaces we created
 TMP=""			# this scenario's temporary directory
+TMP_BASE=/tmp		# where TMP is made
+KEEP_BASE=$BDIR/testing	# a failed scenario's files go to KEEP_BASE/NAME
+declare -a HOST_ENV	# NAME=VALUE for the command host_exec runs
 FAILED_STEP=""
 DAEMON_ERR=""
 LAST_CMD=""		# the last command a step ran
@@ -51,27 +61,33 @@ ns() { printf 'il-%s-%s' "$$" "$1"; }
 # exit); libreswan's exit status is not our business (4.10 sometimes segfaults
 # while shutting down).
 stop_daemons() {
-	local h pid i rc
+	local h
 	for h in "${!PIDS[@]}"; do
-		kill -TERM "${PIDS[$h]}" 2>/dev/null
+		daemon_signal "$h" TERM
 	done
 	for h in "${!PIDS[@]}"; do
-		pid=${PIDS[$h]}
-		for ((i = 0; i < 50; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			echo "  ($h: pluto pid $pid ignored SIGTERM for 5s; SIGKILL)"
-			kill -KILL "$pid" 2>/dev/null
-		fi
-		wait "$pid" 2>/dev/null
-		rc=$?
-		if [ "${IMPL[$h]:-}" = interlude ] && [ "$rc" != 0 ] && [ "$rc" != 143 ]; then
-			DAEMON_ERR="${DAEMON_ERR:+$DAEMON_ERR; }$h: pluto exited with status $rc after SIGTERM"
-		fi
-		unset "PIDS[$h]"
+		stop_wait "$h"
 	done
+} 2>/dev/null
+
+# stop_wait HOST: after SIGTERM, wait for HOST's daemon (SIGKILL after 5 s) and
+# reap it; a non-clean exit of Interlude's pluto is added to DAEMON_ERR.
+stop_wait() {
+	local h=$1 i rc
+	for ((i = 0; i < 50; i++)); do
+		daemon_alive "$h" || break
+		sleep 0.1
+	done
+	if daemon_alive "$h"; then
+		echo "  ($h: pluto pid ${PIDS[$h]} ignored SIGTERM for 5s; SIGKILL)"
+		daemon_signal "$h" KILL
+	fi
+	daemon_reap "$h"
+	rc=$REAP_RC
+	if [ "${IMPL[$h]:-}" = interlude ] && [ "$rc" != 0 ] && [ "$rc" != 143 ]; then
+		DAEMON_ERR="${DAEMON_ERR:+$DAEMON_ERR; }$h: pluto exited with status $rc after SIGTERM"
+	fi
+	unset "PIDS[$h]"
 } 2>/dev/null
 
 delete_namespaces() {
@@ -89,7 +105,7 @@ cleanup() {
 		STEP_PID=""
 	fi
 	stop_daemons
-	delete_namespaces
+	net_down
 	[ -n "$TMP" ] && [ -d "$TMP" ] && rm -rf "$TMP"
 	TMP=""
 }
@@ -98,8 +114,61 @@ on_signal() {
 	trap - EXIT INT TERM
 	echo "interrupted: cleaning up" >&2
 	cleanup
+	runner_end
 	exit 130
 }
+
+# --- host backend ---------------------------------------------------------------
+# The defaults: each host is a network namespace of this machine.  testing/uml/run
+# redefines all of these.
+
+# runner_begin / runner_end: once per run, before the first and after the last scenario
+runner_begin() { :; }
+runner_end() { :; }
+
+# net_up SCENARIO-DIR / net_down: the hosts and their network, per scenario
+net_up() { make_namespaces; }
+net_down() { delete_namespaces; }
+
+# hosts_word HOST VALUE: 0 if a word of a scenario's `hosts` file is the backend's
+# (not an implementation choice); the namespaces know none
+hosts_word() { return 1; }
+
+# host_exec HOST TIMEOUT SCRIPT: run bash SCRIPT on HOST with the environment
+# HOST_ENV (NAME=VALUE...) and a time limit (exit status 124 when it is hit);
+# stdout/stderr are the caller's.  Runs in a background subshell (host_cmd), so
+# exec: the step's pid is the command's.
+host_exec() {
+	exec ip netns exec "$(ns "$1")" env "${HOST_ENV[@]}" timeout -k 2 "$2" bash -c "$3"
+}
+
+# daemon_spawn HOST OUT ERR PROGRAM ARGS...: start HOST's daemon, stdout to OUT and
+# stderr to ERR (one file when the same), stdin /dev/null; sets PIDS[HOST]
+daemon_spawn() {
+	local h=$1 out=$2 err=$3
+	shift 3
+	if [ "$out" = "$err" ]; then
+		ip netns exec "$(ns "$h")" "$@" >"$out" 2>&1 </dev/null &
+	else
+		ip netns exec "$(ns "$h")" "$@" >"$out" 2>"$err" </dev/null &
+	fi
+	PIDS[$h]=$!
+}
+
+# daemon_alive HOST: 0 while HOST's daemon runs
+daemon_alive() { kill -0 "${PIDS[$1]:-}" 2>/dev/null; }
+
+# daemon_signal HOST SIGNAL (a name: TERM, KILL)
+daemon_signal() { kill "-$2" "${PIDS[$1]:-}" 2>/dev/null; }
+
+# daemon_reap HOST: wait for HOST's daemon to exit; REAP_RC = its exit status
+daemon_reap() {
+	wait "${PIDS[$1]:-}" 2>/dev/null
+	REAP_RC=$?
+}
+
+# keep_extra DIR: more of a failed scenario's evidence into DIR (its logs are there)
+keep_extra() { :; }
 
 # --- setup --------------------------------------------------------------------
 
@@ -179,9 +248,9 @@ write_wrappers() {
 	chmod +x "$d/bin/whack" "$d/bin/ipsec"
 }
 
-# start_daemon SCENARIO HOST
+# start_daemon SCENARIO HOST: HOST's files, then its daemon
 start_daemon() {
-	local s=$1 h=$2 d=$TMP/$2 i pid
+	local s=$1 h=$2 d=$TMP/$2
 	mkdir -p "$d/nss" "$d/run"
 	cp "$s/$h.conf" "$d/ipsec.conf" || { FAILED_STEP="no $h.conf"; return 1; }
 	cp "$(pick_secrets "$s" "$h")" "$d/ipsec.secrets"
@@ -190,21 +259,30 @@ start_daemon() {
 	if [ "${IMPL[$h]}" = interlude ]; then
 		certutil -N -d "sql:$d/nss" --empty-password >"$d/initnss.log" 2>&1 ||
 			{ FAILED_STEP="$h: certutil -N failed"; return 1; }
-		ip netns exec "$(ns "$h")" "$IL_PLUTO" --config "$d/ipsec.conf" \
-			--secretsfile "$d/ipsec.secrets" --nssdir "$d/nss" --rundir "$d/run" \
-			--logfile "$d/pluto.log" --nofork >"$d/pluto.stderr" 2>&1 </dev/null &
 	else
 		ipsec initnss --nssdir "$d/nss" >"$d/initnss.log" 2>&1 ||
 			{ FAILED_STEP="$h: ipsec initnss failed"; return 1; }
-		ip netns exec "$(ns "$h")" "$LS_PLUTO" --config "$d/ipsec.conf" \
-			--secretsfile "$d/ipsec.secrets" --ipsecdir "$d" --nssdir "$d/nss" \
-			--rundir "$d/run" --dumpdir "$d/run" --nofork --stderrlog 2>"$d/pluto.log" >/dev/null </dev/null &
 	fi
-	pid=$!
-	PIDS[$h]=$pid
+	launch_daemon "$h"
+}
+
+# launch_daemon HOST: start HOST's daemon on its files and wait for its control socket
+launch_daemon() {
+	local h=$1 d=$TMP/$1 i
+	rm -f "$d/run/pluto.ctl"
+	if [ "${IMPL[$h]}" = interlude ]; then
+		daemon_spawn "$h" "$d/pluto.stderr" "$d/pluto.stderr" "$IL_PLUTO" \
+			--config "$d/ipsec.conf" --secretsfile "$d/ipsec.secrets" --nssdir "$d/nss" \
+			--rundir "$d/run" --logfile "$d/pluto.log" --nofork
+	else
+		daemon_spawn "$h" /dev/null "$d/pluto.log" "$LS_PLUTO" --config "$d/ipsec.conf" \
+			--secretsfile "$d/ipsec.secrets" --ipsecdir "$d" --nssdir "$d/nss" \
+			--rundir "$d/run" --dumpdir "$d/run" --nofork --stderrlog
+	fi
+	[ -n "${PIDS[$h]:-}" ] || { FAILED_STEP="$h: cannot start ${IMPL[$h]} pluto"; return 1; }
 	for ((i = 0; i < START_TIMEOUT * 10; i++)); do
 		[ -S "$d/run/pluto.ctl" ] && return 0
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! daemon_alive "$h"; then
 			FAILED_STEP="$h: ${IMPL[$h]} pluto exited during startup"
 			return 1
 		fi
@@ -212,6 +290,33 @@ start_daemon() {
 	done
 	FAILED_STEP="$h: no $d/run/pluto.ctl after ${START_TIMEOUT}s"
 	return 1
+}
+
+# restart_daemon HOST: the `restart: HOST` step.  SIGTERM (SIGKILL after 5 s), the
+# exit checked as at the end of a scenario, then the same daemon on the same files.
+# What happened goes to $TMP/out.
+restart_daemon() {
+	local h=$1 err
+	LAST_CMD="restart: $h"
+	if [ -z "${PIDS[$h]:-}" ]; then
+		echo "restart: $h has no daemon" >"$TMP/out"
+		return 1
+	fi
+	err=$DAEMON_ERR DAEMON_ERR=""
+	daemon_signal "$h" TERM
+	stop_wait "$h" >"$TMP/out" 2>&1
+	if [ -n "$DAEMON_ERR" ]; then
+		echo "restart: $DAEMON_ERR" >>"$TMP/out"
+		DAEMON_ERR=$err
+		return 1
+	fi
+	DAEMON_ERR=$err
+	echo "restart: $h: ${IMPL[$h]} pluto stopped (exit status $REAP_RC)" >>"$TMP/out"
+	if ! launch_daemon "$h"; then
+		echo "restart: $FAILED_STEP" >>"$TMP/out"
+		return 1
+	fi
+	echo "restart: $h: ${IMPL[$h]} pluto started again" >>"$TMP/out"
 }
 
 # --- steps ---------------------------------------------------------------------
@@ -231,11 +336,11 @@ host_cmd() {
 	# PLUTO: the daemon binary this host runs (for steps that start another one);
 	# TOOLS: testing/netns/tools (packet crafting, testing/netns/tools/ikesend.py)
 	local pluto=$IL_PLUTO
-	[ "${IMPL[$h]}" = libreswan ] && pluto=$LS_PLUTO
+	[ "${IMPL[$h]:-}" = libreswan ] && pluto=$LS_PLUTO
+	HOST_ENV=(PATH="$d/bin:$PATH" HOST="$h" HOSTDIR="$d" PLUTO="$pluto"
+		  TOOLS="$IL_ROOT/testing/netns/tools")
 	# in the background so that a signal to the runner is handled at once
-	ip netns exec "$(ns "$h")" env PATH="$d/bin:$PATH" HOST="$h" HOSTDIR="$d" \
-		PLUTO="$pluto" TOOLS="$IL_ROOT/testing/netns/tools" \
-		timeout -k 2 "$t" bash -c "cd '$d' || exit 1; $cmd" >"$TMP/out" 2>&1 </dev/null &
+	host_exec "$h" "$t" "cd '$d' || exit 1; $cmd" >"$TMP/out" 2>&1 </dev/null &
 	STEP_PID=$!
 	wait "$STEP_PID"
 	local rc=$?
@@ -282,7 +387,15 @@ split_assert() {
 	A_CMD=${A_CMD%%+([[:space:]])}
 }
 
-valid_host() { [ "$1" = west ] || [ "$1" = east ]; }
+# in_list WORD LIST...: 0 if WORD is one of LIST
+in_list() {
+	local w=$1 x
+	shift
+	for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+	return 1
+}
+
+valid_host() { in_list "$1" "${STEP_HOSTS[@]}"; }
 
 # run_step LINE -> 0 ok, 1 failed
 run_step() {
@@ -294,6 +407,13 @@ run_step() {
 		wait "$STEP_PID"
 		STEP_PID=""
 		return 0
+	fi
+	if [[ $line =~ ^restart:[[:space:]]*([a-z]+)$ ]]; then
+		in_list "${BASH_REMATCH[1]}" "${HOSTS[@]}" || { echo "bad step: $line" >&2; return 1; }
+		vsay "  [${BASH_REMATCH[1]}] restart the daemon"
+		restart_daemon "${BASH_REMATCH[1]}"; n=$?
+		show_out
+		return $n
 	fi
 	if [[ $line =~ ^until([[:space:]]+([0-9]+))?:[[:space:]]*(.*)$ ]]; then
 		limit=${BASH_REMATCH[2]:-$UNTIL_DEFAULT}
@@ -339,7 +459,8 @@ read_hosts() {
 	[ -f "$s/hosts" ] || return 0
 	for w in $(sed 's/#.*//' "$s/hosts"); do
 		h=${w%%=*} v=${w#*=}
-		valid_host "$h" || { FAILED_STEP="hosts: bad host $h"; return 1; }
+		hosts_word "$h" "$v" && continue
+		in_list "$h" "${HOSTS[@]}" || { FAILED_STEP="hosts: bad host $h"; return 1; }
 		case $v in interlude|libreswan) IMPL[$h]=$v ;;
 		*) FAILED_STEP="hosts: bad implementation $v"; return 1 ;;
 		esac
@@ -376,7 +497,7 @@ sanitizer_errors() {
 }
 
 keep_logs() {
-	local name=$1 keep=$BDIR/testing/$1 h f
+	local name=$1 keep=$KEEP_BASE/$1 h f
 	rm -rf "$keep"; mkdir -p "$keep"
 	for h in "${HOSTS[@]}"; do
 		[ -d "$TMP/$h" ] || continue
@@ -393,11 +514,13 @@ keep_logs() {
 		tail -n 40 "$TMP/out"
 	fi
 	cp "$TMP/out" "$keep/failed-step.out" 2>/dev/null
+	keep_extra "$keep"
 	return 0
 }
 
 print_status() {
-	local h
+	local h last=$LAST_CMD
+	cp "$TMP/out" "$TMP/out.step" 2>/dev/null	# keep_logs shows the failed step's output
 	for h in "${HOSTS[@]}"; do
 		echo "==== $h (${IMPL[$h]}): whack --status"
 		DEADLINE=$((SECONDS + 10))
@@ -409,24 +532,29 @@ print_status() {
 			cat "$TMP/out"
 		fi
 	done
+	mv "$TMP/out.step" "$TMP/out" 2>/dev/null
+	LAST_CMD=$last
 }
 
 # run_scenario DIR -> 0 pass, 1 fail; prints PASS/FAIL
 run_scenario() {
-	local s=${1%/} name line ok=1 h
+	local s=${1%/} name line ok=1 h t0=$SECONDS took=""
 	name=$(basename "$s")
 	FAILED_STEP="" LAST_CMD=""
 	DEADLINE=$((SECONDS + SCENARIO_TIMEOUT))
-	TMP=$(mktemp -d "/tmp/il-$$-$name.XXXXXX")
+	TMP=$(mktemp -d "$TMP_BASE/il-$$-$name.XXXXXX")
 	if [ ! -f "$s/steps" ]; then
 		FAILED_STEP="no steps file"; ok=0
 	elif ! read_hosts "$s"; then
 		ok=0
 	elif ! preflight; then
 		ok=0
-	elif ! make_namespaces; then
-		FAILED_STEP="cannot create namespaces"; ok=0
+	elif ! net_up "$s"; then
+		[ -n "$FAILED_STEP" ] || FAILED_STEP="cannot create namespaces"
+		ok=0
 	else
+		# the clock starts once the hosts are there (a UML guest may boot first)
+		DEADLINE=$((SECONDS + SCENARIO_TIMEOUT))
 		vsay "== $name: west=${IMPL[west]} east=${IMPL[east]} (files in $TMP)"
 		for h in "${HOSTS[@]}"; do
 			start_daemon "$s" "$h" || { ok=0; break; }
@@ -447,7 +575,7 @@ run_scenario() {
 	fi
 	if [ "$ok" = 1 ]; then
 		for h in "${HOSTS[@]}"; do
-			if ! kill -0 "${PIDS[$h]}" 2>/dev/null; then
+			if ! daemon_alive "$h"; then
 				FAILED_STEP="$h: ${IMPL[$h]} pluto died during the scenario"; ok=0
 			fi
 		done
@@ -463,11 +591,12 @@ run_scenario() {
 		[ "$ok" = 1 ] && FAILED_STEP=$msg
 		ok=0
 	fi
+	[ "$TIMES" = 1 ] && took=" ($((SECONDS - t0))s)"
 	if [ "$ok" = 1 ]; then
-		say "PASS $name"
+		say "PASS $name$took"
 		[ "${KEEP_LOGS:-0}" = 1 ] && keep_logs "$name" >/dev/null
 	else
-		say "FAIL $name: $FAILED_STEP"
+		say "FAIL $name$took: $FAILED_STEP"
 		keep_logs "$name"
 	fi
 	cleanup
@@ -495,8 +624,9 @@ runner_main() {
 		shift
 	done
 	[ $# -ge 1 ] || usage
-	trap cleanup EXIT
+	trap 'cleanup; runner_end' EXIT
 	trap on_signal INT TERM
+	runner_begin || exit 2
 	for s in "$@"; do
 		[ -d "$s" ] || continue
 		if run_scenario "$s"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
