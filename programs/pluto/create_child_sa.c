@@ -112,6 +112,77 @@ static struct child_sa *child_by_serial(struct ike_sa *ike, unsigned serial)
 	return NULL;
 }
 
+/* RFC 7296 2.8.1: the lowest nonce of an exchange (nonces compare as unsigned
+ * octet strings; a prefix is lower) */
+static void nonce_min(const struct cc_exchange *x, uint8_t *out, uint8_t *len)
+{
+	const struct chunk *a = &x->ni, *b = &x->nr;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->ptr, b->ptr, n);
+	const struct chunk *m = c < 0 || (c == 0 && a->len <= b->len) ? a : b;
+	*len = (uint8_t)(m->len < PLUTO_NONCE_KEEP ? m->len : PLUTO_NONCE_KEEP);
+	memcpy(out, m->ptr, *len);
+}
+
+static int nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+/* RFC 7296 2.8.1: both ends rekeyed the same Child SA at once.  Of the two new
+ * SAs, the one whose exchange had the lowest of the four nonces goes, closed by the
+ * end that created it; the other end leaves it to us or waits for our Delete. */
+static void settle_child_collision(struct ike_sa *ike, struct child_sa *child)
+{
+	for (struct child_sa *s = ike->children; s != NULL; s = s->next) {
+		if (s == child || s->rekey_of != child->rekey_of || s->state != CHILD_ESTABLISHED)
+			continue;
+		struct child_sa *loser = nonce_cmp(s->nonce_min, s->nonce_min_len, child->nonce_min,
+						   child->nonce_min_len) < 0 ? s : child;
+		struct child_sa *winner = loser == s ? child : s;
+		ike_log(ike, "simultaneous rekey of Child SA #%u: #%u has the lowest nonce and goes, #%u stays (RFC 7296 2.8.1)",
+			child->rekey_of, loser->serial, winner->serial);
+		loser->state = CHILD_REKEYED;
+		lifetime_child_stop(loser);
+		if (loser->initiator && !loser->delete_sent)
+			send_child_delete(ike, loser);
+		return;
+	}
+}
+
+/* RFC 7296 2.8.2: both ends rekeyed the IKE SA at once.  Of the two new IKE SAs
+ * the one whose exchange had the lowest nonce goes, deleted by the end that created
+ * it; the Child SAs end on the survivor either way. */
+static void settle_ike_collision(struct ike_sa *old, struct ike_sa *n, bool we_made_n)
+{
+	if (!old->has_successor) {
+		old->has_successor = true;
+		memcpy(old->successor_spi_i, n->spi_i, IKE_SPI_LEN);
+		memcpy(old->successor_spi_r, n->spi_r, IKE_SPI_LEN);
+		return;
+	}
+	struct ike_sa *first = ike_sa_find(old->pluto, old->successor_spi_i, old->successor_spi_r);
+	if (first == NULL)
+		return;
+	bool first_loses = nonce_cmp(first->rekey_nonce_min, first->rekey_nonce_min_len, n->rekey_nonce_min,
+				     n->rekey_nonce_min_len) < 0;
+	struct ike_sa *loser = first_loses ? first : n, *winner = first_loses ? n : first;
+	ike_log(old, "simultaneous rekey of the IKE SA: #%u has the lowest nonce and goes, #%u stays (RFC 7296 2.8.2)",
+		loser->serial, winner->serial);
+	/* the Child SAs go to the survivor */
+	while (loser->children != NULL) {
+		struct child_sa *ch = loser->children;
+		loser->children = ch->next;
+		ch->next = winner->children;
+		ch->ike = winner;
+		winner->children = ch;
+	}
+	bool we_made_loser = first_loses ? first->initiator : we_made_n;
+	if (we_made_loser)
+		ikev2_delete_ike(loser);
+}
+
 /* RFC 7296 2.18 / RFC 9370 2.2.4: the new IKE SA, keyed from the old SK_d; the
  * Child SAs move to it.  The old SA is deleted by the rekey's initiator. */
 static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x)
@@ -171,6 +242,8 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	}
 	ike_sa_start_keepalive(ike);
 	lifetime_ike_start(ike);
+	nonce_min(x, ike->rekey_nonce_min, &ike->rekey_nonce_min_len);
+	settle_ike_collision(old, ike, x->initiator);
 	char prop[160];
 	ike_log(ike, "IKE SA rekeyed: replaces #%u (generation %u), %s%s", old->serial, ike->generation,
 		proposal_str(&ike->proposal, prop, sizeof(prop)), x->n_addke ? ", with additional key exchanges" : "");
@@ -200,15 +273,18 @@ static void finish(struct ike_sa *ike, struct cc_exchange *x)
 		return;
 	if (x->kind == CC_REKEY_CHILD) {
 		struct child_sa *old = child_by_serial(ike, x->old_serial);
+		child->rekey_of = x->old_serial;
+		nonce_min(x, child->nonce_min, &child->nonce_min_len);
 		ike_log(ike, "Child SA #%u (generation %u) replaces #%u%s", child->serial, child->generation,
 			x->old_serial, gir != NULL ? " (PFS)" : "");
 		if (old != NULL) {
 			old->state = CHILD_REKEYED;
 			lifetime_child_stop(old);
 			/* RFC 7296 1.3.3, 2.8: the rekey's initiator deletes the old SA */
-			if (x->initiator)
+			if (x->initiator && !old->delete_sent)
 				send_child_delete(ike, old);
 		}
+		settle_child_collision(ike, child);
 	}
 }
 
@@ -381,6 +457,11 @@ static enum tr_result fail_out(struct ike_sa *ike, const char *why)
 	struct cc_exchange *x = ike->cc_out;
 	ike->cc_out = NULL;
 	ike_log(ike, "CREATE_CHILD_SA (%s) failed: %s", kind_name[x->kind], why);
+	/* RFC 7296 2.25: not at once, but the rekey is tried again later */
+	if (x->kind == CC_REKEY_CHILD)
+		lifetime_rekey_later(ike, child_by_serial(ike, x->old_serial));
+	else if (x->kind == CC_REKEY_IKE)
+		lifetime_rekey_later(ike, NULL);
 	if (x->child != NULL) {
 		if (ike->whack != NULL) {
 			whack_done(ike->whack, 2);
@@ -647,9 +728,16 @@ enum tr_result create_child_sa_r(struct ike_sa *ike, struct msg_digest *md)
 		struct ike_notify_pl n;
 		/* RFC 7296 1.3.3: the SPI is the initiator's inbound one, our outbound */
 		if (codec_decode_notify(rk, &n) != CODEC_OK || n.spi_len != 4 ||
-		    (old = child_sa_by_spi(ike, n.spi, false)) == NULL || old->state != CHILD_ESTABLISHED)
+		    (old = child_sa_by_spi(ike, n.spi, false)) == NULL)
 			return refuse(ike, md, IKE_N_CHILD_SA_NOT_FOUND, "REKEY_SA for a Child SA we do not have");
+		/* RFC 7296 2.25.1: one we are closing cannot be rekeyed just now */
+		if (old->state != CHILD_ESTABLISHED || old->delete_sent)
+			return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "REKEY_SA for a Child SA that is being deleted");
 	}
+	/* RFC 7296 2.25.2: while we rekey the IKE SA, no Child SA is made or rekeyed
+	 * (a simultaneous IKE SA rekey is answered as usual, 2.8.2) */
+	if (!ike_rekey && ike->cc_out != NULL && ike->cc_out->kind == CC_REKEY_IKE)
+		return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "the IKE SA is being rekeyed");
 	if (ike->cc_in != NULL)
 		return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "another CREATE_CHILD_SA is still in progress");
 	if (!ike_rekey && codec_find(md->pl, IKE_PL_TSI) == NULL)

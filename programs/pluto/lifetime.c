@@ -226,6 +226,20 @@ void lifetime_ike_stop(struct ike_sa *ike, bool free_events)
 	}
 }
 
+/* A rekey was refused (TEMPORARY_FAILURE, RFC 7296 2.25: wait, then retry) or
+ * failed: its timer tries again in a while, if the SA lives that long */
+void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child)
+{
+	uint32_t r = 0;
+	crypt_random(&r, sizeof(r));
+	uint64_t wait = (LIFE_REKEY_RETRY_S + r % LIFE_REKEY_RETRY_S) * 1000u;
+	struct event *ev = child != NULL ? child->life_ev : ike->life_ev;
+	uint64_t left = child != NULL ? remaining_ms(child->installed_ms, child->life_s) :
+					remaining_ms(ike->established_ms, ike->life_s);
+	if (ev != NULL && left > wait && (child == NULL ? ike->rekey_s : child->rekey_s) > 0)
+		arm(ev, wait);
+}
+
 /* --- revival -------------------------------------------------------------------------- */
 
 static void revive_cb(evutil_socket_t fd, short what, void *arg)

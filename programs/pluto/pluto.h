@@ -44,6 +44,7 @@
 #define PLUTO_REQID_BASE        0x49000000u	/* 'I' << 24 */
 #define PLUTO_REQID_SPAN        0x00ffffffu
 #define PLUTO_PEER_DIGEST_LEN   16	/* SHA-256 of the peer's ID, truncated */
+#define PLUTO_NONCE_KEEP        64	/* nonce octets kept to settle rekey collisions */
 #define PLUTO_MAX_CHILD_TS      IKE_MAX_TS	/* selectors a Child SA keeps per side */
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
@@ -129,6 +130,10 @@ struct child_sa {
 	bool installed;
 	bool delete_sent;		/* our Delete for it is out (rekeyed) */
 	bool initiator;			/* we proposed it */
+	/* RFC 7296 2.8.1: a rekey's result remembers what it replaced and the lowest
+	 * nonce of its exchange, to settle simultaneous rekeys */
+	unsigned rekey_of;
+	uint8_t nonce_min[PLUTO_NONCE_KEEP], nonce_min_len;
 	/* lifetime.c: rekey after rekey_s (0: rekey=no), gone after life_s */
 	unsigned rekey_s, life_s;
 	uint64_t installed_ms;
@@ -222,6 +227,12 @@ struct ike_sa {
 	uint64_t established_ms, last_heard_ms;
 	struct event *life_ev, *dpd_ev;
 	bool peer_dead;				/* liveness check failed */
+	/* RFC 7296 2.8.2: an IKE SA made by a rekey remembers the SPIs of the SA it
+	 * replaced and the lowest nonce of its exchange; the old SA the first
+	 * successor's SPIs */
+	uint8_t rekey_nonce_min[PLUTO_NONCE_KEEP], rekey_nonce_min_len;
+	bool has_successor;
+	uint8_t successor_spi_i[IKE_SPI_LEN], successor_spi_r[IKE_SPI_LEN];
 	struct whack_client *whack;		/* `whack --up` waiting on this SA */
 	unsigned frags_sent, frags_received;
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
@@ -358,6 +369,7 @@ void lifetime_child_plan(struct ike_sa *ike, struct child_sa *child, bool initia
 void lifetime_child_start(struct ike_sa *ike, struct child_sa *child);
 void lifetime_child_stop(struct child_sa *child);
 void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard);
+void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child);
 void lifetime_ike_start(struct ike_sa *ike);
 void lifetime_ike_stop(struct ike_sa *ike, bool free_events);
 void lifetime_ike_gone(struct ike_sa *ike);

@@ -541,6 +541,81 @@ static void test_followup_lost(void **state)
 	finish(w);
 }
 
+/* RFC 7296 2.8.1: both ends rekey the same Child SA at once; each answers the
+ * other's request as usual, and in the end one Child SA survives on both ends (the
+ * same one), the duplicate with the lowest nonce closed by its creator */
+static void test_collision_child(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	for (int round = 0; round < 3; round++) {
+		struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+		unsigned gen = a->children->generation;
+		assert_true(create_child_sa_initiate(a, NULL, a->children));
+		assert_true(create_child_sa_initiate(b, NULL, b->children));
+		run_in_order(w);
+		for (int i = 0; i < 2; i++) {
+			struct ike_sa *s = only_sa(w->peer[i]);
+			assert_non_null(s->children);
+			assert_null(s->children->next);
+			assert_int_equal(s->children->state, CHILD_ESTABLISHED);
+			assert_int_equal(s->children->generation, gen + 1);
+		}
+		assert_int_equal(check_children(w), 1);
+	}
+	finish(w);
+}
+
+/* RFC 7296 2.8.2: both ends rekey the IKE SA at once: one new IKE SA survives on
+ * both ends with the Child SA on it; the other and the old one are deleted */
+static void test_collision_ike(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	for (int round = 0; round < 2; round++) {
+		assert_true(create_child_sa_rekey_ike(only_sa(w->peer[WEST])));
+		assert_true(create_child_sa_rekey_ike(only_sa(w->peer[EAST])));
+		run_in_order(w);
+		struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+		assert_memory_equal(a->spi_i, b->spi_i, 8);
+		assert_memory_equal(a->spi_r, b->spi_r, 8);
+		assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+		assert_int_equal(check_children(w), 1);
+		rekey_child_from(w, round == 0 ? WEST : EAST);
+	}
+	finish(w);
+}
+
+/* RFC 7296 2.25.2: a Child SA rekey while the IKE SA is being rekeyed gets
+ * TEMPORARY_FAILURE; the Child SA stays and is rekeyed afterwards */
+static void test_temporary_failure(void **state)
+{
+	struct wire *w = *state;
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_true(create_child_sa_rekey_ike(a));
+	assert_true(create_child_sa_initiate(b, NULL, b->children));
+	run_in_order(w);
+	/* east's rekey was refused, west said why */
+	char path[128];
+	log_flush(w->peer[EAST]);
+	fflush(w->peer[EAST]->log);
+	snprintf(path, sizeof(path), "%s/east.log", w->dir);
+	char *log = testutil_slurp(path);
+	assert_non_null(strstr(log, "CREATE_CHILD_SA (Child SA rekey) failed: TEMPORARY_FAILURE"));
+	free(log);
+	assert_int_equal(check_children(w), 1);
+	assert_int_equal(only_sa(w->peer[EAST])->children->generation, 1);
+	rekey_child_from(w, EAST);
+	finish(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +626,9 @@ int main(void)
 		cmocka_unit_test(test_rekey_child),
 		cmocka_unit_test(test_rekey_ike),
 		cmocka_unit_test(test_followup_lost),
+		cmocka_unit_test(test_collision_child),
+		cmocka_unit_test(test_collision_ike),
+		cmocka_unit_test(test_temporary_failure),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
