@@ -17,19 +17,37 @@ static void load_setup_and_autoconns(struct pluto *p)
 	conf_free(&cf);
 }
 
+static void startup_conf_error(void *ctx, const char *file, int line, const char *reason)
+{
+	plog(ctx, "%s:%d: %s", file, line, reason);
+}
+
+/* auto=add|start connections at start-up; every error is logged with its file and
+ * line, and a connection that does not load says so: none vanishes silently */
 static void start_autoconns(struct pluto *p)
 {
 	struct conf_file cf;
-	if (!conf_load(p->config, &cf, NULL, NULL))
+	if (!conf_load(p->config, &cf, startup_conf_error, p))
 		return;
 	for (size_t i = 0; i < cf.nconns; i++) {
 		const struct conf_conn *cc = &cf.conns[i];
-		if (cc->autostart == CONF_AUTO_IGNORE || cc->error)
+		if (cc->autostart == CONF_AUTO_IGNORE)
 			continue;
-		if (connections_load(p, cc->name, NULL) && cc->autostart == CONF_AUTO_START)
-			ikev2_initiate(p, connection_find(p, cc->name), NULL);
+		if (cc->error) {
+			plog(p, "\"%s\": not loaded (auto=%s): errors in %s, see above", cc->name,
+			     cc->autostart == CONF_AUTO_START ? "start" : "add", p->config);
+			continue;
+		}
+		if (!connections_load(p, cc->name, NULL)) {
+			plog(p, "\"%s\": not loaded", cc->name);
+			continue;
+		}
+		struct connection *c = connection_find(p, cc->name);
+		if (cc->autostart == CONF_AUTO_START && ikev2_initiate(p, c, NULL) == NULL)
+			lifetime_revive(c);
 	}
 	conf_free(&cf);
+	log_flush(p);
 }
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
