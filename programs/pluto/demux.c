@@ -222,9 +222,15 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 {
 	struct ike_sa *ike = find_sa(p, md);
 	if (ike == NULL) {
-		/* RFC 7296 2.21.4: we may not answer an unknown SPI */
-		if (md->hdr.exchange != IKE_SA_INIT)
+		/* RFC 7296 2.21.4: a response is never answered; a request may get
+		 * INVALID_IKE_SPI (rate-limited) */
+		if (md->hdr.exchange != IKE_SA_INIT) {
 			md_log(p, md, "no IKE SA for these SPIs");
+			/* not for fragments: a fragment bomb gets no echo (RFC 7383 2.6.1) */
+			const struct ike_pl *last = md->outer.n ? &md->outer.pl[md->outer.n - 1] : NULL;
+			if (!md->response && (last == NULL || last->type != IKE_PL_SKF))
+				send_invalid_spi(p, md);
+		}
 		return;
 	}
 	/* RFC 7296 3.1: the I flag tells who sent it; it must be the other role */

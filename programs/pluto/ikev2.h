@@ -60,6 +60,8 @@ bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct 
 /* unprotected notify answer to an IKE_SA_INIT request, without keeping state */
 void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t ntype,
 		      const void *data, size_t len);
+/* INVALID_IKE_SPI for a request to SPIs we do not know (rate-limited) */
+void send_invalid_spi(struct pluto *p, const struct msg_digest *md);
 /* protected request / response: inner holds the SK plaintext payload chain */
 bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *inner);
 bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct ike_buf *inner);

@@ -45,6 +45,7 @@
 #define PLUTO_REQID_SPAN        0x00ffffffu
 #define PLUTO_PEER_DIGEST_LEN   16	/* SHA-256 of the peer's ID, truncated */
 #define PLUTO_NONCE_KEEP        64	/* nonce octets kept to settle rekey collisions */
+#define PLUTO_INVALID_SPI_PER_S 10	/* INVALID_IKE_SPI answers per second, at most */
 #define PLUTO_MAX_CHILD_TS      IKE_MAX_TS	/* selectors a Child SA keeps per side */
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
@@ -268,6 +269,8 @@ struct pluto {
 	unsigned nsas, nhalf_open;
 	uint8_t cookie_secret[PLUTO_COOKIE_SECRET_LEN];	/* RFC 7296 2.6, random per start */
 	size_t frag_bytes;			/* reassembly octets held by all SAs */
+	uint64_t invspi_second;			/* INVALID_IKE_SPI rate limit: this second, */
+	unsigned invspi_sent;			/* and how many went out in it */
 	unsigned next_serial;
 	uint32_t next_reqid;			/* offset from PLUTO_REQID_BASE */
 	/* kernel backend */

@@ -143,6 +143,33 @@ void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t nty
 		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
 }
 
+/* RFC 7296 1.5, 2.21.4: a request for IKE SPIs we do not know may be answered,
+ * unprotected, with INVALID_IKE_SPI: SPIs and Message ID copied, R set, I flipped.
+ * At most PLUTO_INVALID_SPI_PER_S a second, so that it cannot be used to flood. */
+void send_invalid_spi(struct pluto *p, const struct msg_digest *md)
+{
+	uint64_t sec = pluto_now_ms() / 1000;
+	if (sec != p->invspi_second) {
+		p->invspi_second = sec;
+		p->invspi_sent = 0;
+	}
+	if (p->invspi_sent >= PLUTO_INVALID_SPI_PER_S)
+		return;
+	p->invspi_sent++;
+	uint8_t storage[64];
+	struct ike_buf b;
+	struct ike_hdr h = md->hdr;
+	codec_buf_init(&b, storage, sizeof(storage));
+	h.np = 0;
+	h.exchange = INFORMATIONAL;
+	h.flags = IKE_FLAG_RESPONSE | ((md->hdr.flags & IKE_FLAG_INITIATOR) ? 0 : IKE_FLAG_INITIATOR);
+	codec_put_hdr(&b, &h);
+	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_INVALID_IKE_SPI, NULL, 0);
+	codec_finish_hdr(&b);
+	if (!b.overflow)
+		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
+}
+
 /* --- protected messages --- */
 
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator)

@@ -285,7 +285,7 @@ def main():
         if a.response:
             msgs = [m[:8] + os.urandom(8) + m[16:19] + bytes([FLAG_R]) + m[20:] for m in msgs]
     elif a.kind == "unknown-spi":
-        msgs = [sk_message(spi_i, spi_r, IKE_AUTH, a.msgid, a.size)]
+        msgs = [sk_message(spi_i, spi_r, IKE_AUTH, a.msgid, a.size) for _ in range(a.count)]
     else:
         if a.half_open:
             a.frag = True
