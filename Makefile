@@ -6,6 +6,7 @@
 #   make unit       unit tests only
 #   make netns      network-namespace scenarios (root)
 #   make interop    scenarios against Debian's libreswan (root)
+#   make uml        scenarios in User-Mode-Linux guests with kernel ESP (root, /dev/net/tun)
 #   make check-asan the unit tests and scenarios under ASan+UBSan
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks (testing/bench)
@@ -13,7 +14,7 @@ include mk/config.mk
 include mk/rules.mk
 include mk/tests.mk
 
-.PHONY: all deps demo check unit netns interop check-asan fuzz bench clean
+.PHONY: all deps demo check unit netns interop uml check-asan fuzz bench clean
 .DEFAULT_GOAL := all
 
 all: $(PLUTO) $(WHACK)
@@ -28,12 +29,16 @@ demo: deps
 # a scenario is a directory holding a steps file
 NETNS_SCENARIOS := $(sort $(dir $(wildcard testing/netns/*/steps)))
 INTEROP_SCENARIOS := $(sort $(dir $(wildcard testing/interop/*/steps)))
+UML_SCENARIOS := $(sort $(dir $(wildcard testing/uml/*/steps)))
 
 netns: all
 	testing/netns/run $(NETNS_SCENARIOS)
 
 interop: all
 	testing/interop/run $(INTEROP_SCENARIOS)
+
+uml: all
+	testing/uml/run $(UML_SCENARIOS)
 
 check-asan:
 	$(MAKE) B=build-asan SANITIZE=1 unit
@@ -45,6 +50,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) netns
 	$(MAKE) interop
+	$(MAKE) uml
 	$(MAKE) check-asan
 	$(MAKE) fuzz
 	@echo "check: all suites passed"
