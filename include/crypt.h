@@ -22,12 +22,15 @@
 bool crypt_init(const char *nssdir, char *err, size_t errlen);
 void crypt_shutdown(void);
 
-bool crypt_random(void *out, size_t len);
+/* A result that matters must be looked at: a failed RNG never sends zeros. */
+#define CRYPT_MUST_CHECK __attribute__((warn_unused_result))
+
+bool crypt_random(void *out, size_t len) CRYPT_MUST_CHECK;
 
 /* --- hashes (lib/libcrypt/hash.c) --- */
 enum crypt_hash { CRYPT_SHA1, CRYPT_SHA256, CRYPT_SHA384, CRYPT_SHA512 };
 size_t crypt_hash_len(enum crypt_hash h);
-bool crypt_hash(enum crypt_hash h, const struct iov *data, size_t ndata, uint8_t *out);
+bool crypt_hash(enum crypt_hash h, const struct iov *data, size_t ndata, uint8_t *out) CRYPT_MUST_CHECK;
 
 /* --- PRF (RFC 7296 2.13) --- */
 bool crypt_prf_supported(enum ike_prf prf);
@@ -90,10 +93,10 @@ struct ke;
 bool ke_supported(enum ike_ke_method method);
 /* length of the KE data each side sends; 0 if unsupported */
 size_t ke_public_len(enum ike_ke_method method, bool initiator);
-enum ke_result ke_initiate(enum ike_ke_method method, struct ke **out);
+enum ke_result ke_initiate(enum ike_ke_method method, struct ke **out) CRYPT_MUST_CHECK;
 enum ke_result ke_respond(enum ike_ke_method method, const uint8_t *peer, size_t len,
-			  struct ke **out, struct chunk *shared);
-enum ke_result ke_finish(struct ke *ke, const uint8_t *peer, size_t len, struct chunk *shared);
+			  struct ke **out, struct chunk *shared) CRYPT_MUST_CHECK;
+enum ke_result ke_finish(struct ke *ke, const uint8_t *peer, size_t len, struct chunk *shared) CRYPT_MUST_CHECK;
 const uint8_t *ke_public(const struct ke *ke, size_t *len);
 enum ike_ke_method ke_method(const struct ke *ke);
 void ke_free(struct ke *ke);	/* wipes private values; NULL is fine */

@@ -20,7 +20,11 @@ struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 	child->state = CHILD_LARVAL;
 	/* RFC 4303 2.1: SPIs 1..255 are reserved */
 	do {
-		crypt_random(child->spi_local, sizeof(child->spi_local));
+		if (!crypt_random(child->spi_local, sizeof(child->spi_local))) {
+			ike_log(ike, "no randomness for an ESP SPI; Child SA not created");
+			free(child);
+			return NULL;
+		}
 	} while (child->spi_local[0] == 0 && child->spi_local[1] == 0 && child->spi_local[2] == 0);
 	child->next = ike->children;
 	ike->children = child;

@@ -207,6 +207,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->peer_int_ok = old->peer_int_ok;
 	ike->generation = old->generation + 1;
 	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
+	ike->peer_known = old->peer_known;
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,
@@ -589,14 +590,15 @@ static uint16_t respond_ke(struct ike_sa *ike, struct cc_exchange *x, const stru
 }
 
 /* RFC 9370 2.2.4: follow-ups wait for the initiator; the link names them */
-static void expect_followups(struct ike_sa *ike, struct cc_exchange *x, struct ike_buf *b)
+static bool expect_followups(struct ike_sa *ike, struct cc_exchange *x, struct ike_buf *b)
 {
 	x->link = chunk_alloc(CC_LINK_LEN);
-	if (x->link.ptr != NULL)
-		crypt_random(x->link.ptr, CC_LINK_LEN);
+	if (x->link.ptr == NULL || !crypt_random(x->link.ptr, CC_LINK_LEN))
+		return false;
 	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_ADDITIONAL_KEY_EXCHANGE, x->link.ptr, x->link.len);
 	cc_free(ike->cc_in);
 	ike->cc_in = x;
+	return true;
 }
 
 /* the connection for a new Child SA: the IKE SA's own, or another one to the
@@ -654,7 +656,11 @@ static enum tr_result respond_child(struct ike_sa *ike, struct msg_digest *md, s
 	}
 	child_put_ts(&b, child, false);
 	if (x->n_addke > 0) {
-		expect_followups(ike, x, &b);
+		if (!expect_followups(ike, x, &b)) {
+			child_sa_free(ike, child);
+			cc_free(x);
+			return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "no randomness");
+		}
 		send_response(ike, md, &b);
 		return TR_STAY;
 	}
@@ -684,7 +690,10 @@ static enum tr_result respond_ike_rekey(struct ike_sa *ike, struct msg_digest *m
 	}
 	memcpy(x->spi_i, x->ike_prop.spi, IKE_SPI_LEN);
 	do {
-		crypt_random(x->spi_r, IKE_SPI_LEN);
+		if (!crypt_random(x->spi_r, IKE_SPI_LEN)) {
+			cc_free(x);
+			return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "no randomness for an IKE SPI");
+		}
 	} while (x->spi_r[0] == 0 && x->spi_r[1] == 0);
 	x->c = ike->c;
 	uint8_t storage[CC_INNER_MAX], group[2];
@@ -703,7 +712,10 @@ static enum tr_result respond_ike_rekey(struct ike_sa *ike, struct msg_digest *m
 		return TR_STAY;
 	}
 	if (x->n_addke > 0) {
-		expect_followups(ike, x, &b);
+		if (!expect_followups(ike, x, &b)) {
+			cc_free(x);
+			return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "no randomness");
+		}
 		send_response(ike, md, &b);
 		return TR_STAY;
 	}

@@ -30,35 +30,56 @@ static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d
 	}
 }
 
-/* RFC 7296 2.6: Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi | <secret>) */
+/* RFC 7296 2.6: Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi | <secret>);
+ * which = 0 for the current secret, 1 for the one before */
 #define COOKIE_LEN 33
-static bool make_cookie(struct pluto *p, const struct msg_digest *md, uint8_t out[COOKIE_LEN])
+static bool make_cookie(struct pluto *p, const struct msg_digest *md, unsigned which, uint8_t out[COOKIE_LEN])
 {
 	const uint8_t *ni;
 	size_t nlen;
 	if (codec_decode_nonce(codec_find(&md->outer, IKE_PL_NONCE), &ni, &nlen) != CODEC_OK)
 		return false;
 	struct iov in[] = { { ni, nlen }, { md->from.b, ip_len(&md->from) },
-			    { md->hdr.spi_i, IKE_SPI_LEN }, { p->cookie_secret, sizeof(p->cookie_secret) } };
-	out[0] = 1;	/* the secret's version: one secret per daemon start */
+			    { md->hdr.spi_i, IKE_SPI_LEN }, { p->cookie_secret[which], PLUTO_COOKIE_SECRET_LEN } };
+	out[0] = (uint8_t)(p->cookie_version - which);
 	return crypt_hash(CRYPT_SHA256, in, 4, out + 1);
+}
+
+/* RFC 7296 2.6: the secret changes every PLUTO_COOKIE_ROTATE_S; a cookie made with
+ * the previous one is still good for one more period */
+static void rotate_cookie_secret(struct pluto *p)
+{
+	uint64_t now = pluto_now_ms();
+	if (now - p->cookie_rotated_ms < PLUTO_COOKIE_ROTATE_S * 1000u)
+		return;
+	uint8_t next[PLUTO_COOKIE_SECRET_LEN];
+	if (!crypt_random(next, sizeof(next))) {
+		plog(p, "no randomness for a new cookie secret; keeping the current one");
+		return;
+	}
+	memcpy(p->cookie_secret[1], p->cookie_secret[0], PLUTO_COOKIE_SECRET_LEN);
+	memcpy(p->cookie_secret[0], next, sizeof(next));
+	chunk_wipe(next, sizeof(next));
+	p->cookie_version++;
+	p->cookie_rotated_ms = now;
 }
 
 /* Under load, only a request that returns our cookie (as its first payload) may
  * create state; others get the cookie and nothing is kept (RFC 7296 2.6). */
 static bool cookie_ok(struct pluto *p, struct msg_digest *md)
 {
-	uint8_t want[COOKIE_LEN];
+	uint8_t want[COOKIE_LEN], prev[COOKIE_LEN];
 	if (p->nhalf_open < PLUTO_COOKIE_THRESHOLD)
 		return true;
-	if (!make_cookie(p, md, want)) {
+	rotate_cookie_secret(p);
+	if (!make_cookie(p, md, 0, want) || !make_cookie(p, md, 1, prev)) {
 		md_log(p, md, "malformed IKE_SA_INIT request (no Nonce)");
 		return false;
 	}
 	struct ike_notify_pl n;
 	if (md->outer.n > 0 && md->outer.pl[0].type == IKE_PL_NOTIFY &&
 	    codec_decode_notify(&md->outer.pl[0], &n) == CODEC_OK && n.type == IKE_N_COOKIE &&
-	    n.len == COOKIE_LEN && chunk_memeq(n.data, want, COOKIE_LEN))
+	    n.len == COOKIE_LEN && (chunk_memeq(n.data, want, COOKIE_LEN) || chunk_memeq(n.data, prev, COOKIE_LEN)))
 		return true;
 	md_log(p, md, "many half-open IKE SAs: answering with a COOKIE");
 	send_init_notify(p, md, IKE_N_COOKIE, want, COOKIE_LEN);

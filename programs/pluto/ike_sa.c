@@ -65,7 +65,11 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 	/* RFC 7296 2.6: SPIs are random and never zero */
 	uint8_t *own = initiator ? ike->spi_i : ike->spi_r;
 	do {
-		crypt_random(own, IKE_SPI_LEN);
+		if (!crypt_random(own, IKE_SPI_LEN)) {
+			plog(p, "no randomness for an IKE SPI; IKE SA not created");
+			free(ike);
+			return NULL;
+		}
 	} while (own[0] == 0 && own[1] == 0);
 	ike->next = p->sas;
 	if (p->sas != NULL)
@@ -237,21 +241,26 @@ bool ike_sa_other_with_peer(const struct ike_sa *ike)
 	return false;
 }
 
-static void peer_digest(const struct ike_id *id, uint8_t out[PLUTO_PEER_DIGEST_LEN])
+static bool peer_digest(const struct ike_id *id, uint8_t out[PLUTO_PEER_DIGEST_LEN])
 {
 	uint8_t h[32], tl[2] = { id->type, id->len };
 	struct iov in[] = { { tl, 2 }, { id->data, id->len } };
-	crypt_hash(CRYPT_SHA256, in, 2, h);
+	if (!crypt_hash(CRYPT_SHA256, in, 2, h))
+		return false;
 	memcpy(out, h, PLUTO_PEER_DIGEST_LEN);
+	return true;
 }
 
 void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact)
 {
 	struct pluto *p = ike->pluto;
-	peer_digest(peer, ike->peer_digest);
+	/* nothing is replaced on an identity we could not fingerprint */
+	ike->peer_known = peer_digest(peer, ike->peer_digest);
+	if (!ike->peer_known)
+		return;
 	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
 		next = s->next;
-		if (s == ike || s->dead || !s->authenticated ||
+		if (s == ike || s->dead || !s->authenticated || !s->peer_known ||
 		    memcmp(s->peer_digest, ike->peer_digest, PLUTO_PEER_DIGEST_LEN) != 0)
 			continue;
 		if (initial_contact) {

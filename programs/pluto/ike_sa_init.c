@@ -9,20 +9,21 @@
 #define COOKIE_MAX 64		/* RFC 7296 2.6: 1..64 octets */
 
 /* RFC 7296 2.23: SHA-1(SPIi | SPIr | IP address | port) */
-static void nat_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct ip_addr *a,
+static bool nat_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct ip_addr *a,
 		     uint16_t port, uint8_t out[NAT_HASH_LEN])
 {
 	uint8_t pb[2];
 	codec_set16(pb, port);
 	struct iov in[] = { { spi_i, 8 }, { spi_r, 8 }, { a->b, ip_len(a) }, { pb, 2 } };
-	crypt_hash(CRYPT_SHA1, in, 4, out);
+	return crypt_hash(CRYPT_SHA1, in, 4, out);
 }
 
 static void put_nat_notifies(struct ike_buf *b, const struct ike_hdr *h, const struct ike_sa *ike)
 {
 	uint8_t src[NAT_HASH_LEN], dst[NAT_HASH_LEN];
-	nat_hash(h->spi_i, h->spi_r, &ike->local, ike->lport, src);
-	nat_hash(h->spi_i, h->spi_r, &ike->remote, ike->rport, dst);
+	if (!nat_hash(h->spi_i, h->spi_r, &ike->local, ike->lport, src) ||
+	    !nat_hash(h->spi_i, h->spi_r, &ike->remote, ike->rport, dst))
+		return;		/* no NAT detection rather than wrong hashes */
 	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, src, sizeof(src));
 	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, dst, sizeof(dst));
 }
@@ -31,8 +32,9 @@ static void put_nat_notifies(struct ike_buf *b, const struct ike_hdr *h, const s
 static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
 {
 	uint8_t want_src[NAT_HASH_LEN], want_dst[NAT_HASH_LEN];
-	nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->from, md->fport, want_src);
-	nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->to, md->ifc->port, want_dst);
+	if (!nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->from, md->fport, want_src) ||
+	    !nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->to, md->ifc->port, want_dst))
+		return;
 	bool src_seen = false, src_match = false, dst_match = true;
 	for (unsigned i = 0; i < md->pl->n; i++) {
 		struct ike_notify_pl n;
@@ -245,8 +247,8 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	if (ike->nat_detected)
 		ike_sa_start_keepalive(ike);	/* sends once the peer moved to NAT-T */
 	ike->nr = chunk_alloc(NONCE_LEN);
-	crypt_random(ike->nr.ptr, NONCE_LEN);
-	bool ok = ike_derive_keys(ike, &gir);
+	/* a failed RNG never sends a predictable nonce */
+	bool ok = ike->nr.ptr != NULL && crypt_random(ike->nr.ptr, NONCE_LEN) && ike_derive_keys(ike, &gir);
 	chunk_free(&gir);
 	uint8_t storage[IKE_MSG_MAX];
 	struct ike_buf b;

@@ -33,7 +33,8 @@ unsigned lifetime_rekey_after(const struct conf_conn *cc, unsigned life, bool in
 	if (!initiator)
 		return life - margin / 2;
 	uint32_t r = 0;
-	crypt_random(&r, sizeof(r));
+	if (!crypt_random(&r, sizeof(r)))
+		r = 0;		/* no jitter then; the margin still holds */
 	unsigned fuzz = fuzzmax ? (unsigned)(r % (fuzzmax + 1)) : 0;
 	return life - margin - fuzz;
 }
@@ -231,7 +232,8 @@ void lifetime_ike_stop(struct ike_sa *ike, bool free_events)
 void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child)
 {
 	uint32_t r = 0;
-	crypt_random(&r, sizeof(r));
+	if (!crypt_random(&r, sizeof(r)))
+		r = 0;
 	uint64_t wait = (LIFE_REKEY_RETRY_S + r % LIFE_REKEY_RETRY_S) * 1000u;
 	struct event *ev = child != NULL ? child->life_ev : ike->life_ev;
 	uint64_t left = child != NULL ? remaining_ms(child->installed_ms, child->life_s) :

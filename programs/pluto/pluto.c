@@ -2,6 +2,7 @@
  * pluto), start-up, the event loop, shutdown. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -72,7 +73,10 @@ static bool parse_args(struct pluto *p, int argc, char **argv)
 	return true;
 }
 
-/* One daemon per run directory: an exclusive lock on the pid file, held for life. */
+/* One daemon per run directory: an exclusive lock on the pid file, held for life.
+ * flock(2), not fcntl(2): a flock belongs to the open file, which the daemon() child
+ * inherits and keeps, so the lock is never let go between the fork and the parent's
+ * exit (an fcntl lock belongs to the process and dies with the parent). */
 static int lock_rundir(struct pluto *p)
 {
 	mkdir(p->rundir, 0755);
@@ -81,8 +85,7 @@ static int lock_rundir(struct pluto *p)
 		fprintf(stderr, "pluto: cannot open %s: %s\n", p->pid_path, strerror(errno));
 		return -1;
 	}
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	if (fcntl(fd, F_SETLK, &fl) < 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		char buf[32] = "";
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';

@@ -34,6 +34,7 @@
 #define PLUTO_COOKIE_THRESHOLD  (PLUTO_MAX_HALF_OPEN / 4)	/* half-open SAs before
 					 * new IKE_SA_INIT requests must return a cookie (RFC 7296 2.6) */
 #define PLUTO_COOKIE_SECRET_LEN 32
+#define PLUTO_COOKIE_ROTATE_S   120	/* a new cookie secret this often (as WireGuard) */
 #define PLUTO_MAX_WHACK_CLIENTS 32
 #define PLUTO_WHACK_LINE_MAX    1024
 #define PLUTO_MAX_DGRAM         65535
@@ -164,6 +165,7 @@ struct ike_sa {
 	bool authenticated;
 	bool sent_initial_contact;	/* RFC 7296 2.4 INITIAL_CONTACT in our IKE_AUTH */
 	uint8_t peer_digest[PLUTO_PEER_DIGEST_LEN];	/* of the authenticated peer ID */
+	bool peer_known;				/* peer_digest is set */
 	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
 	struct ip_addr local, remote;
 	uint16_t lport, rport;
@@ -267,7 +269,11 @@ struct pluto {
 	struct ike_sa *sas;			/* live IKE SAs */
 	struct ike_sa *dead;			/* deleted, freed after the current event */
 	unsigned nsas, nhalf_open;
-	uint8_t cookie_secret[PLUTO_COOKIE_SECRET_LEN];	/* RFC 7296 2.6, random per start */
+	/* RFC 7296 2.6: the cookie secret, rotated every PLUTO_COOKIE_ROTATE_S; [0] is
+	 * the current one (version cookie_version), [1] the one before */
+	uint8_t cookie_secret[2][PLUTO_COOKIE_SECRET_LEN];
+	uint8_t cookie_version;
+	uint64_t cookie_rotated_ms;
 	size_t frag_bytes;			/* reassembly octets held by all SAs */
 	uint64_t invspi_second;			/* INVALID_IKE_SPI rate limit: this second, */
 	unsigned invspi_sent;			/* and how many went out in it */

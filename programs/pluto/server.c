@@ -104,7 +104,11 @@ bool server_configure(struct pluto *p)
 		return false;
 	}
 	secrets_load(p);
-	crypt_random(p->cookie_secret, sizeof(p->cookie_secret));
+	if (!crypt_random(p->cookie_secret, sizeof(p->cookie_secret))) {
+		plog(p, "no randomness for the cookie secret");
+		return false;
+	}
+	p->cookie_rotated_ms = pluto_now_ms();
 	return true;
 }
 
