@@ -64,25 +64,34 @@ struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool 
 	return NULL;
 }
 
-/* Our selector for one end: its subnet and protoport (leftprotoport=) */
-void child_ts_for_end(const struct conf_end *e, struct ike_ts *out)
+/* Our selector for one end: its subnet and protoport (leftprotoport=).  An end
+ * without a subnet (right=%any without rightsubnet=) is the host the IKE SA runs
+ * with, as Libreswan instantiates it. */
+void child_ts_for_end(const struct ike_sa *ike, const struct conf_end *e, struct ike_ts *out)
 {
-	tsel_from_subnet(&e->subnet, e->protocol, e->port, out);
+	struct ip_subnet sn = e->subnet;
+	if (sn.addr.version == 0) {
+		/* only a %any end has no address, and that is always the peer's */
+		sn.addr = ike->remote;
+		sn.prefix = (uint8_t)(ip_len(&sn.addr) * 8);
+	}
+	tsel_from_subnet(&sn, e->protocol, e->port, out);
 }
 
 /* Responder, RFC 7296 2.9: narrow each side's proposed selectors to ours */
-bool child_ts_narrow(const struct ike_ts_pl *theirs, const struct conf_end *ours, struct ike_ts_pl *out)
+bool child_ts_narrow(const struct ike_sa *ike, const struct ike_ts_pl *theirs, const struct conf_end *ours,
+		     struct ike_ts_pl *out)
 {
 	struct ike_ts mine;
-	child_ts_for_end(ours, &mine);
+	child_ts_for_end(ike, ours, &mine);
 	return tsel_narrow(theirs, &mine, out);
 }
 
 /* Initiator: every selector the responder chose must lie within what we proposed */
-bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours)
+bool child_ts_within(const struct ike_sa *ike, const struct ike_ts_pl *chosen, const struct conf_end *ours)
 {
 	struct ike_ts mine;
-	child_ts_for_end(ours, &mine);
+	child_ts_for_end(ike, ours, &mine);
 	return tsel_within(chosen, &mine);
 }
 
@@ -96,8 +105,8 @@ struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c)
 	child->transport = c->conf.type == CONF_TYPE_TRANSPORT;
 	child->initiator = true;
 	child->ts_local.n = child->ts_remote.n = 1;
-	child_ts_for_end(c->local, &child->ts_local.ts[0]);
-	child_ts_for_end(c->remote, &child->ts_remote.ts[0]);
+	child_ts_for_end(ike, c->local, &child->ts_local.ts[0]);
+	child_ts_for_end(ike, c->remote, &child->ts_remote.ts[0]);
 	ike->larval = child;
 	return child;
 }
@@ -190,7 +199,8 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 	if (proposal_select(&local, &sa, &child->proposal) != PROPOSAL_OK || child->proposal.spi_len != 4)
 		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
 	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
-	if (!child_ts_narrow(&tsi, c->remote, &child->ts_remote) || !child_ts_narrow(&tsr, c->local, &child->ts_local))
+	if (!child_ts_narrow(ike, &tsi, c->remote, &child->ts_remote) ||
+	    !child_ts_narrow(ike, &tsr, c->local, &child->ts_local))
 		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
 	memcpy(child->spi_remote, child->proposal.spi, 4);
 	*out = child;
@@ -222,7 +232,7 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 		ike_log(ike, "%s response: Child SA proposal is malformed or was not offered", xname);
 		return false;
 	}
-	if (!child_ts_within(&tsi, c->local) || !child_ts_within(&tsr, c->remote)) {
+	if (!child_ts_within(ike, &tsi, c->local) || !child_ts_within(ike, &tsr, c->remote)) {
 		ike_log(ike, "%s response: traffic selectors wider than proposed", xname);
 		return false;
 	}

@@ -8,9 +8,10 @@ struct msg_digest;
 
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c);
 struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool ours);
-void child_ts_for_end(const struct conf_end *e, struct ike_ts *out);
-bool child_ts_narrow(const struct ike_ts_pl *theirs, const struct conf_end *ours, struct ike_ts_pl *out);
-bool child_ts_within(const struct ike_ts_pl *chosen, const struct conf_end *ours);
+void child_ts_for_end(const struct ike_sa *ike, const struct conf_end *e, struct ike_ts *out);
+bool child_ts_narrow(const struct ike_sa *ike, const struct ike_ts_pl *theirs, const struct conf_end *ours,
+		     struct ike_ts_pl *out);
+bool child_ts_within(const struct ike_sa *ike, const struct ike_ts_pl *chosen, const struct conf_end *ours);
 /* initiator: a larval Child SA for connection c (ike->larval); its request
  * payloads, in the order the exchange needs them */
 struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c);

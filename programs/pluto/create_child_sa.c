@@ -609,7 +609,7 @@ static struct connection *conn_for_child(struct ike_sa *ike, const struct msg_di
 	if (codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
 	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK)
 		return ike->c;
-	if (child_ts_narrow(&tsi, ike->c->remote, &n) && child_ts_narrow(&tsr, ike->c->local, &n))
+	if (child_ts_narrow(ike, &tsi, ike->c->remote, &n) && child_ts_narrow(ike, &tsr, ike->c->local, &n))
 		return ike->c;
 	for (struct connection *c = ike->pluto->conns; c != NULL; c = c->next) {
 		if (c == ike->c || !ip_eq(&c->local->addr, &ike->local) ||
@@ -617,7 +617,7 @@ static struct connection *conn_for_child(struct ike_sa *ike, const struct msg_di
 		    !ike_id_eq(&c->local->id, &ike->c->local->id) ||
 		    (c->remote->id.type != 0 && !ike_id_eq(&c->remote->id, &ike->c->remote->id)))
 			continue;
-		if (child_ts_narrow(&tsi, c->remote, &n) && child_ts_narrow(&tsr, c->local, &n))
+		if (child_ts_narrow(ike, &tsi, c->remote, &n) && child_ts_narrow(ike, &tsr, c->local, &n))
 			return c;
 	}
 	return ike->c;

@@ -213,7 +213,7 @@ static bool conn_fits(const struct connection *c, const struct ike_sa *ike, cons
 	if (idr != NULL && (idr->type != c->local->id.type || idr->len != c->local->id.len ||
 			    memcmp(idr->data, c->local->id.data, idr->len) != 0))
 		return false;
-	return tsi == NULL || (child_ts_narrow(tsi, c->remote, &n) && child_ts_narrow(tsr, c->local, &n));
+	return tsi == NULL || (child_ts_narrow(ike, tsi, c->remote, &n) && child_ts_narrow(ike, tsr, c->local, &n));
 }
 
 /* The responder chose a connection by address at IKE_SA_INIT; now that the IDs
