@@ -31,8 +31,10 @@ NETNS_SCENARIOS := $(sort $(dir $(wildcard testing/netns/*/steps)))
 INTEROP_SCENARIOS := $(sort $(dir $(wildcard testing/interop/*/steps)))
 UML_SCENARIOS := $(sort $(dir $(wildcard testing/uml/*/steps)))
 
+# NETNS_JOBS runners side by side (their scenarios mostly wait for timers)
+NETNS_JOBS ?= 2
 netns: all
-	testing/netns/run $(NETNS_SCENARIOS)
+	testing/netns/run-parallel $(NETNS_JOBS) testing/netns/run $(NETNS_SCENARIOS)
 
 interop: all
 	testing/interop/run $(INTEROP_SCENARIOS)
@@ -43,7 +45,7 @@ uml: all
 check-asan:
 	$(MAKE) B=build-asan SANITIZE=1 unit
 	$(MAKE) B=build-asan SANITIZE=1 all
-	B=build-asan testing/netns/run $(NETNS_SCENARIOS)
+	B=build-asan testing/netns/run-parallel $(NETNS_JOBS) testing/netns/run $(NETNS_SCENARIOS)
 
 check: deps
 	$(MAKE) all

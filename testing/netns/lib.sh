@@ -167,6 +167,10 @@ daemon_reap() {
 	REAP_RC=$?
 }
 
+# failure_snapshot: right after a step failed, while the daemons still run, record
+# what keep_extra will keep (the namespaces: nothing)
+failure_snapshot() { :; }
+
 # keep_extra DIR: more of a failed scenario's evidence into DIR (its logs are there)
 keep_extra() { :; }
 
@@ -553,8 +557,11 @@ run_scenario() {
 		[ -n "$FAILED_STEP" ] || FAILED_STEP="cannot create namespaces"
 		ok=0
 	else
-		# the clock starts once the hosts are there (a UML guest may boot first)
-		DEADLINE=$((SECONDS + SCENARIO_TIMEOUT))
+		# the clock starts once the hosts are there (a UML guest may boot first);
+		# a scenario's `timeout` file (seconds) replaces SCENARIO_TIMEOUT for it
+		local limit=$SCENARIO_TIMEOUT
+		[ -f "$s/timeout" ] && limit=$(sed 's/#.*//' "$s/timeout" | tr -dc 0-9)
+		DEADLINE=$((SECONDS + ${limit:-$SCENARIO_TIMEOUT}))
 		vsay "== $name: west=${IMPL[west]} east=${IMPL[east]} (files in $TMP)"
 		for h in "${HOSTS[@]}"; do
 			start_daemon "$s" "$h" || { ok=0; break; }
@@ -580,6 +587,7 @@ run_scenario() {
 			fi
 		done
 	fi
+	[ "$ok" = 1 ] || failure_snapshot
 	[ "$VERBOSE" = 1 ] && [ ${#PIDS[@]} = 2 ] && print_status
 	DAEMON_ERR=""
 	stop_daemons
@@ -626,7 +634,7 @@ runner_main() {
 	[ $# -ge 1 ] || usage
 	trap 'cleanup; runner_end' EXIT
 	trap on_signal INT TERM
-	runner_begin || exit 2
+	runner_begin || { echo "$KIND: 0 passed, $# failed"; exit 2; }
 	for s in "$@"; do
 		[ -d "$s" ] || continue
 		if run_scenario "$s"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
