@@ -231,8 +231,8 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	struct child_sa **tail = &ike->children;
 	for (struct child_sa **pp = &old->children; *pp != NULL;) {
 		struct child_sa *ch = *pp;
-		if (ch->state == CHILD_LARVAL) {
-			pp = &ch->next;
+		if (ch->state == CHILD_LARVAL || ch->state == CHILD_FAILED) {
+			pp = &ch->next;	/* a failed one's record goes with the old SA */
 			continue;
 		}
 		*pp = ch->next;
