@@ -267,6 +267,19 @@ bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct ch
 				  &child->keymat);
 }
 
+/* RFC 7296 2.17: "All keys for SAs carrying data from the initiator to the responder
+ * are taken before SAs going from the responder to the initiator" -- the initiator of
+ * the exchange that made the Child SA (IKE_AUTH or CREATE_CHILD_SA), which after an
+ * IKE SA rekey or for a CREATE_CHILD_SA from the original responder is not the IKE
+ * SA's original initiator. */
+void child_sa_key_halves(const struct child_sa *child, const uint8_t **out, const uint8_t **in, size_t *len)
+{
+	size_t half = child->keymat.len / 2;
+	*out = child->keymat.ptr + (child->initiator ? 0 : half);
+	*in = child->keymat.ptr + (child->initiator ? half : 0);
+	*len = half;
+}
+
 /* What the kernel needs from the IKE SA, fixed in the Child SA: the endpoints,
  * the connection's reqid and, with a NAT, ESP in UDP on the IKE SA's NAT-T ports
  * (RFC 7296 2.23, RFC 3948). */

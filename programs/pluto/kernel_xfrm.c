@@ -577,10 +577,9 @@ static bool xfrm_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 			 size_t errlen)
 {
 	struct xfrm_ctx *x = p->kernel_ctx;
-	size_t half = child->keymat.len / 2;
-	/* RFC 7296 2.17: the first half protects initiator -> responder */
-	const uint8_t *k_out = child->keymat.ptr + (ike->initiator ? 0 : half);
-	const uint8_t *k_in = child->keymat.ptr + (ike->initiator ? half : 0);
+	const uint8_t *k_out, *k_in;
+	size_t half;
+	child_sa_key_halves(child, &k_out, &k_in, &half);
 	int e = add_sa(x, child, false, k_out);
 	if (e == 0) {
 		e = add_sa(x, child, true, k_in);

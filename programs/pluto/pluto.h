@@ -330,6 +330,9 @@ void iface_send_keepalive(struct ike_sa *ike);
 void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
 		    const struct ip_addr *to, const uint8_t *d, size_t len);
 
+/* child_sa.c: the outbound and inbound halves of a Child SA's KEYMAT (RFC 7296
+ * 2.17: the exchange initiator's direction first), each len octets */
+void child_sa_key_halves(const struct child_sa *child, const uint8_t **out, const uint8_t **in, size_t *len);
 /* child_sa.c: remove a Child SA (from the kernel too) and wipe its keys; all of
  * an IKE SA's */
 void child_sa_free(struct ike_sa *ike, struct child_sa *child);

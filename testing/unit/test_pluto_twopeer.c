@@ -130,16 +130,17 @@ static bool test_kernel_init(struct pluto *p, char *err, size_t errlen)
 static bool test_kernel_install(struct pluto *p, struct ike_sa *ike, struct child_sa *child, char *err,
 				size_t errlen)
 {
-	size_t half = child->keymat.len / 2;
+	const uint8_t *out, *in;
+	size_t half;
+	child_sa_key_halves(child, &out, &in, &half);
 	if (ninstalled >= TEST_MAX_INSTALLED || half > sizeof(installed[0].key_in))
 		return false;
 	struct installed *i = &installed[ninstalled++];
 	i->p = p;
 	memcpy(i->spi_in, child->spi_local, 4);
 	memcpy(i->spi_out, child->spi_remote, 4);
-	/* RFC 7296 2.17: initiator-to-responder keys first */
-	memcpy(i->key_out, child->keymat.ptr + (ike->initiator ? 0 : half), half);
-	memcpy(i->key_in, child->keymat.ptr + (ike->initiator ? half : 0), half);
+	memcpy(i->key_out, out, half);
+	memcpy(i->key_in, in, half);
 	i->klen = half;
 	snprintf(child->kernel_note, sizeof(child->kernel_note), "test kernel");
 	return true;
