@@ -296,19 +296,21 @@ launch_daemon() {
 	return 1
 }
 
-# restart_daemon HOST: the `restart: HOST` step.  SIGTERM (SIGKILL after 5 s), the
-# exit checked as at the end of a scenario, then the same daemon on the same files.
-# What happened goes to $TMP/out.
+# restart_daemon HOST [KILL]: the `restart: HOST` step.  SIGTERM (SIGKILL after 5 s),
+# the exit checked as at the end of a scenario, then the same daemon on the same
+# files.  With KILL (the `crash: HOST` step): SIGKILL at once, as a crash would end it,
+# its exit status not checked.  What happened goes to $TMP/out.
 restart_daemon() {
-	local h=$1 err
+	local h=$1 sig=${2:-TERM} err
 	LAST_CMD="restart: $h"
 	if [ -z "${PIDS[$h]:-}" ]; then
 		echo "restart: $h has no daemon" >"$TMP/out"
 		return 1
 	fi
 	err=$DAEMON_ERR DAEMON_ERR=""
-	daemon_signal "$h" TERM
+	daemon_signal "$h" "$sig"
 	stop_wait "$h" >"$TMP/out" 2>&1
+	[ "$sig" = KILL ] && DAEMON_ERR=""
 	if [ -n "$DAEMON_ERR" ]; then
 		echo "restart: $DAEMON_ERR" >>"$TMP/out"
 		DAEMON_ERR=$err
@@ -411,6 +413,13 @@ run_step() {
 		wait "$STEP_PID"
 		STEP_PID=""
 		return 0
+	fi
+	if [[ $line =~ ^crash:[[:space:]]*([a-z]+)$ ]]; then
+		in_list "${BASH_REMATCH[1]}" "${HOSTS[@]}" || { echo "bad step: $line" >&2; return 1; }
+		vsay "  [${BASH_REMATCH[1]}] kill the daemon (SIGKILL) and start it again"
+		restart_daemon "${BASH_REMATCH[1]}" KILL; n=$?
+		show_out
+		return $n
 	fi
 	if [[ $line =~ ^restart:[[:space:]]*([a-z]+)$ ]]; then
 		in_list "${BASH_REMATCH[1]}" "${HOSTS[@]}" || { echo "bad step: $line" >&2; return 1; }
