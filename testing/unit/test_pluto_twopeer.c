@@ -107,7 +107,16 @@ static const char conf_fmt[] =
 	"\tesp=aes_gcm256\n"
 	"\tfragment-size=576\n"
 	"\tretransmit-interval=50\n"
-	"\tretransmit-timeout=5s\n";
+	"\tretransmit-timeout=5s\n"
+	/* loaded by the tests that use them (the responder picks the newest loaded) */
+	"conn three\n"
+	"\talso=west-east\n"
+	"\tike=aes_gcm256-sha2_384-dh31;addke1=ml_kem_768;addke2=ml_kem_1024;addke3=dh20\n"
+	"conn dpd\n"
+	"\talso=west-east\n"
+	"\tdpddelay=1s\n"
+	"\tdpdtimeout=3s\n"
+	"\tdpdaction=restart\n";
 
 /* A kernel backend that keeps what it is given, so that the test can check that
  * both ends installed matching SAs (keys and SPIs, each direction). */
@@ -617,6 +626,106 @@ static void test_temporary_failure(void **state)
 	finish(w);
 }
 
+/* Both peers use connection name instead of west-east for one test */
+static void use_conn(struct wire *w, const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		assert_true(connections_load(w->peer[i], name, NULL));
+}
+
+static void drop_conn(struct wire *w, const char *name)
+{
+	for (int i = 0; i < 2; i++) {
+		assert_true(connections_delete(w->peer[i], name));
+		ike_sa_free_all(w->peer[i]);
+	}
+	run_in_order(w);	/* the Deletes */
+	for (int i = 0; i < 2; i++)
+		ike_sa_free_all(w->peer[i]);
+	assert_null(w->peer[WEST]->sas);
+	assert_null(w->peer[EAST]->sas);
+}
+
+/* RFC 9370 2.2.4 with three additional key exchanges: IKE_INTERMEDIATE x3 at the
+ * start, then each rekey (Child SA from both ends, IKE SA) runs three IKE_FOLLOWUP_KE
+ * exchanges, ML-KEM-768, ML-KEM-1024 and ECP-384, in ADDKE order */
+static void test_followup_three(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "three");
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "three"), NULL));
+	run_in_order(w);
+	for (int i = 0; i < 2; i++) {
+		struct ike_sa *s = only_sa(w->peer[i]);
+		assert_int_equal(s->state, IKE_ESTABLISHED);
+		assert_int_equal(s->n_addke, 3);
+		assert_int_equal(s->int_rounds, 3);
+	}
+	assert_int_equal(check_children(w), 1);
+	rekey_child_from(w, WEST);
+	rekey_child_from(w, EAST);
+	assert_true(create_child_sa_rekey_ike(only_sa(w->peer[EAST])));
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_int_equal(a->generation, 2);
+	assert_int_equal(a->n_addke, 3);
+	assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+	rekey_child_from(w, WEST);
+	/* the Child SA's proposal carried all three, so each rekey ran three rounds */
+	uint16_t m[7];
+	assert_int_equal(proposal_addkes(&a->children->proposal, m), 3);
+	assert_int_equal(m[0], IKE_KE_MLKEM768);
+	assert_int_equal(m[1], IKE_KE_MLKEM1024);
+	assert_int_equal(m[2], IKE_KE_ECP384);
+	drop_conn(w, "three");
+}
+
+/* RFC 7296 2.4, a settable clock: the liveness timer is fired by hand with the time
+ * the peer was last heard moved back.  Heard within dpddelay: nothing; quiet for
+ * dpddelay: an empty INFORMATIONAL, answered; quiet for dpdtimeout: the peer is dead,
+ * the IKE SA goes and dpdaction=restart revives the connection, whose new IKE SA
+ * replaces east's stale one (INITIAL_CONTACT). */
+static void test_dpd_revival(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "dpd");
+	struct connection *c = connection_find(w->peer[WEST], "dpd");
+	assert_non_null(ikev2_initiate(w->peer[WEST], c, NULL));
+	run_in_order(w);
+	struct ike_sa *ike = only_sa(w->peer[WEST]);
+	assert_non_null(ike->dpd_ev);
+	unsigned old_serial = ike->serial, sent = w->sent[WEST];
+	/* quiet for 1.5 s: a liveness check, answered */
+	ike->last_heard_ms = pluto_now_ms() - 1500;
+	event_active(ike->dpd_ev, EV_TIMEOUT, 0);
+	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
+	assert_int_equal(w->sent[WEST], sent + 1);
+	assert_int_equal(xchg(&w->q[0]), INFORMATIONAL);
+	run_in_order(w);
+	assert_false(ike->req_pending);
+	assert_true(pluto_now_ms() - ike->last_heard_ms < 1000);
+	/* quiet for 4 s: dead */
+	ike->last_heard_ms = pluto_now_ms() - 4000;
+	event_active(ike->dpd_ev, EV_TIMEOUT, 0);
+	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
+	assert_null(w->peer[WEST]->sas);
+	assert_int_equal(w->n, 0);
+	assert_true(c->revive_at_ms > 0);
+	assert_non_null(c->revive_ev);
+	/* the revival timer, fired by hand */
+	event_active(c->revive_ev, EV_TIMEOUT, 0);
+	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_int_not_equal(a->serial, old_serial);
+	assert_int_equal(a->state, IKE_ESTABLISHED);
+	assert_true(a->sent_initial_contact);
+	assert_memory_equal(a->spi_i, b->spi_i, 8);
+	assert_int_equal(c->revive_at_ms, 0);
+	assert_int_equal(check_children(w), 1);
+	drop_conn(w, "dpd");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +739,8 @@ int main(void)
 		cmocka_unit_test(test_collision_child),
 		cmocka_unit_test(test_collision_ike),
 		cmocka_unit_test(test_temporary_failure),
+		cmocka_unit_test(test_followup_three),
+		cmocka_unit_test(test_dpd_revival),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
