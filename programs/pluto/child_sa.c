@@ -329,30 +329,31 @@ void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct ch
 		child_sa_delete_failed(ike, child);
 }
 
-/* RFC 7296 1.4.1: Delete for a Child SA; it goes when the peer answers */
-void child_sa_delete_request(struct ike_sa *ike, struct child_sa *child)
+/* RFC 7296 1.4.1: an INFORMATIONAL request with a Delete for our inbound SPI; with
+ * gone, the Child SA goes when the peer answers (informational.c) */
+void child_sa_send_delete(struct ike_sa *ike, struct child_sa *child, bool gone, const char *why)
 {
-	if (ike->state != IKE_ESTABLISHED) {
-		child_sa_free(ike, child);
-		return;
-	}
 	uint8_t storage[64];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
-	child->delete_sent = true;
-	ike_log(ike, "sending Delete for Child SA #%u", child->serial);
+	child->delete_sent = gone;
+	ike_log(ike, "sending Delete for Child SA #%u (%s)", child->serial, why);
 	send_request(ike, INFORMATIONAL, &inner);
 }
 
-/* After a failed install, tell the peer the ESP SA is gone (RFC 7296 1.4.1). */
+void child_sa_delete_request(struct ike_sa *ike, struct child_sa *child)
+{
+	if (ike->state != IKE_ESTABLISHED)
+		child_sa_free(ike, child);
+	else
+		child_sa_send_delete(ike, child, true, "expired");
+}
+
+/* After a failed install, tell the peer the ESP SA is gone (RFC 7296 1.4.1); the
+ * record stays for whack --status. */
 void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child)
 {
-	uint8_t storage[128];
-	struct ike_buf inner;
-	codec_buf_init(&inner, storage, sizeof(storage));
-	codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
 	child->state = CHILD_FAILED;
-	ike_log(ike, "Child SA #%u failed; sending Delete for it", child->serial);
-	send_request(ike, INFORMATIONAL, &inner);
+	child_sa_send_delete(ike, child, false, "failed");
 }

@@ -36,5 +36,6 @@ void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct ch
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child);
 void child_sa_delete_failed(struct ike_sa *ike, struct child_sa *child);
 void child_sa_delete_request(struct ike_sa *ike, struct child_sa *child);
+void child_sa_send_delete(struct ike_sa *ike, struct child_sa *child, bool gone, const char *why);
 
 #endif

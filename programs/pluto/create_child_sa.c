@@ -94,14 +94,8 @@ static void take_methods(struct cc_exchange *x, const struct ike_proposal *p)
 
 static void send_child_delete(struct ike_sa *ike, struct child_sa *old)
 {
-	uint8_t storage[64];
-	struct ike_buf inner;
-	codec_buf_init(&inner, storage, sizeof(storage));
-	codec_put_delete(&inner, IKE_PROTO_ESP, 4, old->spi_local, 1);
-	ike_log(ike, "sending Delete for Child SA #%u (replaced)", old->serial);
-	old->delete_sent = true;
 	lifetime_child_stop(old);
-	send_request(ike, INFORMATIONAL, &inner);
+	child_sa_send_delete(ike, old, true, "replaced");
 }
 
 static struct child_sa *child_by_serial(struct ike_sa *ike, unsigned serial)

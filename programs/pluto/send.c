@@ -126,21 +126,28 @@ bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct 
 	return send_dgrams(ike, &ike->resp);
 }
 
-void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t ntype,
-		      const void *data, size_t len)
+/* An unprotected answer holding one notify, with header h, to where md came from */
+static void send_bare_notify(const struct msg_digest *md, struct ike_hdr *h, uint16_t ntype,
+			     const void *data, size_t len)
 {
 	uint8_t storage[512];
 	struct ike_buf b;
-	struct ike_hdr h = md->hdr;
 	codec_buf_init(&b, storage, sizeof(storage));
-	h.np = 0;
-	h.flags = IKE_FLAG_RESPONSE;
-	memset(h.spi_r, 0, sizeof(h.spi_r));	/* RFC 7296 2.6: no state, so no SPIr */
-	codec_put_hdr(&b, &h);
+	h->np = 0;
+	codec_put_hdr(&b, h);
 	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, ntype, data, len);
 	codec_finish_hdr(&b);
 	if (!b.overflow)
 		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
+}
+
+void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t ntype,
+		      const void *data, size_t len)
+{
+	struct ike_hdr h = md->hdr;
+	h.flags = IKE_FLAG_RESPONSE;
+	memset(h.spi_r, 0, sizeof(h.spi_r));	/* RFC 7296 2.6: no state, so no SPIr */
+	send_bare_notify(md, &h, ntype, data, len);
 }
 
 /* RFC 7296 1.5, 2.21.4: a request for IKE SPIs we do not know may be answered,
@@ -156,18 +163,10 @@ void send_invalid_spi(struct pluto *p, const struct msg_digest *md)
 	if (p->invspi_sent >= PLUTO_INVALID_SPI_PER_S)
 		return;
 	p->invspi_sent++;
-	uint8_t storage[64];
-	struct ike_buf b;
 	struct ike_hdr h = md->hdr;
-	codec_buf_init(&b, storage, sizeof(storage));
-	h.np = 0;
 	h.exchange = INFORMATIONAL;
 	h.flags = IKE_FLAG_RESPONSE | ((md->hdr.flags & IKE_FLAG_INITIATOR) ? 0 : IKE_FLAG_INITIATOR);
-	codec_put_hdr(&b, &h);
-	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, IKE_N_INVALID_IKE_SPI, NULL, 0);
-	codec_finish_hdr(&b);
-	if (!b.overflow)
-		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
+	send_bare_notify(md, &h, IKE_N_INVALID_IKE_SPI, NULL, 0);
 }
 
 /* --- protected messages --- */
