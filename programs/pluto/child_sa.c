@@ -141,9 +141,22 @@ void child_put_proposals(struct ike_buf *b, const struct ike_sa *ike, const stru
 }
 
 /* TSi then TSr: TSi is always the initiator's side (RFC 7296 2.9) */
+/* whack --impair ts-type: a well-formed TSi whose one selector has type 9, which no
+ * RFC defines (tests only) */
+static void impair_tsi(struct ike_buf *b)
+{
+	static const uint8_t body[] = { 1, 0, 0, 0,		/* Number of TSs, RESERVED */
+					9, 0, 0, 16, 0, 0, 0xff, 0xff,	/* type 9, length 16 */
+					192, 0, 2, 0, 192, 0, 2, 255 };
+	codec_put_raw(b, IKE_PL_TSI, false, body, sizeof(body));
+}
+
 void child_put_ts(struct ike_buf *b, const struct child_sa *child, bool we_initiate)
 {
-	codec_put_ts(b, IKE_PL_TSI, we_initiate ? &child->ts_local : &child->ts_remote);
+	if (we_initiate && child->ike != NULL && (child->ike->pluto->impair & IMPAIR_TS_TYPE))
+		impair_tsi(b);
+	else
+		codec_put_ts(b, IKE_PL_TSI, we_initiate ? &child->ts_local : &child->ts_remote);
 	codec_put_ts(b, IKE_PL_TSR, we_initiate ? &child->ts_remote : &child->ts_local);
 }
 

@@ -58,6 +58,7 @@ enum impair {
 	IMPAIR_EXTRA_ROUND = 1 << 3,	/* one more KE round than negotiated */
 	IMPAIR_SKIP_ROUND = 1 << 4,	/* go to IKE_AUTH before the last negotiated round */
 	IMPAIR_BAD_AUTH = 1 << 5,	/* IKE_AUTH response with a wrong AUTH value */
+	IMPAIR_TS_TYPE = 1 << 6,	/* a TSi with an unknown selector type (9) */
 };
 
 struct pluto;

@@ -181,6 +181,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 		{ "extra-round", IMPAIR_EXTRA_ROUND },
 		{ "skip-round", IMPAIR_SKIP_ROUND },
 		{ "bad-auth", IMPAIR_BAD_AUTH },
+		{ "ts-type", IMPAIR_TS_TYPE },
 	};
 	if (strcmp(what, "none") == 0) {
 		p->impair = 0;
@@ -193,7 +194,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 			return 0;
 		}
 	}
-	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, bad-auth, none)", what);
+	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, bad-auth, ts-type, none)", what);
 	return 1;
 }
 
