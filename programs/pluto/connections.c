@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pluto.h"
+#include "child_sa.h"
 
 static void conf_err(void *ctx, const char *file, int line, const char *reason)
 {
@@ -164,6 +165,19 @@ bool connections_delete(struct pluto *p, const char *name)
 		for (struct ike_sa *s = p->dead; s != NULL; s = s->next) {
 			if (s->c == c)
 				s->c = NULL;
+		}
+		/* its Child SAs on other connections' IKE SAs (CREATE_CHILD_SA) go too,
+		 * the peer told, before the connection they point at is freed */
+		for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+			create_child_sa_forget_conn(s, c);
+			for (struct child_sa *ch = s->children, *nx; ch != NULL; ch = nx) {
+				nx = ch->next;
+				if (ch->c != c)
+					continue;
+				if (ch->state == CHILD_ESTABLISHED && s->state == IKE_ESTABLISHED)
+					child_sa_send_delete(s, ch, false, "connection deleted");
+				child_sa_free(s, ch);
+			}
 		}
 		*pp = c->next;
 		conn_log(p, c, "deleting connection");

@@ -185,6 +185,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	struct ike_sa *ike = ike_sa_new(p, old->c, x->initiator);
 	if (ike == NULL)
 		return NULL;
+	ike->authenticated = true;	/* never half-open: the old SA authenticated it */
 	memcpy(ike->spi_i, x->spi_i, IKE_SPI_LEN);
 	memcpy(ike->spi_r, x->spi_r, IKE_SPI_LEN);
 	ike_sa_rehash(ike);
@@ -257,6 +258,8 @@ static void finish(struct ike_sa *ike, struct cc_exchange *x)
 	}
 	struct child_sa *child = x->child;
 	x->child = NULL;
+	if (child == NULL)
+		return;		/* its connection went meanwhile */
 	if (ike->larval == child)
 		ike->larval = NULL;
 	child_sa_finish(ike, child, &x->ni, &x->nr, gir, x->addke_secret, x->n_addke);
@@ -364,7 +367,7 @@ bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct c
 /* RFC 7296 1.3.2: SA (IKE, our new SPI), Ni, KEi */
 bool create_child_sa_rekey_ike(struct ike_sa *ike)
 {
-	if (ike->state != IKE_ESTABLISHED || ike->cc_out != NULL || ike->larval != NULL)
+	if (ike->state != IKE_ESTABLISHED || ike->cc_out != NULL || ike->cc_in != NULL || ike->larval != NULL)
 		return false;
 	struct cc_exchange *x = cc_new(CC_REKEY_IKE, true);
 	if (x == NULL)
@@ -382,7 +385,8 @@ bool create_child_sa_rekey_ike(struct ike_sa *ike)
 	struct ike_sa_pl sa;
 	proposal_to_sa(&ike->c->ike, x->spi_i, IKE_SPI_LEN, &sa);
 	codec_put_sa(&b, &sa);
-	x->ke_method = first_ke(&ike->c->ike);
+	/* the KE method this IKE SA negotiated, if we still offer it; else our first */
+	x->ke_method = proposal_allows_ke(&ike->c->ike, ike->ke_method) ? ike->ke_method : first_ke(&ike->c->ike);
 	if (!start(ike, x, &b) || !send_cc(ike, x, &b)) {
 		if (ike->cc_out == x)
 			ike->cc_out = NULL;
@@ -453,8 +457,9 @@ static enum tr_result fail_out(struct ike_sa *ike, const char *why)
 	ike->cc_out = NULL;
 	ike_log(ike, "CREATE_CHILD_SA (%s) failed: %s", kind_name[x->kind], why);
 	/* RFC 7296 2.25: not at once, but the rekey is tried again later */
-	if (x->kind == CC_REKEY_CHILD)
-		lifetime_rekey_later(ike, child_by_serial(ike, x->old_serial));
+	struct child_sa *old = x->kind == CC_REKEY_CHILD ? child_by_serial(ike, x->old_serial) : NULL;
+	if (old != NULL)	/* gone already: nothing to retry */
+		lifetime_rekey_later(ike, old);
 	else if (x->kind == CC_REKEY_IKE)
 		lifetime_rekey_later(ike, NULL);
 	if (x->child != NULL) {
@@ -489,6 +494,8 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 		ike->last_error = err;
 		return fail_out(ike, ike_notify_name(err));
 	}
+	if (x->kind != CC_REKEY_IKE && x->child == NULL)
+		return fail_out(ike, "its connection was deleted");
 	const uint8_t *nr;
 	size_t nrlen;
 	if (codec_decode_nonce(codec_find(md->pl, IKE_PL_NONCE), &nr, &nrlen) != CODEC_OK)
@@ -535,6 +542,8 @@ enum tr_result ike_followup_ke_i(struct ike_sa *ike, struct msg_digest *md)
 		ike->last_error = err;
 		return fail_out(ike, ike_notify_name(err));
 	}
+	if (x->kind != CC_REKEY_IKE && x->child == NULL)
+		return fail_out(ike, "its connection was deleted");
 	if (!take_peer_ke(ike, x, md, x->addke[x->done], &x->addke_secret[x->done]))
 		return fail_out(ike, "additional key exchange failed");
 	x->done++;
@@ -547,6 +556,21 @@ enum tr_result ike_followup_ke_i(struct ike_sa *ike, struct msg_digest *md)
 	finish(ike, x);
 	cc_free(x);
 	return TR_STAY;
+}
+
+void create_child_sa_forget_conn(struct ike_sa *ike, const struct connection *c)
+{
+	struct cc_exchange *x = ike->cc_out;
+	if (x != NULL && x->child != NULL && x->child->c == c) {
+		child_sa_free(ike, x->child);
+		x->child = NULL;	/* the response ends the exchange (fail_out) */
+	}
+	x = ike->cc_in;
+	if (x != NULL && x->child != NULL && x->child->c == c) {
+		child_sa_free(ike, x->child);
+		cc_free(x);
+		ike->cc_in = NULL;
+	}
 }
 
 /* --- responder ---------------------------------------------------------------------- */
@@ -566,9 +590,12 @@ static uint16_t respond_ke(struct ike_sa *ike, struct cc_exchange *x, const stru
 	if (x->ke_method == IKE_KE_NONE)
 		return 0;
 	struct ike_ke_pl ke;
-	if (codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK)
+	const struct ike_pl *kepl = codec_find(md->pl, IKE_PL_KE);
+	if (kepl != NULL && codec_decode_ke(kepl, &ke) != CODEC_OK)
 		return IKE_N_INVALID_SYNTAX;
-	if (ke.method != x->ke_method) {
+	/* RFC 7296 1.3: no KE, or one for another method, while the proposal chosen
+	 * has a KE: INVALID_KE_PAYLOAD naming the one we chose */
+	if (kepl == NULL || ke.method != x->ke_method) {
 		codec_set16(group, x->ke_method);
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
@@ -606,10 +633,13 @@ static struct connection *conn_for_child(struct ike_sa *ike, const struct msg_di
 	if (child_ts_narrow(ike, &tsi, ike->c->remote, &n) && child_ts_narrow(ike, &tsr, ike->c->local, &n))
 		return ike->c;
 	for (struct connection *c = ike->pluto->conns; c != NULL; c = c->next) {
+		/* only a connection whose peer ID is the one this IKE SA authenticated,
+		 * with the same authentication: no Child SA of a connection the peer never
+		 * proved itself for */
 		if (c == ike->c || !ip_eq(&c->local->addr, &ike->local) ||
 		    (!c->remote->any && !ip_eq(&c->remote->addr, &ike->remote)) ||
-		    !ike_id_eq(&c->local->id, &ike->c->local->id) ||
-		    (c->remote->id.type != 0 && !ike_id_eq(&c->remote->id, &ike->c->remote->id)))
+		    !ike_id_eq(&c->local->id, &ike->c->local->id) || !ike_sa_peer_is(ike, &c->remote->id) ||
+		    c->conf.authby != ike->c->conf.authby)
 			continue;
 		if (child_ts_narrow(ike, &tsi, c->remote, &n) && child_ts_narrow(ike, &tsr, c->local, &n))
 			return c;
@@ -744,8 +774,19 @@ enum tr_result create_child_sa_r(struct ike_sa *ike, struct msg_digest *md)
 	 * (a simultaneous IKE SA rekey is answered as usual, 2.8.2) */
 	if (!ike_rekey && ike->cc_out != NULL && ike->cc_out->kind == CC_REKEY_IKE)
 		return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "the IKE SA is being rekeyed");
-	if (ike->cc_in != NULL)
-		return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "another CREATE_CHILD_SA is still in progress");
+	/* RFC 9370 2.2.4: the initiator runs its follow-ups before any new request
+	 * (window 1), so a new CREATE_CHILD_SA means it gave the old one up */
+	if (ike->cc_in != NULL) {
+		ike_log(ike, "CREATE_CHILD_SA: the peer abandoned its exchange waiting for IKE_FOLLOWUP_KE");
+		if (ike->cc_in->child != NULL)
+			child_sa_free(ike, ike->cc_in->child);
+		cc_free(ike->cc_in);
+		ike->cc_in = NULL;
+	}
+	/* RFC 7296 2.25.2: an IKE SA rekey while our Child SA exchange is in flight
+	 * would strand it on the old IKE SA */
+	if (ike_rekey && ike->cc_out != NULL && ike->cc_out->kind != CC_REKEY_IKE)
+		return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "a Child SA exchange is in progress");
 	if (!ike_rekey && codec_find(md->pl, IKE_PL_TSI) == NULL)
 		return refuse(ike, md, IKE_N_INVALID_SYNTAX, "no traffic selectors");
 	struct cc_exchange *x = cc_new(ike_rekey ? CC_REKEY_IKE : old != NULL ? CC_REKEY_CHILD : CC_NEW_CHILD, false);

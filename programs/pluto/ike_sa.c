@@ -251,6 +251,13 @@ static bool peer_digest(const struct ike_id *id, uint8_t out[PLUTO_PEER_DIGEST_L
 	return true;
 }
 
+bool ike_sa_peer_is(const struct ike_sa *ike, const struct ike_id *id)
+{
+	uint8_t d[PLUTO_PEER_DIGEST_LEN];
+	return ike->peer_known && id->type != 0 && peer_digest(id, d) &&
+	       memcmp(d, ike->peer_digest, sizeof(d)) == 0;
+}
+
 void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact)
 {
 	struct pluto *p = ike->pluto;

@@ -91,6 +91,9 @@ tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup
 bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct child_sa *old);
 bool create_child_sa_rekey_ike(struct ike_sa *ike);
 void cc_free(struct cc_exchange *x);
+/* connection c is going: exchanges in flight for its Child SAs drop them (ours is
+ * still answered, then ends; the peer's waiting one is forgotten) */
+void create_child_sa_forget_conn(struct ike_sa *ike, const struct connection *c);
 
 /* helpers shared by handlers */
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator);

@@ -30,7 +30,10 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 				if (child == NULL)
 					continue;
 				ike_log(ike, "peer deleted Child SA #%u", child->serial);
-				codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
+				/* RFC 7296 1.4.1: an SA we are deleting ourselves is not
+				 * named again in the response */
+				if (!child->delete_sent)
+					codec_put_delete(&inner, IKE_PROTO_ESP, 4, child->spi_local, 1);
 				child_sa_free(ike, child);
 			}
 		}

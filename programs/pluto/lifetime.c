@@ -114,8 +114,13 @@ void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 		if (child == NULL || child->state != CHILD_ESTABLISHED)
 			continue;
 		if (hard) {
+			/* the kernel dropped this SA; the other direction and the policies
+			 * are ours to remove, at once, and the peer is told */
 			ike_log(ike, "Child SA #%u: the kernel's hard limit is reached; deleting it", child->serial);
-			child->installed = false;	/* the kernel removed it */
+			if (child->installed && p->kernel != NULL)
+				p->kernel->remove(p, ike, child);
+			child->state = CHILD_REKEYED;
+			lifetime_child_stop(child);
 			child_sa_delete_request(ike, child);
 		} else if (child->rekey_s > 0 && ike->state == IKE_ESTABLISHED &&
 			   create_child_sa_initiate(ike, NULL, child)) {
@@ -250,7 +255,8 @@ static void revive_cb(evutil_socket_t fd, short what, void *arg)
 	struct pluto *p = c->pluto;
 	c->revive_at_ms = 0;
 	conn_log(p, c, "reviving the connection (attempt %u)", c->revive_tries);
-	if (ikev2_initiate(p, c, NULL) == NULL)
+	/* a failed start may have scheduled the next attempt already (lifetime_ike_gone) */
+	if (ikev2_initiate(p, c, NULL) == NULL && !event_pending(c->revive_ev, EV_TIMEOUT, NULL))
 		lifetime_revive(c);
 	ike_sa_free_all(p);
 	log_flush(p);

@@ -357,6 +357,8 @@ bool ike_sa_other_with_peer(const struct ike_sa *ike);
  * them; no Delete is sent), with uniqueids=yes the older ones of the same
  * connection and identity (with a Delete). */
 void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact);
+/* whether the IKE SA's authenticated peer has this (configured, not %any) ID */
+bool ike_sa_peer_is(const struct ike_sa *ike, const struct ike_id *id);
 /* frees the dead SAs (after each event) or, when shutting down, all of them */
 void ike_sa_free_all(struct pluto *p);
 void dgrams_free(struct dgrams *d);

@@ -261,6 +261,7 @@ bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *in
 		return false;
 	}
 	ike->req_pending = true;
+	ike->in_response = false;	/* a second request from this handler waits (2.3) */
 	ike->req_msgid = ike->next_msgid_out++;
 	ike->req_exchange = exchange;
 	retransmit_start(ike);

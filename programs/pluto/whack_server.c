@@ -78,7 +78,7 @@ static struct ike_sa *ike_for_conn(struct pluto *p, const struct connection *c)
 {
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
 		if (s->dead || s->state != IKE_ESTABLISHED || s->c == NULL || !ip_eq(&s->remote, &c->remote->addr) ||
-		    !ike_id_eq(&s->c->local->id, &c->local->id) || !ike_id_eq(&s->c->remote->id, &c->remote->id))
+		    !ike_id_eq(&s->c->local->id, &c->local->id) || !ike_sa_peer_is(s, &c->remote->id))
 			continue;
 		return s;
 	}
