@@ -27,6 +27,7 @@ static const char *const kind_name[] = {
 struct cc_exchange {
 	enum cc_kind kind;
 	bool initiator;				/* we sent the CREATE_CHILD_SA request */
+	bool ke_retried;			/* already restarted after INVALID_KE_PAYLOAD */
 	struct chunk ni, nr;
 	struct ke *ke;				/* our half of the key exchange in progress */
 	uint16_t ke_method;			/* KE of the chosen proposal (NONE: no PFS) */
@@ -94,7 +95,7 @@ static void take_methods(struct cc_exchange *x, const struct ike_proposal *p)
 
 static void send_child_delete(struct ike_sa *ike, struct child_sa *old)
 {
-	lifetime_child_stop(old);
+	lifetime_child_retire(old);
 	child_sa_send_delete(ike, old, true, "replaced");
 }
 
@@ -138,7 +139,7 @@ static void settle_child_collision(struct ike_sa *ike, struct child_sa *child)
 		ike_log(ike, "simultaneous rekey of Child SA #%u: #%u has the lowest nonce and goes, #%u stays (RFC 7296 2.8.1)",
 			child->rekey_of, loser->serial, winner->serial);
 		loser->state = CHILD_REKEYED;
-		lifetime_child_stop(loser);
+		lifetime_child_retire(loser);
 		if (loser->initiator && !loser->delete_sent)
 			send_child_delete(ike, loser);
 		return;
@@ -277,7 +278,7 @@ static void finish(struct ike_sa *ike, struct cc_exchange *x)
 			x->old_serial, gir != NULL ? " (PFS)" : "");
 		if (old != NULL) {
 			old->state = CHILD_REKEYED;
-			lifetime_child_stop(old);
+			lifetime_child_retire(old);
 			/* RFC 7296 1.3.3, 2.8: the rekey's initiator deletes the old SA */
 			if (x->initiator && !old->delete_sent)
 				send_child_delete(ike, old);
@@ -322,13 +323,15 @@ static uint16_t first_ke(const struct proposal_list *l)
 
 /* RFC 7296 1.3.1 (new), 1.3.3 (rekey of old): [N(REKEY_SA)], [N(USE_TRANSPORT_MODE)],
  * SA, Ni, [KEi], TSi, TSr */
-bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct child_sa *old)
+static bool initiate_child(struct ike_sa *ike, struct connection *c, struct child_sa *old, uint16_t ke,
+			   bool retried)
 {
 	if (ike->state != IKE_ESTABLISHED || ike->cc_out != NULL || ike->larval != NULL)
 		return false;
 	struct cc_exchange *x = cc_new(old != NULL ? CC_REKEY_CHILD : CC_NEW_CHILD, true);
 	if (x == NULL)
 		return false;
+	x->ke_retried = retried;
 	struct child_sa *child = child_sa_propose(ike, old != NULL ? old->c : c);
 	if (child == NULL) {
 		cc_free(x);
@@ -337,7 +340,7 @@ bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct c
 	x->child = child;
 	struct proposal_list l;
 	child_proposals(ike, child->c, CREATE_CHILD_SA, &l);
-	x->ke_method = first_ke(&l);
+	x->ke_method = ke != IKE_KE_NONE ? ke : first_ke(&l);
 	uint8_t storage[CC_INNER_MAX];
 	struct ike_buf b;
 	codec_buf_init(&b, storage, sizeof(storage));
@@ -364,14 +367,20 @@ bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct c
 	return true;
 }
 
+bool create_child_sa_initiate(struct ike_sa *ike, struct connection *c, struct child_sa *old)
+{
+	return initiate_child(ike, c, old, IKE_KE_NONE, false);
+}
+
 /* RFC 7296 1.3.2: SA (IKE, our new SPI), Ni, KEi */
-bool create_child_sa_rekey_ike(struct ike_sa *ike)
+static bool rekey_ike(struct ike_sa *ike, uint16_t ke, bool retried)
 {
 	if (ike->state != IKE_ESTABLISHED || ike->cc_out != NULL || ike->cc_in != NULL || ike->larval != NULL)
 		return false;
 	struct cc_exchange *x = cc_new(CC_REKEY_IKE, true);
 	if (x == NULL)
 		return false;
+	x->ke_retried = retried;
 	do {
 		if (!crypt_random(x->spi_i, IKE_SPI_LEN)) {
 			cc_free(x);
@@ -386,7 +395,8 @@ bool create_child_sa_rekey_ike(struct ike_sa *ike)
 	proposal_to_sa(&ike->c->ike, x->spi_i, IKE_SPI_LEN, &sa);
 	codec_put_sa(&b, &sa);
 	/* the KE method this IKE SA negotiated, if we still offer it; else our first */
-	x->ke_method = proposal_allows_ke(&ike->c->ike, ike->ke_method) ? ike->ke_method : first_ke(&ike->c->ike);
+	x->ke_method = ke != IKE_KE_NONE ? ke :
+		       proposal_allows_ke(&ike->c->ike, ike->ke_method) ? ike->ke_method : first_ke(&ike->c->ike);
 	if (!start(ike, x, &b) || !send_cc(ike, x, &b)) {
 		if (ike->cc_out == x)
 			ike->cc_out = NULL;
@@ -394,6 +404,45 @@ bool create_child_sa_rekey_ike(struct ike_sa *ike)
 		return false;
 	}
 	return true;
+}
+
+bool create_child_sa_rekey_ike(struct ike_sa *ike)
+{
+	return rekey_ike(ike, IKE_KE_NONE, false);
+}
+
+/* RFC 7296 1.3, 3.10.1: INVALID_KE_PAYLOAD names the KE method the responder wants;
+ * if we offered it, the exchange starts again with it, once */
+enum retry { RETRY_NO, RETRY_SENT, RETRY_FAILED };	/* FAILED: x is gone */
+
+static enum retry retry_with_ke(struct ike_sa *ike, struct cc_exchange *x, const struct msg_digest *md)
+{
+	struct ike_notify_pl n;
+	if (x->ke_retried ||
+	    codec_decode_notify(codec_find_notify(md->pl, IKE_N_INVALID_KE_PAYLOAD), &n) != CODEC_OK || n.len != 2)
+		return RETRY_NO;
+	uint16_t g = codec_get16(n.data);
+	struct proposal_list l;
+	if (x->kind == CC_REKEY_IKE)
+		l = ike->c->ike;
+	else if (x->child != NULL)
+		child_proposals(ike, x->child->c, CREATE_CHILD_SA, &l);
+	else
+		return RETRY_NO;
+	if (g == IKE_KE_NONE || g == x->ke_method || !proposal_allows_ke(&l, g))
+		return RETRY_NO;
+	ike_log(ike, "CREATE_CHILD_SA: the peer wants %s; starting again with it", ike_ke_name(g));
+	enum cc_kind kind = x->kind;
+	struct connection *c = x->child != NULL ? x->child->c : ike->c;
+	struct child_sa *old = kind == CC_REKEY_CHILD ? child_by_serial(ike, x->old_serial) : NULL;
+	if (kind == CC_REKEY_CHILD && old == NULL)
+		return RETRY_NO;
+	ike->cc_out = NULL;
+	if (x->child != NULL)
+		child_sa_free(ike, x->child);
+	cc_free(x);
+	bool ok = kind == CC_REKEY_IKE ? rekey_ike(ike, g, true) : initiate_child(ike, c, old, g, true);
+	return ok ? RETRY_SENT : RETRY_FAILED;
 }
 
 /* IKE_FOLLOWUP_KE request n (RFC 9370 2.2.4): KE, N(ADDITIONAL_KEY_EXCHANGE) */
@@ -490,6 +539,8 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 	if (x == NULL)
 		return TR_IGNORE;
 	uint16_t err = error_notify(md);
+	if (err == IKE_N_INVALID_KE_PAYLOAD && retry_with_ke(ike, x, md) != RETRY_NO)
+		return TR_STAY;
 	if (err != 0) {
 		ike->last_error = err;
 		return fail_out(ike, ike_notify_name(err));

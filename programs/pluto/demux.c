@@ -276,9 +276,10 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		return;
 	} else if (!unprotect(ike, md)) {
 		return;
-	} else if ((ike->last_heard_ms = pluto_now_ms()), ike->nat_detected) {
-		/* RFC 7296 2.23: with a NAT in the path, answer from where the last
-		 * authenticated message came (the initiator moves to port 4500) */
+	} else if ((ike->last_heard_ms = pluto_now_ms()), ike->nat_detected && !ike->nat_local && !md->response) {
+		/* RFC 7296 2.23: with the peer behind a NAT, follow where its last
+		 * authenticated request came from (it moves to port 4500, its mapping may
+		 * change); the end behind the NAT SHOULD NOT follow (a forged source) */
 		ike->ifc = md->ifc;
 		ike->lport = md->ifc->port;
 		ike->remote = md->from;

@@ -14,6 +14,7 @@
 #define LIFE_REKEY_RETRY_S  5	/* an exchange is in flight: try the rekey again */
 #define LIFE_REVIVE_FIRST_S 5	/* first revival attempt after a failure */
 #define LIFE_REVIVE_MAX_S   300	/* back-off ceiling */
+#define LIFE_RETIRE_S       60	/* a replaced Child SA waits this long for its Delete */
 
 /* --- when to rekey -------------------------------------------------------------------- */
 
@@ -65,6 +66,14 @@ static void child_life_cb(evutil_socket_t fd, short what, void *arg)
 	struct child_sa *child = arg;
 	struct ike_sa *ike = child->ike;
 	struct pluto *p = ike->pluto;
+	if (child->state == CHILD_REKEYED && !ike->dead) {
+		/* replaced, and the peer never sent the Delete it owed (RFC 7296 2.8) */
+		ike_log(ike, "Child SA #%u: replaced %u s ago and never deleted by the peer; removing it",
+			child->serial, LIFE_RETIRE_S);
+		child_sa_free(ike, child);
+		log_flush(p);
+		return;
+	}
 	if (child->state != CHILD_ESTABLISHED || ike->dead)
 		return;
 	uint64_t left = remaining_ms(child->installed_ms, child->life_s);
@@ -94,6 +103,13 @@ void lifetime_child_start(struct ike_sa *ike, struct child_sa *child)
 	if (child->life_ev == NULL)
 		return;
 	arm(child->life_ev, (uint64_t)(child->rekey_s ? child->rekey_s : child->life_s) * 1000);
+}
+
+/* A replaced Child SA waits for the peer's Delete, LIFE_RETIRE_S at most */
+void lifetime_child_retire(struct child_sa *child)
+{
+	if (child->life_ev != NULL)
+		arm(child->life_ev, LIFE_RETIRE_S * 1000u);
 }
 
 void lifetime_child_stop(struct child_sa *child)

@@ -383,6 +383,7 @@ unsigned lifetime_rekey_after(const struct conf_conn *cc, unsigned life, bool in
 void lifetime_child_plan(struct ike_sa *ike, struct child_sa *child, bool initiator);
 void lifetime_child_start(struct ike_sa *ike, struct child_sa *child);
 void lifetime_child_stop(struct child_sa *child);
+void lifetime_child_retire(struct child_sa *child);
 void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard);
 void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child);
 void lifetime_ike_start(struct ike_sa *ike);
