@@ -852,6 +852,12 @@ enum tr_result create_child_sa_r(struct ike_sa *ike, struct msg_digest *md)
 	return ike_rekey ? respond_ike_rekey(ike, md, x, &sa) : respond_child(ike, md, x, old);
 }
 
+/* RFC 7296 2.25.2: while our Delete of the IKE SA is out, nothing new is made */
+enum tr_result create_child_sa_deleting(struct ike_sa *ike, struct msg_digest *md)
+{
+	return refuse(ike, md, IKE_N_TEMPORARY_FAILURE, "the IKE SA is being deleted");
+}
+
 /* RFC 9370 2.2.4: KE, N(ADDITIONAL_KEY_EXCHANGE) with the link we gave */
 enum tr_result ike_followup_ke_r(struct ike_sa *ike, struct msg_digest *md)
 {

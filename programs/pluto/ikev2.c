@@ -60,6 +60,12 @@ static const struct transition table[] = {
 	{ "CREATE_CHILD_SA response", IKE_ESTABLISHED, CREATE_CHILD_SA, false, true,
 	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_i,
 	  IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ "CREATE_CHILD_SA request while deleting", IKE_DELETING, CREATE_CHILD_SA, true, false,
+	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_deleting,
+	  IKE_DELETING, IKE_DELETING },
+	{ "CREATE_CHILD_SA request while deleting", IKE_DELETING, CREATE_CHILD_SA, false, false,
+	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_deleting,
+	  IKE_DELETING, IKE_DELETING },
 	/* RFC 9370 2.2.4: IKE_FOLLOWUP_KE, after a CREATE_CHILD_SA that chose ADDKEs */
 	{ "IKE_FOLLOWUP_KE request", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, true, false,
 	  P(NOTIFY), P(KE) | P(VID) | P(CERTREQ), ike_followup_ke_r, IKE_ESTABLISHED, IKE_ESTABLISHED },

@@ -84,7 +84,7 @@ tr_handler ike_intermediate_r, ike_intermediate_i;
 bool ike_auth_initiate(struct ike_sa *ike);
 tr_handler ike_auth_r, ike_auth_i;
 tr_handler informational_r, informational_i;
-tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup_ke_i;
+tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup_ke_i, create_child_sa_deleting;
 /* create_child_sa.c: start a new Child SA for c on an established IKE SA, or the
  * rekey of old (c ignored); the rekey of the IKE SA.  False when it cannot start now
  * (another exchange of ours in flight). */

@@ -55,12 +55,20 @@ enum tr_result informational_r(struct ike_sa *ike, struct msg_digest *md)
 
 enum tr_result informational_i(struct ike_sa *ike, struct msg_digest *md)
 {
-	/* RFC 7296 1.4.1: our Delete of replaced Child SAs is answered; they go now */
-	for (struct child_sa *c = ike->children, *next; c != NULL; c = next) {
-		next = c->next;
-		if (c->delete_sent) {
-			ike_log(ike, "Child SA #%u deleted", c->serial);
-			child_sa_free(ike, c);
+	/* RFC 7296 1.4.1: the answer to our Delete names the peer's half of each Child
+	 * SA it removed; those go now (one the peer had already forgotten goes when its
+	 * retirement timer fires, lifetime.c) */
+	for (unsigned i = 0; i < md->pl->n; i++) {
+		struct ike_delete_pl d;
+		if (md->pl->pl[i].type != IKE_PL_DELETE || codec_decode_delete(&md->pl->pl[i], &d) != CODEC_OK ||
+		    d.protocol != IKE_PROTO_ESP || d.spi_len != 4)
+			continue;
+		for (unsigned k = 0; k < d.nspi; k++) {
+			struct child_sa *c = child_sa_by_spi(ike, d.spis + 4 * k, false);
+			if (c != NULL && c->delete_sent) {
+				ike_log(ike, "Child SA #%u deleted", c->serial);
+				child_sa_free(ike, c);
+			}
 		}
 	}
 	/* the answer to our Delete only when it was the last request we sent (another

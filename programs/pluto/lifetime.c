@@ -136,7 +136,7 @@ void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 			if (child->installed && p->kernel != NULL)
 				p->kernel->remove(p, ike, child);
 			child->state = CHILD_REKEYED;
-			lifetime_child_stop(child);
+			lifetime_child_retire(child);
 			child_sa_delete_request(ike, child);
 		} else if (child->rekey_s > 0 && ike->state == IKE_ESTABLISHED &&
 			   create_child_sa_initiate(ike, NULL, child)) {
