@@ -264,7 +264,7 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 
 /* RFC 7296 2.17: KEYMAT = prf+(SK_d, Ni | Nr); the initiator-to-responder keys
  * first (encryption, then integrity), then the other direction. */
-bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni,
+static bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni,
 		     const struct chunk *nr, const struct chunk *gir, const struct chunk *addke, size_t naddke)
 {
 	uint16_t encr = 0, keylen = 0, integ = 0;

@@ -27,10 +27,8 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 void child_put_chosen(struct ike_buf *b, const struct child_sa *child);
 /* initiator: the responder's choice must be one we offered (xname for the log) */
 bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct msg_digest *md, const char *xname);
-/* RFC 7296 2.17 / RFC 9370 2.2.4 KEYMAT from these nonces and secrets (gir, addke
- * may be NULL / 0) */
-bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni,
-		     const struct chunk *nr, const struct chunk *gir, const struct chunk *addke, size_t naddke);
+/* RFC 7296 2.17 / RFC 9370 2.2.4: KEYMAT from these nonces and secrets (gir, addke
+ * may be NULL / 0), then the kernel; or, failing, a Delete to the peer */
 void child_sa_finish(struct ike_sa *ike, struct child_sa *child, const struct chunk *ni, const struct chunk *nr,
 		     const struct chunk *gir, const struct chunk *addke, size_t naddke);
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child);

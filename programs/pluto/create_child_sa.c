@@ -312,15 +312,6 @@ static bool send_cc(struct ike_sa *ike, struct cc_exchange *x, struct ike_buf *b
 	return send_request(ike, CREATE_CHILD_SA, b);
 }
 
-/* the first proposal's KE (what the SA payload we send prefers) */
-static uint16_t first_ke(const struct proposal_list *l)
-{
-	uint16_t m = IKE_KE_NONE;
-	if (l->n > 0)
-		proposal_get(&l->prop[0], IKE_TRANS_KE, &m, NULL);
-	return m;
-}
-
 /* RFC 7296 1.3.1 (new), 1.3.3 (rekey of old): [N(REKEY_SA)], [N(USE_TRANSPORT_MODE)],
  * SA, Ni, [KEi], TSi, TSr */
 static bool initiate_child(struct ike_sa *ike, struct connection *c, struct child_sa *old, uint16_t ke,
@@ -340,7 +331,7 @@ static bool initiate_child(struct ike_sa *ike, struct connection *c, struct chil
 	x->child = child;
 	struct proposal_list l;
 	child_proposals(ike, child->c, CREATE_CHILD_SA, &l);
-	x->ke_method = ke != IKE_KE_NONE ? ke : first_ke(&l);
+	x->ke_method = ke != IKE_KE_NONE ? ke : proposal_first_ke(&l);
 	uint8_t storage[CC_INNER_MAX];
 	struct ike_buf b;
 	codec_buf_init(&b, storage, sizeof(storage));
@@ -396,7 +387,7 @@ static bool rekey_ike(struct ike_sa *ike, uint16_t ke, bool retried)
 	codec_put_sa(&b, &sa);
 	/* the KE method this IKE SA negotiated, if we still offer it; else our first */
 	x->ke_method = ke != IKE_KE_NONE ? ke :
-		       proposal_allows_ke(&ike->c->ike, ike->ke_method) ? ike->ke_method : first_ke(&ike->c->ike);
+		       proposal_allows_ke(&ike->c->ike, ike->ke_method) ? ike->ke_method : proposal_first_ke(&ike->c->ike);
 	if (!start(ike, x, &b) || !send_cc(ike, x, &b)) {
 		if (ike->cc_out == x)
 			ike->cc_out = NULL;
@@ -533,6 +524,23 @@ static uint16_t error_notify(const struct msg_digest *md)
 	return 0;
 }
 
+/* After a response: the next IKE_FOLLOWUP_KE, whose link the response carries
+ * (RFC 9370 2.2.4), or, all rounds done, the new SA */
+static enum tr_result next_round(struct ike_sa *ike, struct cc_exchange *x, const struct msg_digest *md)
+{
+	if (x->done < x->n_addke) {
+		if (!take_link(x, md))
+			return fail_out(ike, "additional key exchanges without ADDITIONAL_KEY_EXCHANGE");
+		if (!send_followup(ike, x))
+			return fail_out(ike, "cannot send IKE_FOLLOWUP_KE");
+		return TR_STAY;
+	}
+	ike->cc_out = NULL;
+	finish(ike, x);
+	cc_free(x);
+	return TR_STAY;
+}
+
 enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct cc_exchange *x = ike->cc_out;
@@ -570,17 +578,7 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 	if (x->ke_method != IKE_KE_NONE &&
 	    (x->ke == NULL || ke_method(x->ke) != x->ke_method || !take_peer_ke(ike, x, md, x->ke_method, &x->secret)))
 		return fail_out(ike, "key exchange failed");
-	if (x->n_addke > 0) {
-		if (!take_link(x, md))
-			return fail_out(ike, "additional key exchanges chosen without ADDITIONAL_KEY_EXCHANGE");
-		if (!send_followup(ike, x))
-			return fail_out(ike, "cannot send IKE_FOLLOWUP_KE");
-		return TR_STAY;
-	}
-	ike->cc_out = NULL;
-	finish(ike, x);
-	cc_free(x);
-	return TR_STAY;
+	return next_round(ike, x, md);
 }
 
 enum tr_result ike_followup_ke_i(struct ike_sa *ike, struct msg_digest *md)
@@ -598,15 +596,7 @@ enum tr_result ike_followup_ke_i(struct ike_sa *ike, struct msg_digest *md)
 	if (!take_peer_ke(ike, x, md, x->addke[x->done], &x->addke_secret[x->done]))
 		return fail_out(ike, "additional key exchange failed");
 	x->done++;
-	if (x->done < x->n_addke) {
-		if (!take_link(x, md) || !send_followup(ike, x))
-			return fail_out(ike, "cannot continue with IKE_FOLLOWUP_KE");
-		return TR_STAY;
-	}
-	ike->cc_out = NULL;
-	finish(ike, x);
-	cc_free(x);
-	return TR_STAY;
+	return next_round(ike, x, md);
 }
 
 void create_child_sa_forget_conn(struct ike_sa *ike, const struct connection *c)

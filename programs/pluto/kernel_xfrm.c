@@ -477,31 +477,31 @@ static int stale_pol_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* delete n objects whose ids (size octets each) sit at ids; how many went */
+static unsigned delete_each(struct xfrm_ctx *x, uint16_t type, const void *ids, size_t size, unsigned n)
+{
+	unsigned done = 0;
+	for (unsigned i = 0; i < n; i++) {
+		char buf[XFRM_BUF];
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = type;
+		memcpy(mnl_nlmsg_put_extra_header(nlh, size), (const char *)ids + i * size, size);
+		done += xfrm_talk(x, nlh) == 0;
+	}
+	return done;
+}
+
 static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
 {
 	struct stale *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return;
 	unsigned nsa = 0, npol = 0;
-	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, stale_pol_cb, s) == 0) {
-		for (unsigned i = 0; i < s->n; i++) {
-			char buf[XFRM_BUF];
-			struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-			nlh->nlmsg_type = XFRM_MSG_DELPOLICY;
-			memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(s->pol[i])), &s->pol[i], sizeof(s->pol[i]));
-			npol += xfrm_talk(x, nlh) == 0;
-		}
-	}
+	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, stale_pol_cb, s) == 0)
+		npol = delete_each(x, XFRM_MSG_DELPOLICY, s->pol, sizeof(s->pol[0]), s->n);
 	s->n = 0;
-	if (xfrm_dump(x, XFRM_MSG_GETSA, stale_sa_cb, s) == 0) {
-		for (unsigned i = 0; i < s->n; i++) {
-			char buf[XFRM_BUF];
-			struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-			nlh->nlmsg_type = XFRM_MSG_DELSA;
-			memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(s->sa[i])), &s->sa[i], sizeof(s->sa[i]));
-			nsa += xfrm_talk(x, nlh) == 0;
-		}
-	}
+	if (xfrm_dump(x, XFRM_MSG_GETSA, stale_sa_cb, s) == 0)
+		nsa = delete_each(x, XFRM_MSG_DELSA, s->sa, sizeof(s->sa[0]), s->n);
 	if (nsa + npol > 0)
 		plog(p, "removed %u IPsec SA(s) and %u policy(ies) left in the kernel by an earlier run", nsa, npol);
 	free(s);

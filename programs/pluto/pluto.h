@@ -47,7 +47,6 @@
 #define PLUTO_PEER_DIGEST_LEN   16	/* SHA-256 of the peer's ID, truncated */
 #define PLUTO_NONCE_KEEP        64	/* nonce octets kept to settle rekey collisions */
 #define PLUTO_INVALID_SPI_PER_S 10	/* INVALID_IKE_SPI answers per second, at most */
-#define PLUTO_MAX_CHILD_TS      IKE_MAX_TS	/* selectors a Child SA keeps per side */
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
  * peer answer them (as Libreswan's --impair); never set in normal operation */

@@ -302,6 +302,13 @@ static void initiate(struct wire *w)
 	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "west-east"), NULL));
 }
 
+static void establish(struct wire *w)
+{
+	initiate(w);
+	run_in_order(w);
+	assert_established(w);
+}
+
 /* Deletes the IKE SA from west so that the next test starts clean. */
 static void finish(struct wire *w)
 {
@@ -314,9 +321,7 @@ static void finish(struct wire *w)
 static void test_in_order(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	finish(w);
 }
 
@@ -471,9 +476,7 @@ static void rekey_child_from(struct wire *w, int who)
 static void test_rekey_child(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	rekey_child_from(w, WEST);
 	rekey_child_from(w, EAST);
 	rekey_child_from(w, WEST);
@@ -485,9 +488,7 @@ static void test_rekey_child(void **state)
 static void test_rekey_ike(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	for (int round = 0; round < 2; round++) {
 		int who = round == 0 ? EAST : WEST;
 		unsigned old_serial = only_sa(w->peer[WEST])->serial;
@@ -516,9 +517,7 @@ static void test_rekey_ike(void **state)
 static void test_followup_lost(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	struct ike_sa *ike = only_sa(w->peer[WEST]);
 	assert_true(create_child_sa_initiate(ike, NULL, ike->children));
 	bool dropped = false, retransmitted = false;
@@ -557,9 +556,7 @@ static void test_followup_lost(void **state)
 static void test_collision_child(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	for (int round = 0; round < 3; round++) {
 		struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
 		unsigned gen = a->children->generation;
@@ -583,9 +580,7 @@ static void test_collision_child(void **state)
 static void test_collision_ike(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	for (int round = 0; round < 2; round++) {
 		assert_true(create_child_sa_rekey_ike(only_sa(w->peer[WEST])));
 		assert_true(create_child_sa_rekey_ike(only_sa(w->peer[EAST])));
@@ -605,9 +600,7 @@ static void test_collision_ike(void **state)
 static void test_temporary_failure(void **state)
 {
 	struct wire *w = *state;
-	initiate(w);
-	run_in_order(w);
-	assert_established(w);
+	establish(w);
 	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
 	assert_true(create_child_sa_rekey_ike(a));
 	assert_true(create_child_sa_initiate(b, NULL, b->children));
