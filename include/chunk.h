@@ -16,7 +16,7 @@ struct chunk {
 /* A zero-filled chunk of len octets; aborts on allocation failure (like xmalloc). */
 struct chunk chunk_alloc(size_t len);
 struct chunk chunk_dup(const void *p, size_t len);
-/* Wipes the octets (secrets, DESIGN.md principle 5), frees, and empties *c. */
+/* Wipes the octets (secrets, principle 5 of docs/architecture.md), frees, and empties *c. */
 void chunk_free(struct chunk *c);
 /* Overwrite that the compiler cannot elide. */
 void chunk_wipe(void *p, size_t len);

@@ -11,9 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "be.h"
 #include "ike_wire.h"
 
-/* Limits of what one decoded message may hold (DESIGN.md principle 4). */
+/* Limits of what one decoded message may hold (principle 4, docs/architecture.md). */
 #define IKE_MAX_PAYLOADS   64	/* payloads in one chain (outer or inner) */
 #define IKE_MAX_PROPOSALS  16	/* proposals in one SA payload */
 #define IKE_MAX_TRANSFORMS 48	/* transforms in one proposal */
@@ -216,13 +217,5 @@ void codec_put_delete(struct ike_buf *b, uint8_t protocol, uint8_t spi_len,
 void codec_put_vid(struct ike_buf *b, const void *data, size_t len);
 /* TSi/TSr: pltype is IKE_PL_TSI or IKE_PL_TSR */
 void codec_put_ts(struct ike_buf *b, uint8_t pltype, const struct ike_ts_pl *ts);
-
-/* Big-endian helpers, exported for sk.c and frag.c */
-static inline uint16_t codec_get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t codec_get32(const uint8_t *p)
-{ return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static inline void codec_set16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
-static inline void codec_set32(uint8_t *p, uint32_t v)
-{ p[0] = v >> 24; p[1] = (v >> 16) & 0xff; p[2] = (v >> 8) & 0xff; p[3] = v & 0xff; }
 
 #endif

@@ -3,7 +3,7 @@
  * Source: IANA "Internet Key Exchange Version 2 (IKEv2) Parameters" registry;
  * RFC 7296 section 3, RFC 7383 (SKF), RFC 9242 (IKE_INTERMEDIATE), RFC 9370 (ADDKE),
  * draft-ietf-ipsecme-ikev2-mlkem (ML-KEM method IDs).
- * This header is the one place for wire numbers (DESIGN.md, principle 2).
+ * This header is the one place for wire numbers (principle 2, docs/architecture.md).
  */
 #ifndef IKE_WIRE_H
 #define IKE_WIRE_H

@@ -1,4 +1,4 @@
-/* sk_record.h -- the one record of an encrypted IKE message (DESIGN.md).
+/* sk_record.h -- the one record of an encrypted IKE message (docs/architecture.md).
  *
  * Produced on receive (after reassembly and decryption) and on send (just before
  * encryption and fragmentation).  transcript.c computes the RFC 9242 IntAuth octets

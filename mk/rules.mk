@@ -1,5 +1,6 @@
 # mk/rules.mk -- libraries and programs.  Sources are found by wildcard: adding a
 # module to a directory needs no Makefile change.
+LIBBASE_SRC  := $(wildcard lib/libbase/*.c)
 LIBIKE_SRC   := $(wildcard lib/libike/*.c lib/libike/codec/*.c)
 LIBCRYPT_SRC := $(wildcard lib/libcrypt/*.c)
 LIBCONF_SRC  := $(wildcard lib/libconf/*.c)
@@ -8,10 +9,12 @@ WHACK_SRC    := $(wildcard programs/whack/*.c)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
+LIBBASE  := $(B)/lib/libbase.a
 LIBIKE   := $(B)/lib/libike.a
 LIBCRYPT := $(B)/lib/libcrypt.a
 LIBCONF  := $(B)/lib/libconf.a
-LIBS_ALL := $(LIBIKE) $(LIBCONF) $(LIBCRYPT) $(LIBIKE)
+# in link order: each library uses only those after it (libbase at the bottom)
+LIBS_ALL := $(LIBCONF) $(LIBIKE) $(LIBCRYPT) $(LIBBASE)
 
 PLUTO := $(B)/programs/pluto/pluto
 WHACK := $(B)/programs/whack/whack
@@ -20,6 +23,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(LIBBASE): $(call obj,$(LIBBASE_SRC))
 $(LIBIKE): $(call obj,$(LIBIKE_SRC))
 $(LIBCRYPT): $(call obj,$(LIBCRYPT_SRC))
 $(LIBCONF): $(call obj,$(LIBCONF_SRC))

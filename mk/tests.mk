@@ -27,11 +27,11 @@ FUZZ_SECONDS ?= 20
 FUZZ_B := build-fuzz
 fuzz:
 	$(MAKE) B=$(FUZZ_B) CC=clang SANITIZE=1 \
-	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libcrypt.a
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libbase.a
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
 	  clang -std=c17 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libike.a $(PKG_LIBS); \
+	    -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libbase.a $(PKG_LIBS); \
 	  mkdir -p $(FUZZ_B)/corpus/$$n; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	  if ! $(FUZZ_B)/$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_B)/corpus/$$n testing/fuzz/corpus/$$n \

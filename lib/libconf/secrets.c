@@ -6,7 +6,7 @@
  *   include /etc/ipsec.d/NAME.secrets    (a shell glob)
  *
  * An entry starts in column 0 and may continue on indented lines.  Secrets are wiped
- * from every buffer that held them (DESIGN.md principle 5).
+ * from every buffer that held them (principle 5, docs/architecture.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

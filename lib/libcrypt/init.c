@@ -1,7 +1,7 @@
 /* init.c -- NSS start-up, shut-down and the random number generator.
  *
  * NSS keeps one process-wide state of its own; that is the only global state that
- * libcrypt relies on (DESIGN.md principle 6).  crypt_init() must be called once from
+ * libcrypt relies on (principle 6, docs/architecture.md).  crypt_init() must be called once from
  * the main thread before any other thread uses libcrypt.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* authdata.c -- the octets that AUTH covers (RFC 7296 2.15, RFC 9242 3.3.2) and the
- * shared-key AUTH value.  The one place for AUTH octets (DESIGN.md, principle 2). */
+ * shared-key AUTH value.  The one place for AUTH octets (principle 2, docs/architecture.md). */
 #include <stdint.h>
 #include <string.h>
 #include "authdata.h"

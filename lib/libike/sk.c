@@ -82,8 +82,8 @@ bool sk_encrypt(const struct sk_suite *s, const struct chunk *ke, const struct c
 	b->np_at = SIZE_MAX;	/* nothing may be chained after SK */
 	if (frag) {
 		uint8_t f[SKF_EXTRA];
-		codec_set16(f, frag_num);
-		codec_set16(f + 2, frag_total);
+		be_put16(f, frag_num);
+		be_put16(f + 2, frag_total);
 		codec_put_bytes(b, f, sizeof(f));
 	}
 	size_t aad_len = b->len;

@@ -1,11 +1,12 @@
 /* transcript.c -- RFC 9242 section 3.3: the IntAuth chain over IKE_INTERMEDIATE messages.
  *
- * The one place where IntAuth octets are computed (DESIGN.md, principle 2).  Every
+ * The one place where IntAuth octets are computed (principle 2, docs/architecture.md).  Every
  * IKE_INTERMEDIATE message, sent or received, fragmented or not, arrives here as one
  * struct sk_record and takes the same path.
  */
 #include <limits.h>
 #include <string.h>
+#include "be.h"
 #include "transcript.h"
 
 /* RFC 7296 3.1: offsets inside the 28-octet IKE header */
@@ -16,20 +17,6 @@
 #define GEN_LENGTH_OFF       2
 /* RFC 9242 3.3.2: IntAuth ends with the IKE_AUTH Message ID, 4 octets */
 #define MSGID_LEN 4
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* RFC 9242 3.3.2: A is built as if the message had been sent unfragmented, so an
  * Encrypted Fragment payload (RFC 7383 2.5) is named as the Encrypted payload. */
@@ -47,8 +34,7 @@ static long last_unenc_payload(const uint8_t *unenc, size_t unenc_len)
 	for (;;) {
 		if (unenc_len - off < IKE_GENERIC_HDR_LEN)
 			return -1;
-		size_t plen = ((size_t)unenc[off + GEN_LENGTH_OFF] << 8) |
-			      unenc[off + GEN_LENGTH_OFF + 1];
+		size_t plen = be_get16(unenc + off + GEN_LENGTH_OFF);
 		if (plen < IKE_GENERIC_HDR_LEN || plen > unenc_len - off)
 			return -1;
 		if (off + plen == unenc_len)
@@ -83,7 +69,7 @@ size_t transcript_build_a(const struct sk_record *rec, uint8_t *out, size_t cap)
 		*np = unfragmented_np(*np);
 	}
 	/* RFC 9242 3.3.2: IKE header Length = len(A) + len(P) */
-	put_be32(out + HDR_LENGTH_OFF, (uint32_t)(a_len + rec->plain_len));
+	be_put32(out + HDR_LENGTH_OFF, (uint32_t)(a_len + rec->plain_len));
 
 	/* Encrypted payload generic header (RFC 7296 3.14): Next Payload is the first
 	 * inner payload (from fragment 1 when fragmented), C bit and RESERVED zero,
@@ -91,7 +77,7 @@ size_t transcript_build_a(const struct sk_record *rec, uint8_t *out, size_t cap)
 	uint8_t *sk = out + IKE_HDR_LEN + rec->unenc_len;
 	sk[GEN_NEXT_PAYLOAD_OFF] = rec->inner_np;
 	sk[1] = 0;
-	put_be16(sk + GEN_LENGTH_OFF, (uint16_t)(rec->plain_len + IKE_GENERIC_HDR_LEN));
+	be_put16(sk + GEN_LENGTH_OFF, (uint16_t)(rec->plain_len + IKE_GENERIC_HDR_LEN));
 	return a_len;
 }
 
@@ -153,6 +139,6 @@ size_t transcript_intauth(const struct transcript *t, uint32_t auth_msgid, uint8
 		return 0;
 	memcpy(out, t->intauth_i, t->len);
 	memcpy(out + t->len, t->intauth_r, t->len);
-	put_be32(out + 2 * t->len, auth_msgid);
+	be_put32(out + 2 * t->len, auth_msgid);
 	return total;
 }

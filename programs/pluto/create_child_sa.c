@@ -412,7 +412,7 @@ static enum retry retry_with_ke(struct ike_sa *ike, struct cc_exchange *x, const
 	if (x->ke_retried ||
 	    codec_decode_notify(codec_find_notify(md->pl, IKE_N_INVALID_KE_PAYLOAD), &n) != CODEC_OK || n.len != 2)
 		return RETRY_NO;
-	uint16_t g = codec_get16(n.data);
+	uint16_t g = be_get16(n.data);
 	struct proposal_list l;
 	if (x->kind == CC_REKEY_IKE)
 		l = ike->c->ike;
@@ -637,7 +637,7 @@ static uint16_t respond_ke(struct ike_sa *ike, struct cc_exchange *x, const stru
 	/* RFC 7296 1.3: no KE, or one for another method, while the proposal chosen
 	 * has a KE: INVALID_KE_PAYLOAD naming the one we chose */
 	if (kepl == NULL || ke.method != x->ke_method) {
-		codec_set16(group, x->ke_method);
+		be_put16(group, x->ke_method);
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
 	enum ke_result r = ke_respond(ke.method, ke.data, ke.len, &x->ke, &x->secret);

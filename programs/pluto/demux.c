@@ -1,5 +1,5 @@
 /* demux.c -- from a datagram to a handler: header, SA lookup, message-ID window,
- * retransmitted requests, decryption and reassembly (DESIGN.md: the path of one message). */
+ * retransmitted requests, decryption and reassembly (docs/architecture.md: the path of one message). */
 #include <stdlib.h>
 #include <string.h>
 #include "ikev2.h"
@@ -24,7 +24,7 @@ static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d
 		memcpy(md->hdr.spi_i, d, 8);
 		memcpy(md->hdr.spi_r, d + 8, 8);
 		md->hdr.exchange = d[18];
-		md->hdr.msgid = codec_get32(d + 20);
+		md->hdr.msgid = be_get32(d + 20);
 		md->hdr.version = IKE_VERSION_2_0;
 		send_init_notify(p, md, IKE_N_INVALID_MAJOR_VERSION, NULL, 0);
 	}

@@ -13,7 +13,7 @@ static bool nat_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struc
 		     uint16_t port, uint8_t out[NAT_HASH_LEN])
 {
 	uint8_t pb[2];
-	codec_set16(pb, port);
+	be_put16(pb, port);
 	struct iov in[] = { { spi_i, 8 }, { spi_r, 8 }, { a->b, ip_len(a) }, { pb, 2 } };
 	return crypt_hash(CRYPT_SHA1, in, 4, out);
 }
@@ -227,7 +227,7 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	 * with INVALID_KE_PAYLOAD carrying the group we want */
 	if (ke.method != ike->ke_method) {
 		uint8_t g[2];
-		codec_set16(g, ike->ke_method);
+		be_put16(g, ike->ke_method);
 		char why[96];
 		snprintf(why, sizeof(why), "KE payload is %s, expected %s", ike_ke_name(ke.method),
 			 ike_ke_name(ike->ke_method));
@@ -274,7 +274,7 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 
 static enum tr_result retry_ke(struct ike_sa *ike, const struct ike_notify_pl *n)
 {
-	uint16_t want = n->len == 2 ? codec_get16(n->data) : 0;
+	uint16_t want = n->len == 2 ? be_get16(n->data) : 0;
 	if (ike->ke != NULL && want == ke_method(ike->ke)) {
 		/* a duplicate of the answer we already followed: keep our key */
 		ike_log(ike, "IKE_SA_INIT response: INVALID_KE_PAYLOAD for %s, which we already use; ignored",

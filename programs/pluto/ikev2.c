@@ -1,5 +1,5 @@
 /* ikev2.c -- the exchange/transition table and the driver that applies it
- * (DESIGN.md principle 3: only the driver changes state). */
+ * (principle 3 of docs/architecture.md: only the driver changes state). */
 #include <stdio.h>
 #include <string.h>
 #include "ikev2.h"

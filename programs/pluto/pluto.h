@@ -1,6 +1,6 @@
 /* pluto.h -- the daemon's types: the context, connections, IKE and Child SAs.
  *
- * No global mutable state (DESIGN.md principle 6): everything hangs off struct pluto,
+ * No global mutable state (principle 6, docs/architecture.md): everything hangs off struct pluto,
  * so that the SA tables can later be split across cores.
  */
 #ifndef PLUTO_H
@@ -22,7 +22,7 @@
 #include "sk.h"
 #include "transcript.h"
 
-/* Limits (DESIGN.md principle 4) */
+/* Limits (principle 4, docs/architecture.md) */
 #define PLUTO_MAX_IFACES        16	/* UDP sockets */
 #define PLUTO_MAX_HALF_OPEN     1024	/* responder IKE SAs not yet authenticated */
 #define PLUTO_MAX_IKE_SAS       65536

@@ -52,9 +52,9 @@ static void fake_hdr(uint8_t hdr[IKE_HDR_LEN], uint32_t msgid, bool response, ui
 	hdr[17] = 0x20;
 	hdr[18] = IKE_INTERMEDIATE;
 	hdr[19] = response ? IKE_FLAG_RESPONSE : IKE_FLAG_INITIATOR;
-	codec_set32(hdr + 20, msgid);
-	codec_set16(hdr + 24, number);
-	codec_set16(hdr + 26, (uint16_t)seq);	/* tells one fragment 1 from another */
+	be_put32(hdr + 20, msgid);
+	be_put16(hdr + 24, number);
+	be_put16(hdr + 26, (uint16_t)seq);	/* tells one fragment 1 from another */
 }
 
 /* What reasm_check must answer (reasm.h, RFC 7383 2.5 and 2.6.1). */

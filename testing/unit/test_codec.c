@@ -112,10 +112,10 @@ static void test_hdr_truncated(void **state)
 	struct ike_hdr d;
 
 	m[17] = IKE_VERSION_2_0;
-	codec_set32(m + 24, IKE_HDR_LEN - 1);
+	be_put32(m + 24, IKE_HDR_LEN - 1);
 	assert_int_equal(codec_decode_hdr(m, IKE_HDR_LEN - 1, &d), CODEC_TRUNCATED);
 	assert_int_equal(codec_decode_hdr(m, 0, &d), CODEC_TRUNCATED);
-	codec_set32(m + 24, IKE_HDR_LEN);
+	be_put32(m + 24, IKE_HDR_LEN);
 	assert_int_equal(codec_decode_hdr(m, IKE_HDR_LEN, &d), CODEC_OK);
 }
 
@@ -125,11 +125,11 @@ static void test_hdr_length_mismatch(void **state)
 	struct ike_hdr d;
 
 	m[17] = IKE_VERSION_2_0;
-	codec_set32(m + 24, 40);
+	be_put32(m + 24, 40);
 	assert_int_equal(codec_decode_hdr(m, 64, &d), CODEC_BAD_LENGTH);	/* datagram longer */
 	assert_int_equal(codec_decode_hdr(m, 32, &d), CODEC_BAD_LENGTH);	/* datagram shorter */
 	assert_int_equal(codec_decode_hdr(m, 40, &d), CODEC_OK);
-	codec_set32(m + 24, 0x80000028);	/* high bits must not be ignored */
+	be_put32(m + 24, 0x80000028);	/* high bits must not be ignored */
 	assert_int_equal(codec_decode_hdr(m, 40, &d), CODEC_BAD_LENGTH);
 }
 
@@ -138,14 +138,14 @@ static void test_hdr_bad_version(void **state)
 	uint8_t m[IKE_HDR_LEN] = { 0 };
 	struct ike_hdr d;
 
-	codec_set32(m + 24, 999);	/* wrong length too: the version is reported first */
+	be_put32(m + 24, 999);	/* wrong length too: the version is reported first */
 	m[17] = 0x10;			/* IKEv1 */
 	assert_int_equal(codec_decode_hdr(m, sizeof(m), &d), CODEC_BAD_VERSION);
 	m[17] = 0x30;
 	assert_int_equal(codec_decode_hdr(m, sizeof(m), &d), CODEC_BAD_VERSION);
 	/* a higher minor version is accepted (RFC 7296 2.5) */
 	m[17] = 0x21;
-	codec_set32(m + 24, IKE_HDR_LEN);
+	be_put32(m + 24, IKE_HDR_LEN);
 	assert_int_equal(codec_decode_hdr(m, sizeof(m), &d), CODEC_OK);
 	assert_int_equal(d.version, 0x21);
 }
@@ -173,13 +173,13 @@ static void test_sa_roundtrip(void **state)
 	const uint8_t *p = c.pl[0].body;
 	assert_int_equal(p[0], 2);
 	assert_int_equal(p[8], 3);	/* first transform of proposal 1 */
-	assert_int_equal(codec_get16(p + 10), 12);
-	assert_int_equal(codec_get16(p + 16), 0x800e);
-	assert_int_equal(codec_get16(p + 18), 256);
-	size_t p1 = codec_get16(p + 2);
+	assert_int_equal(be_get16(p + 10), 12);
+	assert_int_equal(be_get16(p + 16), 0x800e);
+	assert_int_equal(be_get16(p + 18), 256);
+	size_t p1 = be_get16(p + 2);
 	assert_int_equal(p[p1], 0);	/* second (last) proposal */
 	assert_int_equal(p[p1 + 6], 4);	/* SPI size */
-	assert_int_equal(p1 + codec_get16(p + p1 + 2), c.pl[0].len);
+	assert_int_equal(p1 + be_get16(p + p1 + 2), c.pl[0].len);
 	/* last transform of the last proposal has Last Substruc 0 */
 	assert_int_equal(p[c.pl[0].len - 8], 0);
 }
@@ -429,8 +429,8 @@ static void test_skf_decode(void **state)
 	struct ike_skf_pl d;
 
 	memset(body, 0xee, sizeof(body));
-	codec_set16(body, 2);
-	codec_set16(body + 2, 3);
+	be_put16(body, 2);
+	be_put16(body + 2, 3);
 	codec_buf_init(&b, st, sizeof(st));
 	codec_put_raw(&b, IKE_PL_SKF, false, body, sizeof(body));
 	assert_int_equal(decode_inner(&b, &c), CODEC_OK);
@@ -441,16 +441,16 @@ static void test_skf_decode(void **state)
 	assert_ptr_equal(d.data, c.pl[0].body + 4);
 	/* RFC 7383 2.5: number from 1 to total */
 	struct ike_pl p = pl_of(IKE_PL_SKF, body, sizeof(body));
-	codec_set16(body, 0);
+	be_put16(body, 0);
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_BAD_VALUE);
-	codec_set16(body, 4);
+	be_put16(body, 4);
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_BAD_VALUE);
-	codec_set16(body, 3);
+	be_put16(body, 3);
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_OK);
-	codec_set16(body, 1);
-	codec_set16(body + 2, 0);
+	be_put16(body, 1);
+	be_put16(body + 2, 0);
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_BAD_VALUE);
-	codec_set16(body + 2, 1);
+	be_put16(body + 2, 1);
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_OK);
 	p.len = 3;
 	assert_int_equal(codec_decode_skf(&p, &d), CODEC_BAD_LENGTH);
@@ -495,7 +495,7 @@ static void test_ike_sa_init_message(void **state)
 	size_t len = build_sa_init(st, sizeof(st), &b);
 	assert_true(len > IKE_HDR_LEN);
 	assert_int_equal(st[16], IKE_PL_SA);
-	assert_int_equal(codec_get32(st + 24), len);
+	assert_int_equal(be_get32(st + 24), len);
 	assert_int_equal(codec_decode_hdr(st, len, &h), CODEC_OK);
 	assert_int_equal(h.np, IKE_PL_SA);
 	assert_int_equal(h.exchange, IKE_SA_INIT);
@@ -543,7 +543,7 @@ static void test_ike_sa_init_message(void **state)
 static enum codec_result decode_msg(uint8_t *m, size_t len, struct ike_chain *c, uint8_t *bad)
 {
 	struct ike_hdr h;
-	codec_set32(m + 24, (uint32_t)len);
+	be_put32(m + 24, (uint32_t)len);
 	m[17] = IKE_VERSION_2_0;
 	enum codec_result r = codec_decode_hdr(m, len, &h);
 	if (r != CODEC_OK)
@@ -559,10 +559,10 @@ static void test_chain_payload_length_too_small(void **state)
 
 	m[16] = IKE_PL_VID;
 	for (uint16_t l = 0; l < 4; l++) {
-		codec_set16(m + IKE_HDR_LEN + 2, l);
+		be_put16(m + IKE_HDR_LEN + 2, l);
 		assert_int_equal(decode_msg(m, sizeof(m), &c, &bad), CODEC_BAD_LENGTH);
 	}
-	codec_set16(m + IKE_HDR_LEN + 2, 8);
+	be_put16(m + IKE_HDR_LEN + 2, 8);
 	assert_int_equal(decode_msg(m, sizeof(m), &c, &bad), CODEC_OK);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.pl[0].len, 4);
@@ -575,9 +575,9 @@ static void test_chain_payload_length_overrun(void **state)
 	uint8_t bad = 0;
 
 	m[16] = IKE_PL_NONCE;
-	codec_set16(m + IKE_HDR_LEN + 2, 9);
+	be_put16(m + IKE_HDR_LEN + 2, 9);
 	assert_int_equal(decode_msg(m, sizeof(m), &c, &bad), CODEC_BAD_LENGTH);
-	codec_set16(m + IKE_HDR_LEN + 2, 0xffff);
+	be_put16(m + IKE_HDR_LEN + 2, 0xffff);
 	assert_int_equal(decode_msg(m, sizeof(m), &c, &bad), CODEC_BAD_LENGTH);
 	/* a generic header cut short */
 	m[16] = IKE_PL_NONCE;
@@ -896,7 +896,7 @@ static void test_sa_too_many_transforms(void **state)
 	unsigned n = IKE_MAX_TRANSFORMS + 1;
 
 	memset(p, 0, sizeof(p));
-	codec_set16(p + 2, (uint16_t)sizeof(p));
+	be_put16(p + 2, (uint16_t)sizeof(p));
 	p[4] = 1;
 	p[5] = IKE_PROTO_IKE;
 	p[7] = (uint8_t)IKE_MAX_TRANSFORMS;	/* the count lies low, the walk must stop */
@@ -1054,7 +1054,7 @@ static void test_encode_linking(void **state)
 	assert_int_equal(b.np_at, 0);
 	codec_put_bytes(&b, "\x02\0\0\0abc", 7);
 	codec_end(&b, m);
-	assert_int_equal(codec_get16(st + 2), 11);
+	assert_int_equal(be_get16(st + 2), 11);
 	m = codec_begin(&b, IKE_PL_AUTH, true);
 	assert_int_equal(m, 11);
 	assert_int_equal(st[0], IKE_PL_AUTH);
@@ -1062,7 +1062,7 @@ static void test_encode_linking(void **state)
 	assert_int_equal(st[12], IKE_PAYLOAD_CRITICAL);
 	assert_int_equal(b.first_np, IKE_PL_IDI);
 	codec_end(&b, m);
-	assert_int_equal(codec_get16(st + 13), 4);
+	assert_int_equal(be_get16(st + 13), 4);
 	/* outer: the header's Next Payload gets the first payload */
 	codec_buf_init(&b, st, sizeof(st));
 	codec_put_hdr(&b, &h);
@@ -1071,7 +1071,7 @@ static void test_encode_linking(void **state)
 	assert_int_equal(b.np_at, IKE_HDR_LEN);
 	assert_int_equal(b.first_np, 0);
 	codec_finish_hdr(&b);
-	assert_int_equal(codec_get32(st + 24), IKE_HDR_LEN + 20);
+	assert_int_equal(be_get32(st + 24), IKE_HDR_LEN + 20);
 }
 
 /* codec_find returns NULL for an absent payload; decoders take it straight */

@@ -1,5 +1,5 @@
 /* test_pluto_table.c -- the transition table of programs/pluto/ikev2.c is consistent
- * (DESIGN.md principle 3): every row has a handler and valid next states, no payload
+ * (principle 3, docs/architecture.md): every row has a handler and valid next states, no payload
  * is both required and optional, and no two rows answer the same
  * (state, exchange, role, request/response). */
 #include <stdarg.h>

@@ -24,8 +24,8 @@ static void frag_hdr(uint8_t hdr[IKE_HDR_LEN], uint32_t msgid, bool response, un
 	hdr[17] = 0x20;
 	hdr[18] = IKE_INTERMEDIATE;
 	hdr[19] = response ? IKE_FLAG_RESPONSE : IKE_FLAG_INITIATOR;
-	codec_set32(hdr + 20, msgid);
-	codec_set32(hdr + 24, 1000 * total + n);
+	be_put32(hdr + 20, msgid);
+	be_put32(hdr + 24, 1000 * total + n);
 }
 
 /* Fragment n's plaintext: len octets of (n, n, ...) */
@@ -263,7 +263,7 @@ static void test_other_message(void **state)
 }
 
 /* Memory: a collection over max_bytes, or the shared total over max_total, drops the
- * collection and gives its octets back (DESIGN.md principle 4). */
+ * collection and gives its octets back (principle 4, docs/architecture.md). */
 static void test_limits(void **state)
 {
 	(void)state;

@@ -433,7 +433,7 @@ static void check_auth(struct replay *rp, const struct transcript *t, const stru
 
 	/* RFC 9242 3.3.2: the Message ID of the IKE_AUTH request, N + 1 */
 	uint8_t ia[2 * CRYPT_MAX_PRF_LEN + 4];
-	size_t ia_len = transcript_intauth(t, codec_get32(m.rec.hdr + 20), ia, sizeof(ia));
+	size_t ia_len = transcript_intauth(t, be_get32(m.rec.hdr + 20), ia, sizeof(ia));
 	assert_int_equal(ia_len, 2 * prf_len + 4);
 	snprintf(key, sizeof(key), "auth_%c.intauth", x);
 	match(rp, ia, ia_len, key);

@@ -135,7 +135,7 @@ static void round_trip(const struct suite_case *sc, size_t len, uint16_t num, ui
 	bool frag = total != 0;
 
 	/* RFC 7296 3.1: the header Length covers the whole message */
-	assert_int_equal(codec_get32(storage + 24), b.len);
+	assert_int_equal(be_get32(storage + 24), b.len);
 	assert_int_equal(b.len, IKE_HDR_LEN + sk_overhead(&s, len, frag) + len);
 	struct ike_hdr h;
 	struct ike_pl pl;
@@ -244,8 +244,8 @@ static void test_truncated(void **state)
 				uint8_t copy[MSG_CAP];
 				size_t mlen = b.len - cut;
 				memcpy(copy, storage, mlen);
-				codec_set32(copy + 24, (uint32_t)mlen);
-				codec_set16(copy + (pl.hdr - storage) + 2,
+				be_put32(copy + 24, (uint32_t)mlen);
+				be_put16(copy + (pl.hdr - storage) + 2,
 					    (uint16_t)(IKE_GENERIC_HDR_LEN + pl.len - cut));
 				struct ike_hdr h2;
 				struct ike_pl q;
@@ -288,12 +288,12 @@ static size_t foreign(const struct sk_suite *s, const struct suite_case *sc, con
 	msg[17] = 0x20;
 	msg[18] = IKE_AUTH;
 	msg[19] = IKE_FLAG_INITIATOR;
-	codec_set32(msg + 20, 1);
-	codec_set32(msg + 24, (uint32_t)total);
+	be_put32(msg + 20, 1);
+	be_put32(msg + 24, (uint32_t)total);
 	uint8_t *p = msg + IKE_HDR_LEN;
 	p[0] = IKE_PL_IDI;
 	p[1] = 0;
-	codec_set16(p + 2, (uint16_t)plen);
+	be_put16(p + 2, (uint16_t)plen);
 	uint8_t *ivp = p + IKE_GENERIC_HDR_LEN, *ct = ivp + s->info.ivlen;
 	memcpy(ivp, iv, s->info.ivlen);
 	memcpy(ct, plain, len);
@@ -381,7 +381,7 @@ static void test_unencrypted_before_sk(void **state)
 		codec_put_vid(&b, vid, sizeof(vid));
 		assert_true(sk_encrypt(&s, &k.ke, &k.ka, &b, IKE_PL_NOTIFY, plain, sizeof(plain),
 				       1, 2));
-		assert_int_equal(codec_get32(storage + 24), b.len);
+		assert_int_equal(be_get32(storage + 24), b.len);
 		assert_int_equal(storage[16], IKE_PL_VID);
 		assert_int_equal(storage[IKE_HDR_LEN], IKE_PL_SKF);	/* VID's Next Payload */
 		struct ike_hdr h2;

@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include "crypt.h"
+#include "be.h"
 #include "transcript.h"
 #include "vecfile.h"
 
@@ -35,8 +36,7 @@ static void fill_hdr(uint8_t hdr[IKE_HDR_LEN], uint8_t np, uint32_t wire_len)
 	hdr[18] = 43;		/* IKE_INTERMEDIATE */
 	hdr[19] = 0x08;		/* Initiator */
 	hdr[20] = 0; hdr[21] = 0; hdr[22] = 0; hdr[23] = 1;	/* Message ID 1 */
-	hdr[24] = (uint8_t)(wire_len >> 24); hdr[25] = (uint8_t)(wire_len >> 16);
-	hdr[26] = (uint8_t)(wire_len >> 8); hdr[27] = (uint8_t)wire_len;
+	be_put32(hdr + 24, wire_len);
 }
 
 static struct sk_record ke_record(uint8_t hdr_np, uint32_t wire_len)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "be.h"
 #include "vecfile.h"
 
 struct vecfile_entry {
@@ -244,7 +245,7 @@ static bool split_wire(struct vecfile_msg *m)
 	while (np != IKE_PL_SK && np != IKE_PL_SKF) {
 		if (np == IKE_PL_NONE || m->wire.len - off < IKE_GENERIC_HDR_LEN)
 			return false;
-		size_t plen = (size_t)w[off + 2] << 8 | w[off + 3];
+		size_t plen = be_get16(w + off + 2);
 		if (plen < IKE_GENERIC_HDR_LEN || plen > m->wire.len - off - IKE_GENERIC_HDR_LEN)
 			return false;
 		np = w[off];

@@ -98,8 +98,8 @@ void codec_put_hdr(struct ike_buf *b, const struct ike_hdr *h)
 	p[17] = h->version;
 	p[18] = h->exchange;
 	p[19] = h->flags;
-	codec_set32(p + 20, h->msgid);
-	codec_set32(p + HDR_LEN_OFF, h->length);
+	be_put32(p + 20, h->msgid);
+	be_put32(p + HDR_LEN_OFF, h->length);
 	b->np_at = at + HDR_NP_OFF;
 }
 
@@ -108,7 +108,7 @@ void codec_finish_hdr(struct ike_buf *b)
 {
 	if (b->overflow || b->len < IKE_HDR_LEN)
 		return;
-	codec_set32(b->data + HDR_LEN_OFF, (uint32_t)b->len);
+	be_put32(b->data + HDR_LEN_OFF, (uint32_t)b->len);
 }
 
 size_t codec_begin(struct ike_buf *b, uint8_t type, bool critical)
@@ -139,7 +139,7 @@ void codec_end(struct ike_buf *b, size_t mark)
 		b->overflow = true;
 		return;
 	}
-	codec_set16(b->data + mark + 2, (uint16_t)(b->len - mark));
+	be_put16(b->data + mark + 2, (uint16_t)(b->len - mark));
 }
 
 void codec_put_raw(struct ike_buf *b, uint8_t type, bool critical, const void *body, size_t len)

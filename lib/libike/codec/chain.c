@@ -52,7 +52,7 @@ enum codec_result codec_decode_chain(uint8_t first_np, const uint8_t *p, size_t 
 		if (len - off < IKE_GENERIC_HDR_LEN)
 			return CODEC_TRUNCATED;
 		const uint8_t *hdr = p + off;
-		uint16_t plen = codec_get16(hdr + 2);
+		uint16_t plen = be_get16(hdr + 2);
 		if (plen < IKE_GENERIC_HDR_LEN || plen > len - off)
 			return CODEC_BAD_LENGTH;
 		uint8_t type = np;

@@ -29,8 +29,8 @@ enum codec_result codec_decode_hdr(const uint8_t *p, size_t len, struct ike_hdr 
 	h->version = p[17];
 	h->exchange = p[18];
 	h->flags = p[19];
-	h->msgid = codec_get32(p + 20);
-	h->length = codec_get32(p + 24);
+	h->msgid = be_get32(p + 20);
+	h->length = be_get32(p + 24);
 	/* RFC 7296 3.1: a major version we do not speak is answered with
 	 * INVALID_MAJOR_VERSION, so it is reported before any length check. */
 	if ((h->version >> 4) != (IKE_VERSION_2_0 >> 4))

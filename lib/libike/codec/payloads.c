@@ -13,7 +13,7 @@
 static void put_fixed(struct ike_buf *b, uint8_t a, uint8_t c, uint16_t d)
 {
 	uint8_t h[FIXED_LEN] = { a, c, 0, 0 };
-	codec_set16(h + 2, d);
+	be_put16(h + 2, d);
 	codec_put_bytes(b, h, sizeof(h));
 }
 
@@ -74,7 +74,7 @@ enum codec_result codec_decode_ke(const struct ike_pl *pl, struct ike_ke_pl *out
 	enum codec_result r = check_fixed(pl);
 	if (r != CODEC_OK)
 		return r;
-	out->method = codec_get16(pl->body);
+	out->method = be_get16(pl->body);
 	rest_after_fixed(pl, &out->data, &out->len);
 	return CODEC_OK;
 }
@@ -83,7 +83,7 @@ void codec_put_ke(struct ike_buf *b, uint16_t method, const void *data, size_t l
 {
 	size_t mark = codec_begin(b, IKE_PL_KE, false);
 	uint8_t h[FIXED_LEN] = { 0 };
-	codec_set16(h, method);
+	be_put16(h, method);
 	codec_put_bytes(b, h, sizeof(h));
 	codec_put_bytes(b, data, len);
 	codec_end(b, mark);
@@ -197,7 +197,7 @@ enum codec_result codec_decode_notify(const struct ike_pl *pl, struct ike_notify
 		return r;
 	out->protocol = pl->body[0];
 	out->spi_len = pl->body[1];
-	out->type = codec_get16(pl->body + 2);
+	out->type = be_get16(pl->body + 2);
 	if (out->spi_len > pl->len - FIXED_LEN)
 		return CODEC_BAD_LENGTH;
 	out->spi = pl->body + FIXED_LEN;
@@ -237,7 +237,7 @@ enum codec_result codec_decode_delete(const struct ike_pl *pl, struct ike_delete
 		return r;
 	out->protocol = pl->body[0];
 	out->spi_len = pl->body[1];
-	out->nspi = codec_get16(pl->body + 2);
+	out->nspi = be_get16(pl->body + 2);
 	out->spis = pl->body + FIXED_LEN;
 	/* the SPIs fill the rest of the payload exactly */
 	if ((size_t)out->spi_len * out->nspi != (size_t)pl->len - FIXED_LEN)

@@ -31,7 +31,7 @@ static enum codec_result substruc_header(const uint8_t *p, size_t len, size_t of
 {
 	if (len - off < hdr_len)
 		return CODEC_BAD_LENGTH;
-	*item_len = codec_get16(p + off + 2);
+	*item_len = be_get16(p + off + 2);
 	*last = p[off];
 	if (*last != SUBSTRUC_LAST && *last != more)
 		return CODEC_BAD_VALUE;
@@ -58,9 +58,9 @@ static enum codec_result decode_attrs(const uint8_t *p, size_t len, struct ike_t
 	while (off < len) {
 		if (len - off < ATTR_HDR_LEN)
 			return CODEC_BAD_LENGTH;
-		uint16_t word = codec_get16(p + off);
+		uint16_t word = be_get16(p + off);
 		uint16_t type = word & ~IKE_ATTR_TV_BIT;
-		uint16_t val = codec_get16(p + off + 2);
+		uint16_t val = be_get16(p + off + 2);
 		bool tv = (word & IKE_ATTR_TV_BIT) != 0;
 		off += ATTR_HDR_LEN;
 		if (!tv) {
@@ -115,7 +115,7 @@ static enum codec_result decode_transforms(const uint8_t *p, size_t len, struct 
 		struct ike_transform *tr = &pr->t[n++];
 		memset(tr, 0, sizeof(*tr));
 		tr->type = t[4];
-		tr->id = codec_get16(t + 6);
+		tr->id = be_get16(t + 6);
 		r = decode_attrs(t + TRANSFORM_HDR_LEN, tlen - TRANSFORM_HDR_LEN, tr);
 		if (r != CODEC_OK)
 			return r;
@@ -208,14 +208,14 @@ static void put_transform(struct ike_buf *b, const struct ike_transform *t, bool
 	memset(h, 0, sizeof(h));
 	h[0] = last ? SUBSTRUC_LAST : SUBSTRUC_TRANSFORM;
 	h[4] = t->type;
-	codec_set16(h + 6, t->id);
+	be_put16(h + 6, t->id);
 	if (t->keylen != 0) {
 		/* RFC 7296 3.3.5: Key Length in TV format */
-		codec_set16(h + n, IKE_ATTR_TV_BIT | IKE_ATTR_KEY_LENGTH);
-		codec_set16(h + n + 2, t->keylen);
+		be_put16(h + n, IKE_ATTR_TV_BIT | IKE_ATTR_KEY_LENGTH);
+		be_put16(h + n + 2, t->keylen);
 		n += ATTR_HDR_LEN;
 	}
-	codec_set16(h + 2, (uint16_t)n);
+	be_put16(h + 2, (uint16_t)n);
 	codec_put_bytes(b, h, n);
 }
 
@@ -237,7 +237,7 @@ static void put_proposal(struct ike_buf *b, const struct ike_proposal *pr, bool 
 		b->overflow = true;
 		return;
 	}
-	codec_set16(b->data + mark + 2, (uint16_t)(b->len - mark));
+	be_put16(b->data + mark + 2, (uint16_t)(b->len - mark));
 }
 
 /* A struct that could never be decoded is refused: the buffer is marked overflowed so

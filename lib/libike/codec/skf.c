@@ -30,8 +30,8 @@ enum codec_result codec_decode_skf(const struct ike_pl *pl, struct ike_skf_pl *o
 		return CODEC_TRUNCATED;
 	if (pl->len < SKF_FIXED_LEN)
 		return CODEC_BAD_LENGTH;
-	out->number = codec_get16(pl->body);
-	out->total = codec_get16(pl->body + 2);
+	out->number = be_get16(pl->body);
+	out->total = be_get16(pl->body + 2);
 	out->data = pl->body + SKF_FIXED_LEN;
 	out->len = pl->len - SKF_FIXED_LEN;
 	/* RFC 7383 2.5: fragments are numbered from 1; a number above Total Fragments

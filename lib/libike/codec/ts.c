@@ -55,7 +55,7 @@ static enum codec_result decode_one(const uint8_t *p, size_t len, struct ike_ts 
 {
 	if (len < TS_HDR_LEN)
 		return CODEC_BAD_LENGTH;
-	uint16_t slen = codec_get16(p + 2);
+	uint16_t slen = be_get16(p + 2);
 	size_t alen = ts_addr_len(p[0]);
 	/* only the two address-range types are decoded; others are refused */
 	if (alen == 0)
@@ -65,8 +65,8 @@ static enum codec_result decode_one(const uint8_t *p, size_t len, struct ike_ts 
 	memset(ts, 0, sizeof(*ts));
 	ts->type = p[0];
 	ts->ipproto = p[1];
-	ts->sport = codec_get16(p + 4);
-	ts->eport = codec_get16(p + 6);
+	ts->sport = be_get16(p + 4);
+	ts->eport = be_get16(p + 6);
 	memcpy(ts->saddr, p + TS_HDR_LEN, alen);
 	memcpy(ts->eaddr, p + TS_HDR_LEN + alen, alen);
 	*used = slen;
@@ -116,9 +116,9 @@ void codec_put_ts(struct ike_buf *b, uint8_t pltype, const struct ike_ts_pl *ts)
 			break;
 		}
 		uint8_t s[TS_HDR_LEN] = { t->type, t->ipproto };
-		codec_set16(s + 2, (uint16_t)(TS_HDR_LEN + 2 * alen));
-		codec_set16(s + 4, t->sport);
-		codec_set16(s + 6, t->eport);
+		be_put16(s + 2, (uint16_t)(TS_HDR_LEN + 2 * alen));
+		be_put16(s + 4, t->sport);
+		be_put16(s + 6, t->eport);
 		codec_put_bytes(b, s, sizeof(s));
 		codec_put_bytes(b, t->saddr, alen);
 		codec_put_bytes(b, t->eaddr, alen);

@@ -1,4 +1,4 @@
-/* chunk.c -- heap byte strings, wiped when freed (DESIGN.md principle 5). */
+/* chunk.c -- heap byte strings, wiped when freed (principle 5, docs/architecture.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
