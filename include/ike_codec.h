@@ -80,8 +80,14 @@ enum codec_result codec_decode_chain(uint8_t first_np, const uint8_t *p, size_t 
 /* First payload of a type in a chain, or NULL; count of a type. */
 const struct ike_pl *codec_find(const struct ike_chain *c, uint8_t type);
 unsigned codec_count(const struct ike_chain *c, uint8_t type);
+struct ike_notify_pl;
 /* First Notify of a given notify type, or NULL. */
 const struct ike_pl *codec_find_notify(const struct ike_chain *c, uint16_t ntype);
+/* The Notify payloads of a chain that decode, in order: start with *cursor = 0.
+ *   for (unsigned i = 0; codec_next_notify(c, &i, &n);) ... */
+bool codec_next_notify(const struct ike_chain *c, unsigned *cursor, struct ike_notify_pl *out);
+/* the first error type (RFC 7296 3.10.1: below 16384) among them, 0 if none */
+uint16_t codec_first_error_notify(const struct ike_chain *c);
 
 /* --- typed payload bodies --- */
 

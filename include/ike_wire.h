@@ -55,6 +55,9 @@ enum ike_payload_type {
 	IKE_PL_EAP   = 48,
 	IKE_PL_SKF   = 53,	/* RFC 7383 */
 };
+/* the IKEv2 payload type range of the IANA registry (RFC 7296 3.2) */
+#define IKE_PL_TYPE_MIN 33
+#define IKE_PL_TYPE_MAX 53
 
 /* RFC 7296 3.3.1 protocol IDs */
 enum ike_protocol {

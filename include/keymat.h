@@ -16,6 +16,14 @@ struct ike_keys {
 	struct chunk sk_d, sk_ai, sk_ar, sk_ei, sk_er, sk_pi, sk_pr;
 };
 
+/* RFC 7296 2.14, 2.15: the keys of one direction: the original initiator's
+ * messages are protected with SK_ei/SK_ai and its AUTH uses SK_pi; the
+ * responder's with SK_er/SK_ar and SK_pr.  The one place that picks them. */
+struct ike_dir_keys {
+	const struct chunk *e, *a, *p;
+};
+struct ike_dir_keys keymat_dir(const struct ike_keys *k, bool of_initiator);
+
 /* RFC 7296 2.14: SKEYSEED = prf(Ni | Nr, g^ir) */
 bool keymat_skeyseed(enum ike_prf prf, const struct chunk *ni, const struct chunk *nr,
 		     const struct chunk *gir, struct chunk *skeyseed);

@@ -29,6 +29,13 @@ static bool keymat_prf(enum ike_prf prf, const uint8_t *key, size_t keylen,
 	return true;
 }
 
+struct ike_dir_keys keymat_dir(const struct ike_keys *k, bool of_initiator)
+{
+	if (of_initiator)
+		return (struct ike_dir_keys){ &k->sk_ei, &k->sk_ai, &k->sk_pi };
+	return (struct ike_dir_keys){ &k->sk_er, &k->sk_ar, &k->sk_pr };
+}
+
 /* RFC 7296 2.14: SKEYSEED = prf(Ni | Nr, g^ir) */
 bool keymat_skeyseed(enum ike_prf prf, const struct chunk *ni, const struct chunk *nr,
 		     const struct chunk *gir, struct chunk *skeyseed)

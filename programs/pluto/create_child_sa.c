@@ -222,7 +222,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->intermediate = old->intermediate;
 	ike->keys_ready = true;
 	ike->authenticated = true;
-	ike->state = IKE_ESTABLISHED;
+	ike_sa_set_state(ike, IKE_ESTABLISHED);
 	/* RFC 7296 2.18: the Child SAs belong to the new IKE SA now */
 	struct child_sa **tail = &ike->children;
 	for (struct child_sa **pp = &old->children; *pp != NULL;) {
@@ -513,17 +513,6 @@ static enum tr_result fail_out(struct ike_sa *ike, const char *why)
 	return TR_STAY;
 }
 
-static uint16_t error_notify(const struct msg_digest *md)
-{
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		struct ike_notify_pl n;
-		if (md->pl->pl[i].type == IKE_PL_NOTIFY && codec_decode_notify(&md->pl->pl[i], &n) == CODEC_OK &&
-		    n.type <= IKE_N_ERROR_MAX)
-			return n.type;
-	}
-	return 0;
-}
-
 /* After a response: the next IKE_FOLLOWUP_KE, whose link the response carries
  * (RFC 9370 2.2.4), or, all rounds done, the new SA */
 static enum tr_result next_round(struct ike_sa *ike, struct cc_exchange *x, const struct msg_digest *md)
@@ -546,7 +535,7 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 	struct cc_exchange *x = ike->cc_out;
 	if (x == NULL)
 		return TR_IGNORE;
-	uint16_t err = error_notify(md);
+	uint16_t err = codec_first_error_notify(md->pl);
 	if (err == IKE_N_INVALID_KE_PAYLOAD && retry_with_ke(ike, x, md) != RETRY_NO)
 		return TR_STAY;
 	if (err != 0) {
@@ -586,7 +575,7 @@ enum tr_result ike_followup_ke_i(struct ike_sa *ike, struct msg_digest *md)
 	struct cc_exchange *x = ike->cc_out;
 	if (x == NULL || x->done >= x->n_addke)
 		return TR_IGNORE;
-	uint16_t err = error_notify(md);
+	uint16_t err = codec_first_error_notify(md->pl);
 	if (err != 0) {
 		ike->last_error = err;
 		return fail_out(ike, ike_notify_name(err));

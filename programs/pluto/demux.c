@@ -117,8 +117,6 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	ike->rport = md->fport;
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
-	p->nhalf_open++;
-	ike_sa_expire_unauthenticated(ike, PLUTO_HALF_OPEN_TIMEOUT_S);
 	char a[IP_STR_MAX];
 	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);
 	return ike;
@@ -175,9 +173,9 @@ static bool msgid_ok(struct ike_sa *ike, struct msg_digest *md)
 static void peer_keys(const struct ike_sa *ike, const struct msg_digest *md,
 		      const struct chunk **ke, const struct chunk **ka)
 {
-	bool from_i = (md->hdr.flags & IKE_FLAG_INITIATOR) != 0;
-	*ke = from_i ? &ike->keys.sk_ei : &ike->keys.sk_er;
-	*ka = from_i ? &ike->keys.sk_ai : &ike->keys.sk_ar;
+	struct ike_dir_keys k = keymat_dir(&ike->keys, (md->hdr.flags & IKE_FLAG_INITIATOR) != 0);
+	*ke = k.e;
+	*ka = k.a;
 }
 
 /* Decrypt SK (or reassemble SKF) into md->inner; false when the message is dropped

@@ -268,8 +268,6 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		return auth_failed(ike, md);
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
-	if (ike->pluto->nhalf_open > 0)
-		ike->pluto->nhalf_open--;
 	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
@@ -305,10 +303,9 @@ static bool child_only_error(uint16_t n)
 static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *child_failed)
 {
 	*child_failed = false;
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		struct ike_notify_pl n;
-		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK ||
-		    n.type > IKE_N_ERROR_MAX)
+	struct ike_notify_pl n;
+	for (unsigned i = 0; codec_next_notify(md->pl, &i, &n);) {
+		if (n.type > IKE_N_ERROR_MAX)
 			continue;
 		ike->last_error = n.type;
 		bool has_auth = codec_find(md->pl, IKE_PL_AUTH) != NULL;

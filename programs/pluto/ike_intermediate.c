@@ -159,16 +159,12 @@ enum tr_result ike_intermediate_r(struct ike_sa *ike, struct msg_digest *md)
 
 static bool error_notify(struct ike_sa *ike, const struct msg_digest *md)
 {
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		struct ike_notify_pl np;
-		if (md->pl->pl[i].type == IKE_PL_NOTIFY && codec_decode_notify(&md->pl->pl[i], &np) == CODEC_OK &&
-		    np.type <= IKE_N_ERROR_MAX) {
-			ike->last_error = np.type;
-			ike_log(ike, "IKE_INTERMEDIATE response: peer sent %s", ike_notify_name(np.type));
-			return true;
-		}
-	}
-	return false;
+	uint16_t e = codec_first_error_notify(md->pl);
+	if (e == 0)
+		return false;
+	ike->last_error = e;
+	ike_log(ike, "IKE_INTERMEDIATE response: peer sent %s", ike_notify_name(e));
+	return true;
 }
 
 enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
@@ -200,15 +196,5 @@ enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
 	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
 		round_has_ke(ike, round) ? ": keys updated with " : "",
 		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
-	unsigned imp = ike->pluto->impair;
-	bool more = ike->int_rounds < ike->n_addke;
-	if (more && (imp & IMPAIR_SKIP_ROUND) && ike->int_rounds + 1 == ike->n_addke) {
-		ike_log(ike, "IMPAIR: skipping the last negotiated round, going to IKE_AUTH");
-		more = false;
-	}
-	if ((imp & IMPAIR_EXTRA_ROUND) && ike->int_rounds == ike->n_addke && ike->int_rounds > 0)
-		more = true;	/* once: the round after the negotiated ones */
-	if (more)
-		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
-	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+	return ikev2_next_request(ike);
 }

@@ -15,11 +15,97 @@ static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_ESTABLISHED] = "STATE_V2_ESTABLISHED_IKE_SA",
 	[IKE_DELETING] = "STATE_V2_IKE_SA_DELETE",
 	[IKE_R_FAILED] = "STATE_V2_FAILED",
+	[IKE_DEAD] = "STATE_V2_DELETED",
 };
 
 const char *ike_state_name(enum ike_state s)
 {
 	return s < IKE_STATE_COUNT && state_names[s] != NULL ? state_names[s] : "STATE_UNKNOWN";
+}
+
+#define TO(s) (1u << (s))
+/* The moves the exchanges allow (RFC 7296 1.2, 1.4; RFC 9242 3): from -> the set of to */
+static const unsigned legal_moves[IKE_STATE_COUNT] = {
+	/* an IKE SA made by a rekey is established at birth (RFC 7296 2.18) */
+	[IKE_STATE_NONE] = TO(IKE_I_INIT_SENT) | TO(IKE_R_INIT_DONE) | TO(IKE_ESTABLISHED) | TO(IKE_DEAD),
+	[IKE_I_INIT_SENT] = TO(IKE_I_INTERMEDIATE_SENT) | TO(IKE_I_AUTH_SENT) | TO(IKE_DEAD),
+	[IKE_I_INTERMEDIATE_SENT] = TO(IKE_I_AUTH_SENT) | TO(IKE_DEAD),
+	[IKE_I_AUTH_SENT] = TO(IKE_ESTABLISHED) | TO(IKE_DEAD),
+	[IKE_R_INIT_DONE] = TO(IKE_ESTABLISHED) | TO(IKE_R_FAILED) | TO(IKE_DEAD),
+	[IKE_ESTABLISHED] = TO(IKE_DELETING) | TO(IKE_DEAD),
+	[IKE_DELETING] = TO(IKE_DEAD),
+	[IKE_R_FAILED] = TO(IKE_DEAD),
+	[IKE_DEAD] = 0,
+};
+
+/* A responder SA the peer has not authenticated yet (RFC 7296 2.6: it costs us
+ * state and the peer nothing): what the half-open limits count. */
+static bool half_open(const struct ike_sa *ike)
+{
+	return !ike->initiator && (ike->state == IKE_R_INIT_DONE || ike->state == IKE_R_FAILED);
+}
+
+void ike_sa_notify_waiters(struct ike_sa *ike)
+{
+	if (ike->state != IKE_ESTABLISHED)
+		return;
+	if (ike->whack != NULL && ike->larval == NULL && ike->cc_out == NULL) {
+		whack_done(ike->whack, ike->children == NULL || ike->children->state == CHILD_ESTABLISHED ? 0 : 2);
+		ike->whack = NULL;
+	}
+	if (ike->bench)
+		bench_sa_finished(ike, true);
+}
+
+bool ike_state_move_ok(enum ike_state from, enum ike_state to)
+{
+	return from < IKE_STATE_COUNT && to < IKE_STATE_COUNT && (legal_moves[from] & TO(to));
+}
+
+bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
+{
+	enum ike_state from = ike->state;
+	if (to == from)
+		return true;
+	if (!ike_state_move_ok(from, to)) {
+		ike_log(ike, "BUG: refusing the state change %s -> %s", ike_state_name(from),
+			ike_state_name(to));
+		return false;
+	}
+	struct pluto *p = ike->pluto;
+	bool was_half_open = half_open(ike);
+	ike->state = to;
+	if (to != IKE_DEAD)
+		ike_log(ike, "%s -> %s", ike_state_name(from), ike_state_name(to));
+	if (was_half_open && !half_open(ike))
+		p->nhalf_open--;
+	else if (!was_half_open && half_open(ike))
+		p->nhalf_open++;
+	switch (to) {
+	case IKE_R_INIT_DONE:
+		ike_sa_expire_unauthenticated(ike, PLUTO_HALF_OPEN_TIMEOUT_S);
+		break;
+	case IKE_R_FAILED:
+		/* RFC 7296 2.1: kept only to answer retransmissions with the error */
+		ike_sa_expire_unauthenticated(ike, PLUTO_FAILED_LINGER_S);
+		break;
+	case IKE_ESTABLISHED:
+		if (ike->expire_ev != NULL)
+			event_del(ike->expire_ev);
+		ike_sa_notify_waiters(ike);
+		break;
+	case IKE_DEAD:
+		if (ike->whack != NULL) {
+			whack_done(ike->whack, from == IKE_ESTABLISHED ? 0 : 1);
+			ike->whack = NULL;
+		}
+		if (ike->bench)
+			bench_sa_finished(ike, false);
+		break;
+	default:
+		break;
+	}
+	return true;
 }
 
 static unsigned sa_bucket(const uint8_t spi_i[8])
@@ -84,7 +170,7 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_t spi_r[8])
 {
 	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
-		if (memcmp(s->spi_i, spi_i, 8) == 0 && memcmp(s->spi_r, spi_r, 8) == 0 && !s->dead)
+		if (memcmp(s->spi_i, spi_i, 8) == 0 && memcmp(s->spi_r, spi_r, 8) == 0 && !ike_sa_dead(s))
 			return s;
 	}
 	return NULL;
@@ -96,7 +182,7 @@ struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const s
 				uint16_t rport)
 {
 	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
-		if (!s->initiator && !s->dead && memcmp(s->spi_i, spi_i, 8) == 0 &&
+		if (!s->initiator && !ike_sa_dead(s) && memcmp(s->spi_i, spi_i, 8) == 0 &&
 		    ip_eq(&s->remote, remote) && s->rport == rport)
 			return s;
 	}
@@ -107,7 +193,7 @@ static void expire_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;	/* ike is freed below */
-	if (ike->dead || ike->authenticated)
+	if (ike_sa_dead(ike) || ike->authenticated)
 		return;
 	ike_sa_delete(ike, ike->state == IKE_R_FAILED ? NULL :
 		      "not authenticated in time (half-open IKE SA timed out)");
@@ -184,22 +270,14 @@ static void ike_sa_free(struct ike_sa *ike)
  * current event, so that callers up the stack may still look at it. */
 void ike_sa_delete(struct ike_sa *ike, const char *why)
 {
-	if (ike->dead)
+	if (ike_sa_dead(ike))
 		return;
 	struct pluto *p = ike->pluto;
 	if (why != NULL)
 		ike_log(ike, "deleting IKE SA (%s)", why);
 	lifetime_ike_gone(ike);
 	lifetime_ike_stop(ike, false);
-	ike->dead = true;
-	if (ike->whack != NULL) {
-		whack_done(ike->whack, ike->state == IKE_ESTABLISHED ? 0 : 1);
-		ike->whack = NULL;
-	}
-	if (ike->bench)
-		bench_sa_finished(ike, false);
-	if (!ike->authenticated && !ike->initiator && p->nhalf_open > 0)
-		p->nhalf_open--;
+	ike_sa_set_state(ike, IKE_DEAD);
 	sa_hash_remove(ike);
 	/* from the live list to the dead one, freed at the end of the event */
 	if (ike->prev != NULL)
@@ -236,7 +314,7 @@ void ike_sa_free_all(struct pluto *p)
 bool ike_sa_other_with_peer(const struct ike_sa *ike)
 {
 	for (const struct ike_sa *s = ike->pluto->sas; s != NULL; s = s->next)
-		if (s != ike && !s->dead && ip_eq(&s->remote, &ike->remote))
+		if (s != ike && !ike_sa_dead(s) && ip_eq(&s->remote, &ike->remote))
 			return true;
 	return false;
 }
@@ -267,7 +345,7 @@ void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool in
 		return;
 	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
 		next = s->next;
-		if (s == ike || s->dead || !s->authenticated || !s->peer_known ||
+		if (s == ike || ike_sa_dead(s) || !s->authenticated || !s->peer_known ||
 		    memcmp(s->peer_digest, ike->peer_digest, PLUTO_PEER_DIGEST_LEN) != 0)
 			continue;
 		if (initial_contact) {
@@ -283,7 +361,7 @@ void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool in
 static void keepalive_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
-	if (!ike->dead)
+	if (!ike_sa_dead(ike))
 		iface_send_keepalive(ike);
 }
 

@@ -36,10 +36,8 @@ static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
 	    !nat_hash(md->hdr.spi_i, md->hdr.spi_r, &md->to, md->ifc->port, want_dst))
 		return;
 	bool src_seen = false, src_match = false, dst_match = true;
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		struct ike_notify_pl n;
-		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK)
-			continue;
+	struct ike_notify_pl n;
+	for (unsigned i = 0; codec_next_notify(md->pl, &i, &n);) {
 		if (n.type == IKE_N_NAT_DETECTION_SOURCE_IP) {
 			src_seen = true;
 			src_match |= n.len == NAT_HASH_LEN && memcmp(n.data, want_src, NAT_HASH_LEN) == 0;
@@ -305,10 +303,8 @@ static enum tr_result retry_cookie(struct ike_sa *ike, const struct ike_notify_p
 /* Notifies that change the course of the exchange; TR_NEXT means none was there. */
 static enum tr_result init_notifies(struct ike_sa *ike, const struct msg_digest *md)
 {
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		struct ike_notify_pl n;
-		if (md->pl->pl[i].type != IKE_PL_NOTIFY || codec_decode_notify(&md->pl->pl[i], &n) != CODEC_OK)
-			continue;
+	struct ike_notify_pl n;
+	for (unsigned i = 0; codec_next_notify(md->pl, &i, &n);) {
 		if (n.type == IKE_N_COOKIE)
 			return retry_cookie(ike, &n);
 		if (n.type == IKE_N_INVALID_KE_PAYLOAD)
@@ -330,29 +326,42 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	enum tr_result r = init_notifies(ike, md);
 	if (r != TR_NEXT)
 		return r;
+	/* RFC 7296 2.21.1: an unprotected response may be forged, and ignoring it must
+	 * leave the SA as it was: decode and check into locals, commit once accepted */
 	struct ike_sa_pl sa;
 	struct ike_ke_pl ke;
+	struct ike_proposal chosen;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	uint16_t chosen_ke = IKE_KE_NONE;
 	static const uint8_t zero[IKE_SPI_LEN];
 	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
-	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK || !decode_nonce(md, &ike->nr) ||
+	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK ||
+	    codec_decode_nonce(codec_find(md->pl, IKE_PL_NONCE), &nonce, &nonce_len) != CODEC_OK ||
 	    memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) == 0) {
-		chunk_free(&ike->nr);
 		ike_log(ike, "IKE_SA_INIT response is malformed; ignored (RFC 7296 2.21.1)");
 		return TR_IGNORE;
 	}
-	if (proposal_check_reply(&ike->c->ike, &sa, &ike->proposal) != PROPOSAL_OK || !ike_setup_suite(ike) ||
-	    ke.method != ke_method(ike->ke) || ike->ke_method != ke.method) {
-		chunk_free(&ike->nr);
+	if (proposal_check_reply(&ike->c->ike, &sa, &chosen) != PROPOSAL_OK ||
+	    !proposal_get(&chosen, IKE_TRANS_KE, &chosen_ke, NULL) ||
+	    ke.method != ke_method(ike->ke) || chosen_ke != ke.method) {
 		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer; ignored");
 		return TR_IGNORE;
 	}
 	struct chunk gir = CHUNK_EMPTY;
 	enum ke_result kr = ke_finish(ike->ke, ke.data, ke.len, &gir);
 	if (kr != KE_OK) {
-		chunk_free(&ike->nr);
 		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s; ignored", ke_result_name(kr));
 		return TR_IGNORE;
 	}
+	/* accepted: from here on the SA changes */
+	ike->proposal = chosen;
+	if (!ike_setup_suite(ike)) {
+		chunk_free(&gir);
+		ike_log(ike, "IKE_SA_INIT response chose algorithms we cannot run");
+		return TR_FAIL;
+	}
+	ike->nr = chunk_dup(nonce, nonce_len);
 	ke_free(ike->ke);
 	ike->ke = NULL;
 	memcpy(ike->spi_r, md->hdr.spi_r, IKE_SPI_LEN);
@@ -381,7 +390,5 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 			ike->lport = ike->ifc->port;
 		ike_sa_start_keepalive(ike);
 	}
-	if (ike->intermediate)
-		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
-	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+	return ikev2_next_request(ike);
 }

@@ -4,80 +4,109 @@
 #include <string.h>
 #include "ikev2.h"
 
-#define P(t) PL_BIT(IKE_PL_##t)
-/* Notify, Vendor ID and CERTREQ may appear in any message */
-#define ANY (P(NOTIFY) | P(VID) | P(CERTREQ))
+/* Payload rules (RFC 7296 3.x): how many of each payload type a message may carry.
+ * A type without a rule must not appear; NOTIFY, VID and CERTREQ may appear in any
+ * message, as often as the decoder allows. */
+#define ONE(t)  { IKE_PL_##t, 1, 1 }
+#define OPT(t)  { IKE_PL_##t, 0, 1 }
+#define MANY(t) { IKE_PL_##t, 0, IKE_MAX_PAYLOADS }
+#define ANY     MANY(NOTIFY), MANY(VID), MANY(CERTREQ)
 
 static const struct transition table[] = {
 	/* RFC 7296 1.2: IKE_SA_INIT */
-	{ "responder: IKE_SA_INIT request", IKE_STATE_NONE, IKE_SA_INIT, false, false,
-	  P(SA) | P(KE) | P(NONCE), ANY, ike_sa_init_r, IKE_R_INIT_DONE, IKE_R_INIT_DONE },
+	{ .story = "responder: IKE_SA_INIT request", .state = IKE_STATE_NONE,
+	  .exchange = IKE_SA_INIT, .role = ROLE_RESPONDER, .dir = DIR_REQUEST,
+	  .pl = { ONE(SA), ONE(KE), ONE(NONCE), ANY },
+	  .handler = ike_sa_init_r, .next = IKE_R_INIT_DONE },
 	/* a response may be a bare notify (INVALID_KE_PAYLOAD, COOKIE, NO_PROPOSAL_CHOSEN):
-	 * the handler checks for SA/KE/Nonce itself */
-	{ "initiator: IKE_SA_INIT response", IKE_I_INIT_SENT, IKE_SA_INIT, true, true,
-	  0, P(SA) | P(KE) | P(NONCE) | ANY, ike_sa_init_i, IKE_I_AUTH_SENT, IKE_I_INTERMEDIATE_SENT },
+	 * the handler checks for SA/KE/Nonce itself.  The next request is chosen by
+	 * ikev2_next_request(): IKE_AUTH (next) or IKE_INTERMEDIATE (next_alt). */
+	{ .story = "initiator: IKE_SA_INIT response", .state = IKE_I_INIT_SENT,
+	  .exchange = IKE_SA_INIT, .role = ROLE_INITIATOR, .dir = DIR_RESPONSE,
+	  .pl = { OPT(SA), OPT(KE), OPT(NONCE), ANY },
+	  .handler = ike_sa_init_i, .next = IKE_I_AUTH_SENT, .next_alt = IKE_I_INTERMEDIATE_SENT },
 	/* RFC 9242 3: IKE_INTERMEDIATE, only the initiator starts it, before IKE_AUTH */
-	{ "responder: IKE_INTERMEDIATE request", IKE_R_INIT_DONE, IKE_INTERMEDIATE, false, false,
-	  0, P(KE) | ANY, ike_intermediate_r, IKE_R_INIT_DONE, IKE_R_INIT_DONE },
-	{ "initiator: IKE_INTERMEDIATE response", IKE_I_INTERMEDIATE_SENT, IKE_INTERMEDIATE, true, true,
-	  0, P(KE) | ANY, ike_intermediate_i, IKE_I_AUTH_SENT, IKE_I_INTERMEDIATE_SENT },
-	/* RFC 7296 1.2: IKE_AUTH with one Child SA */
-	{ "responder: IKE_AUTH request", IKE_R_INIT_DONE, IKE_AUTH, false, false,
-	  P(IDI) | P(AUTH), P(IDR) | P(SA) | P(TSI) | P(TSR) | P(CERT) | P(CP) | ANY,
-	  ike_auth_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ .story = "responder: IKE_INTERMEDIATE request", .state = IKE_R_INIT_DONE,
+	  .exchange = IKE_INTERMEDIATE, .role = ROLE_RESPONDER, .dir = DIR_REQUEST,
+	  .pl = { OPT(KE), ANY },
+	  .handler = ike_intermediate_r, .next = IKE_R_INIT_DONE },
+	{ .story = "initiator: IKE_INTERMEDIATE response", .state = IKE_I_INTERMEDIATE_SENT,
+	  .exchange = IKE_INTERMEDIATE, .role = ROLE_INITIATOR, .dir = DIR_RESPONSE,
+	  .pl = { OPT(KE), ANY },
+	  .handler = ike_intermediate_i, .next = IKE_I_AUTH_SENT, .next_alt = IKE_I_INTERMEDIATE_SENT },
+	/* RFC 7296 1.2: IKE_AUTH with one Child SA (2.19: at most one CP) */
+	{ .story = "responder: IKE_AUTH request", .state = IKE_R_INIT_DONE,
+	  .exchange = IKE_AUTH, .role = ROLE_RESPONDER, .dir = DIR_REQUEST,
+	  .pl = { ONE(IDI), ONE(AUTH), OPT(IDR), OPT(SA), OPT(TSI), OPT(TSR), MANY(CERT), OPT(CP), ANY },
+	  .handler = ike_auth_r, .next = IKE_ESTABLISHED },
 	/* an error response carries only a notify: the handler checks */
-	{ "initiator: IKE_AUTH response", IKE_I_AUTH_SENT, IKE_AUTH, true, true,
-	  0, P(IDR) | P(AUTH) | P(SA) | P(TSI) | P(TSR) | P(CERT) | P(CP) | ANY,
-	  ike_auth_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	/* RFC 7296 1.4: INFORMATIONAL, both roles may start it once established */
-	{ "INFORMATIONAL request", IKE_ESTABLISHED, INFORMATIONAL, true, false,
-	  0, P(DELETE) | ANY, informational_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "INFORMATIONAL request", IKE_ESTABLISHED, INFORMATIONAL, false, false,
-	  0, P(DELETE) | ANY, informational_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "INFORMATIONAL request while deleting", IKE_DELETING, INFORMATIONAL, true, false,
-	  0, P(DELETE) | ANY, informational_r, IKE_DELETING, IKE_DELETING },
-	{ "INFORMATIONAL request while deleting", IKE_DELETING, INFORMATIONAL, false, false,
-	  0, P(DELETE) | ANY, informational_r, IKE_DELETING, IKE_DELETING },
-	{ "INFORMATIONAL response", IKE_ESTABLISHED, INFORMATIONAL, true, true,
-	  0, P(DELETE) | ANY, informational_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "INFORMATIONAL response", IKE_ESTABLISHED, INFORMATIONAL, false, true,
-	  0, P(DELETE) | ANY, informational_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "INFORMATIONAL response to our Delete", IKE_DELETING, INFORMATIONAL, true, true,
-	  0, P(DELETE) | ANY, informational_i, IKE_DELETING, IKE_DELETING },
-	{ "INFORMATIONAL response to our Delete", IKE_DELETING, INFORMATIONAL, false, true,
-	  0, P(DELETE) | ANY, informational_i, IKE_DELETING, IKE_DELETING },
+	{ .story = "initiator: IKE_AUTH response", .state = IKE_I_AUTH_SENT,
+	  .exchange = IKE_AUTH, .role = ROLE_INITIATOR, .dir = DIR_RESPONSE,
+	  .pl = { OPT(IDR), OPT(AUTH), OPT(SA), OPT(TSI), OPT(TSR), MANY(CERT), OPT(CP), ANY },
+	  .handler = ike_auth_i, .next = IKE_ESTABLISHED },
+	/* RFC 7296 1.4: INFORMATIONAL, both roles may start it once established;
+	 * 3.11: one Delete payload per protocol, several may come together */
+	{ .story = "INFORMATIONAL request", .state = IKE_ESTABLISHED,
+	  .exchange = INFORMATIONAL, .role = ROLE_EITHER, .dir = DIR_REQUEST,
+	  .pl = { MANY(DELETE), ANY },
+	  .handler = informational_r, .next = IKE_ESTABLISHED },
+	{ .story = "INFORMATIONAL request while deleting", .state = IKE_DELETING,
+	  .exchange = INFORMATIONAL, .role = ROLE_EITHER, .dir = DIR_REQUEST,
+	  .pl = { MANY(DELETE), ANY },
+	  .handler = informational_r, .next = IKE_DELETING },
+	{ .story = "INFORMATIONAL response", .state = IKE_ESTABLISHED,
+	  .exchange = INFORMATIONAL, .role = ROLE_EITHER, .dir = DIR_RESPONSE,
+	  .pl = { MANY(DELETE), ANY },
+	  .handler = informational_i, .next = IKE_ESTABLISHED },
+	{ .story = "INFORMATIONAL response to our Delete", .state = IKE_DELETING,
+	  .exchange = INFORMATIONAL, .role = ROLE_EITHER, .dir = DIR_RESPONSE,
+	  .pl = { MANY(DELETE), ANY },
+	  .handler = informational_i, .next = IKE_DELETING },
 	/* RFC 7296 1.3: CREATE_CHILD_SA, either end may start it; an error response
 	 * is a bare notify, so the handlers check SA/Nonce themselves */
-	{ "CREATE_CHILD_SA request", IKE_ESTABLISHED, CREATE_CHILD_SA, true, false,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_r,
-	  IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "CREATE_CHILD_SA request", IKE_ESTABLISHED, CREATE_CHILD_SA, false, false,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_r,
-	  IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "CREATE_CHILD_SA response", IKE_ESTABLISHED, CREATE_CHILD_SA, true, true,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_i,
-	  IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "CREATE_CHILD_SA response", IKE_ESTABLISHED, CREATE_CHILD_SA, false, true,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_i,
-	  IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "CREATE_CHILD_SA request while deleting", IKE_DELETING, CREATE_CHILD_SA, true, false,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_deleting,
-	  IKE_DELETING, IKE_DELETING },
-	{ "CREATE_CHILD_SA request while deleting", IKE_DELETING, CREATE_CHILD_SA, false, false,
-	  0, P(SA) | P(KE) | P(NONCE) | P(TSI) | P(TSR) | ANY, create_child_sa_deleting,
-	  IKE_DELETING, IKE_DELETING },
-	/* RFC 9370 2.2.4: IKE_FOLLOWUP_KE, after a CREATE_CHILD_SA that chose ADDKEs */
-	{ "IKE_FOLLOWUP_KE request", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, true, false,
-	  P(NOTIFY), P(KE) | P(VID) | P(CERTREQ), ike_followup_ke_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "IKE_FOLLOWUP_KE request", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, false, false,
-	  P(NOTIFY), P(KE) | P(VID) | P(CERTREQ), ike_followup_ke_r, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "IKE_FOLLOWUP_KE response", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, true, true,
-	  0, P(KE) | ANY, ike_followup_ke_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
-	{ "IKE_FOLLOWUP_KE response", IKE_ESTABLISHED, IKE_FOLLOWUP_KE, false, true,
-	  0, P(KE) | ANY, ike_followup_ke_i, IKE_ESTABLISHED, IKE_ESTABLISHED },
+	{ .story = "CREATE_CHILD_SA request", .state = IKE_ESTABLISHED,
+	  .exchange = CREATE_CHILD_SA, .role = ROLE_EITHER, .dir = DIR_REQUEST,
+	  .pl = { OPT(SA), OPT(KE), OPT(NONCE), OPT(TSI), OPT(TSR), ANY },
+	  .handler = create_child_sa_r, .next = IKE_ESTABLISHED },
+	{ .story = "CREATE_CHILD_SA response", .state = IKE_ESTABLISHED,
+	  .exchange = CREATE_CHILD_SA, .role = ROLE_EITHER, .dir = DIR_RESPONSE,
+	  .pl = { OPT(SA), OPT(KE), OPT(NONCE), OPT(TSI), OPT(TSR), ANY },
+	  .handler = create_child_sa_i, .next = IKE_ESTABLISHED },
+	{ .story = "CREATE_CHILD_SA request while deleting", .state = IKE_DELETING,
+	  .exchange = CREATE_CHILD_SA, .role = ROLE_EITHER, .dir = DIR_REQUEST,
+	  .pl = { OPT(SA), OPT(KE), OPT(NONCE), OPT(TSI), OPT(TSR), ANY },
+	  .handler = create_child_sa_deleting, .next = IKE_DELETING },
+	/* RFC 9370 2.2.4: IKE_FOLLOWUP_KE, after a CREATE_CHILD_SA that chose ADDKEs;
+	 * the request carries the ADDITIONAL_KEY_EXCHANGE notify */
+	{ .story = "IKE_FOLLOWUP_KE request", .state = IKE_ESTABLISHED,
+	  .exchange = IKE_FOLLOWUP_KE, .role = ROLE_EITHER, .dir = DIR_REQUEST,
+	  .pl = { { IKE_PL_NOTIFY, 1, IKE_MAX_PAYLOADS }, OPT(KE), MANY(VID), MANY(CERTREQ) },
+	  .handler = ike_followup_ke_r, .next = IKE_ESTABLISHED },
+	{ .story = "IKE_FOLLOWUP_KE response", .state = IKE_ESTABLISHED,
+	  .exchange = IKE_FOLLOWUP_KE, .role = ROLE_EITHER, .dir = DIR_RESPONSE,
+	  .pl = { OPT(KE), ANY },
+	  .handler = ike_followup_ke_i, .next = IKE_ESTABLISHED },
 };
 
 #define TABLE_ROWS (sizeof(table) / sizeof(table[0]))
+
+static bool roles_overlap(enum tr_role a, enum tr_role b)
+{
+	return (a & b) != 0;
+}
+
+static bool rules_ok(const struct transition *t)
+{
+	bool seen[IKE_PL_TYPE_MAX + 1] = { false };
+	for (unsigned i = 0; i < TR_MAX_PL_RULES && t->pl[i].type != 0; i++) {
+		const struct tr_pl_rule *r = &t->pl[i];
+		if (r->type < IKE_PL_TYPE_MIN || r->type > IKE_PL_TYPE_MAX || seen[r->type] ||
+		    r->min > r->max || r->max == 0)
+			return false;
+		seen[r->type] = true;
+	}
+	return true;
+}
 
 unsigned ikev2_table_check(char *why, size_t len)
 {
@@ -85,13 +114,13 @@ unsigned ikev2_table_check(char *why, size_t len)
 	why[0] = '\0';
 	for (size_t i = 0; i < TABLE_ROWS; i++) {
 		const struct transition *t = &table[i];
-		bool ok = t->handler != NULL && t->next < IKE_STATE_COUNT &&
-			  t->next_alt < IKE_STATE_COUNT && (t->required & t->optional) == 0;
+		bool ok = t->handler != NULL && t->next < IKE_STATE_COUNT && t->next_alt < IKE_STATE_COUNT &&
+			  t->role != 0 && rules_ok(t);
 		/* no two rows may answer the same (state, exchange, role, direction) */
 		for (size_t j = 0; j < i; j++) {
 			const struct transition *u = &table[j];
 			if (u->state == t->state && u->exchange == t->exchange &&
-			    u->initiator == t->initiator && u->response == t->response)
+			    roles_overlap(u->role, t->role) && u->dir == t->dir)
 				ok = false;
 		}
 		if (!ok) {
@@ -102,43 +131,47 @@ unsigned ikev2_table_check(char *why, size_t len)
 	return bad;
 }
 
-static const struct transition *find_row(const struct ike_sa *ike, const struct msg_digest *md)
+const struct transition *ikev2_find_row(enum ike_state state, uint8_t exchange, bool initiator,
+					bool response)
 {
+	enum tr_role role = initiator ? ROLE_INITIATOR : ROLE_RESPONDER;
+	enum tr_dir dir = response ? DIR_RESPONSE : DIR_REQUEST;
 	for (size_t i = 0; i < TABLE_ROWS; i++) {
 		const struct transition *t = &table[i];
-		if (t->state == ike->state && t->exchange == md->hdr.exchange &&
-		    t->initiator == ike->initiator && t->response == md->response)
+		if (t->state == state && t->exchange == exchange && (t->role & role) && t->dir == dir)
 			return t;
 	}
 	return NULL;
 }
 
-/* RFC 7296 2.5 / 3.x: every required payload present, nothing unexpected */
-static bool payloads_ok(const struct transition *t, const struct msg_digest *md, char *why, size_t len)
+/* RFC 7296 2.5 / 3.x: each payload type within its row's count; types we do not
+ * know were already refused if critical (2.5), and are skipped here */
+bool ikev2_payloads_ok(const struct transition *t, const struct ike_chain *pl, char *why, size_t len)
 {
-	uint64_t seen = 0;
-	for (unsigned i = 0; i < md->pl->n; i++) {
-		uint8_t type = md->pl->pl[i].type;
-		if (type < 33 || type > 53)
-			continue;
-		uint64_t bit = PL_BIT(type);
-		if (type == IKE_PL_SK || type == IKE_PL_SKF)
-			continue;
-		if (!(bit & (t->required | t->optional))) {
-			snprintf(why, len, "unexpected %s payload", ike_payload_name(type));
+	unsigned count[IKE_PL_TYPE_MAX + 1] = { 0 };
+	for (unsigned i = 0; i < pl->n && i < IKE_MAX_PAYLOADS; i++) {
+		uint8_t type = pl->pl[i].type;
+		if (type >= IKE_PL_TYPE_MIN && type <= IKE_PL_TYPE_MAX && type != IKE_PL_SK && type != IKE_PL_SKF)
+			count[type]++;
+	}
+	for (unsigned i = 0; i < TR_MAX_PL_RULES && t->pl[i].type != 0; i++) {
+		const struct tr_pl_rule *r = &t->pl[i];
+		if (count[r->type] < r->min) {
+			snprintf(why, len, "missing %s payload", ike_payload_name(r->type));
 			return false;
 		}
-		seen |= bit;
-	}
-	uint64_t missing = t->required & ~seen;
-	if (missing) {
-		for (unsigned type = 33; type <= 53; type++) {
-			if (missing & PL_BIT(type)) {
-				snprintf(why, len, "missing %s payload", ike_payload_name(type));
-				break;
-			}
+		if (count[r->type] > r->max) {
+			snprintf(why, len, "%u %s payloads (at most %u)", count[r->type],
+				 ike_payload_name(r->type), r->max);
+			return false;
 		}
-		return false;
+		count[r->type] = 0;	/* accounted for */
+	}
+	for (unsigned type = IKE_PL_TYPE_MIN; type <= IKE_PL_TYPE_MAX; type++) {
+		if (count[type] > 0) {
+			snprintf(why, len, "unexpected %s payload", ike_payload_name((uint8_t)type));
+			return false;
+		}
 	}
 	return true;
 }
@@ -151,12 +184,10 @@ static bool linger(struct ike_sa *ike, const struct msg_digest *md)
 	if (ike->initiator || ike->authenticated || md->response || !ike->resp_valid ||
 	    ike->resp_msgid != md->hdr.msgid)
 		return false;
-	ike->state = IKE_R_FAILED;
 	send_retransmit_cancel(ike);
 	ike_log(ike, "negotiation failed; keeping the IKE SA %u s to answer retransmissions",
 		PLUTO_FAILED_LINGER_S);
-	ike_sa_expire_unauthenticated(ike, PLUTO_FAILED_LINGER_S);
-	return true;
+	return ike_sa_set_state(ike, IKE_R_FAILED);
 }
 
 static void apply(struct ike_sa *ike, const struct transition *t, const struct msg_digest *md,
@@ -166,10 +197,11 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 		return;
 	switch (r) {
 	case TR_NEXT:
-		ike->state = t->next;
-		break;
 	case TR_NEXT_ALT:
-		ike->state = t->next_alt;
+		if (!ike_sa_set_state(ike, r == TR_NEXT ? t->next : t->next_alt)) {
+			ike_sa_delete(ike, "illegal state change");
+			return;
+		}
 		break;
 	case TR_STAY:
 	case TR_IGNORE:
@@ -181,18 +213,14 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 		ike_sa_delete(ike, NULL);
 		return;
 	}
-	if (ike->state == IKE_ESTABLISHED && ike->whack != NULL && ike->larval == NULL && ike->cc_out == NULL) {
-		whack_done(ike->whack, ike->children == NULL || ike->children->state == CHILD_ESTABLISHED ? 0 : 2);
-		ike->whack = NULL;
-	}
-	if (ike->state == IKE_ESTABLISHED && ike->bench)
-		bench_sa_finished(ike, true);
+	/* an exchange on an established SA may have been what whack waited for */
+	ike_sa_notify_waiters(ike);
 }
 
 void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 {
 	const char *xname = ike_exchange_name(md->hdr.exchange);
-	const struct transition *t = find_row(ike, md);
+	const struct transition *t = ikev2_find_row(ike->state, md->hdr.exchange, ike->initiator, md->response);
 	if (t == NULL) {
 		ike_log(ike, "dropping unexpected %s %s (message ID %u) in state %s", xname,
 			md->response ? "response" : "request", md->hdr.msgid, ike_state_name(ike->state));
@@ -201,7 +229,7 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	ike_log(ike, "%s %s received (message ID %u)", xname, md->response ? "response" : "request",
 		md->hdr.msgid);
 	char why[80];
-	if (!payloads_ok(t, md, why, sizeof(why))) {
+	if (!ikev2_payloads_ok(t, md->pl, why, sizeof(why))) {
 		ike_log(ike, "%s %s (message ID %u) rejected: %s", xname,
 			md->response ? "response" : "request", md->hdr.msgid, why);
 		if (md->response) {
@@ -234,6 +262,29 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	apply(ike, t, md, r);
 }
 
+/* RFC 9242 3: after IKE_SA_INIT, the first IKE_INTERMEDIATE round if it was
+ * negotiated (an empty one without additional key exchanges); after a round, the
+ * next while RFC 9370 key exchanges remain (2.2.2: one per round); then IKE_AUTH. */
+enum tr_result ikev2_next_request(struct ike_sa *ike)
+{
+	bool more;
+	if (ike->int_rounds == 0) {
+		more = ike->intermediate;
+	} else {
+		unsigned imp = ike->pluto->impair;
+		more = ike->int_rounds < ike->n_addke;
+		if (more && (imp & IMPAIR_SKIP_ROUND) && ike->int_rounds + 1 == ike->n_addke) {
+			ike_log(ike, "IMPAIR: skipping the last negotiated round, going to IKE_AUTH");
+			more = false;
+		}
+		if ((imp & IMPAIR_EXTRA_ROUND) && ike->int_rounds == ike->n_addke)
+			more = true;	/* once: the round after the negotiated ones */
+	}
+	if (more)
+		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
+	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+}
+
 struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)
 {
 	struct ike_sa *ike = ike_sa_new(p, c, true);
@@ -246,7 +297,7 @@ struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whac
 		ike_sa_delete(ike, "cannot initiate");
 		return NULL;
 	}
-	ike->state = IKE_I_INIT_SENT;
+	ike_sa_set_state(ike, IKE_I_INIT_SENT);
 	return ike;
 }
 
@@ -266,5 +317,5 @@ void ikev2_delete_ike(struct ike_sa *ike)
 		ike_sa_delete(ike, "cannot send Delete");
 		return;
 	}
-	ike->state = IKE_DELETING;
+	ike_sa_set_state(ike, IKE_DELETING);
 }

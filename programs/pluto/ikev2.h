@@ -33,15 +33,23 @@ enum tr_result {
 
 typedef enum tr_result tr_handler(struct ike_sa *ike, struct msg_digest *md);
 
-#define PL_BIT(t) (1ULL << ((t) - 32))
+/* Who may receive a row's message: bits, so that a row can serve both roles */
+enum tr_role { ROLE_INITIATOR = 1, ROLE_RESPONDER = 2, ROLE_EITHER = 3 };
+enum tr_dir { DIR_REQUEST, DIR_RESPONSE };
+
+/* how many payloads of one type a message may carry (RFC 7296 3.x) */
+struct tr_pl_rule {
+	uint8_t type, min, max;
+};
+#define TR_MAX_PL_RULES 12
 
 struct transition {
 	const char *story;
 	enum ike_state state;
 	uint8_t exchange;
-	bool initiator;			/* our role in the IKE SA */
-	bool response;			/* the message is a response */
-	uint64_t required, optional;	/* payload masks (PL_BIT) of md->pl */
+	enum tr_role role;		/* our role in the IKE SA (original initiator or not) */
+	enum tr_dir dir;		/* the message is a request or a response */
+	struct tr_pl_rule pl[TR_MAX_PL_RULES];	/* of md->pl; ends at type 0 */
 	tr_handler *handler;
 	enum ike_state next, next_alt;
 };
@@ -52,6 +60,14 @@ struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whac
 void ikev2_delete_ike(struct ike_sa *ike);
 /* consistency of the table (unit test): returns the number of bad rows */
 unsigned ikev2_table_check(char *why, size_t len);
+/* the row for a message, NULL if none; the payload counts of a row (unit tests) */
+const struct transition *ikev2_find_row(enum ike_state state, uint8_t exchange, bool initiator,
+					bool response);
+bool ikev2_payloads_ok(const struct transition *t, const struct ike_chain *pl, char *why, size_t len);
+/* an initiator's step after IKE_SA_INIT or an IKE_INTERMEDIATE round: the next
+ * IKE_INTERMEDIATE round (TR_NEXT_ALT) or IKE_AUTH (TR_NEXT); TR_FAIL if it
+ * cannot be sent */
+enum tr_result ikev2_next_request(struct ike_sa *ike);
 
 /* send.c: building, protecting, sending */
 /* IKE_SA_INIT (unprotected) request / response: b holds the whole message */

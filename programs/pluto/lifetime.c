@@ -66,7 +66,7 @@ static void child_life_cb(evutil_socket_t fd, short what, void *arg)
 	struct child_sa *child = arg;
 	struct ike_sa *ike = child->ike;
 	struct pluto *p = ike->pluto;
-	if (child->state == CHILD_REKEYED && !ike->dead) {
+	if (child->state == CHILD_REKEYED && !ike_sa_dead(ike)) {
 		/* replaced, and the peer never sent the Delete it owed (RFC 7296 2.8) */
 		ike_log(ike, "Child SA #%u: replaced %u s ago and never deleted by the peer; removing it",
 			child->serial, LIFE_RETIRE_S);
@@ -74,7 +74,7 @@ static void child_life_cb(evutil_socket_t fd, short what, void *arg)
 		log_flush(p);
 		return;
 	}
-	if (child->state != CHILD_ESTABLISHED || ike->dead)
+	if (child->state != CHILD_ESTABLISHED || ike_sa_dead(ike))
 		return;
 	uint64_t left = remaining_ms(child->installed_ms, child->life_s);
 	if (left > 0 && child->rekey_s > 0) {
@@ -154,7 +154,7 @@ static void ike_life_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;
-	if (ike->dead || ike->state != IKE_ESTABLISHED)
+	if (ike_sa_dead(ike) || ike->state != IKE_ESTABLISHED)
 		return;
 	uint64_t left = remaining_ms(ike->established_ms, ike->life_s);
 	if (left > 0 && ike->rekey_s > 0) {
@@ -186,7 +186,7 @@ static void dpd_cb(evutil_socket_t fd, short what, void *arg)
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;
 	const struct conf_conn *cc = &ike->c->conf;
-	if (ike->dead || ike->state != IKE_ESTABLISHED)
+	if (ike_sa_dead(ike) || ike->state != IKE_ESTABLISHED)
 		return;
 	uint64_t quiet = pluto_now_ms() - ike->last_heard_ms;
 	if (quiet >= (uint64_t)cc->dpdtimeout_s * 1000) {
@@ -311,7 +311,7 @@ void lifetime_ike_gone(struct ike_sa *ike)
 	if (!keep || (c->revive_ev != NULL && event_pending(c->revive_ev, EV_TIMEOUT, NULL)))
 		return;
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next)
-		if (s != ike && !s->dead && s->c == c)
+		if (s != ike && !ike_sa_dead(s) && s->c == c)
 			return;
 	lifetime_revive(c);
 }

@@ -104,6 +104,8 @@ enum ike_state {
 	IKE_DELETING,			/* our Delete request is out */
 	IKE_R_FAILED,			/* responder: negotiation failed; only answers
 					 * retransmissions with the cached error */
+	IKE_DEAD,			/* deleted: off every table, freed at the end of
+					 * the event */
 	IKE_STATE_COUNT
 };
 const char *ike_state_name(enum ike_state s);
@@ -244,7 +246,6 @@ struct ike_sa {
 	struct reasm *frag_rx[2];		/* [0] requests, [1] responses */
 	uint16_t last_error;			/* last notify error sent or received */
 	bool bench;				/* started by whack --bench */
-	bool dead;
 };
 
 struct pluto {
@@ -347,6 +348,15 @@ void ike_sa_rehash(struct ike_sa *ike);
 /* delete the SA after seconds unless it is authenticated by then */
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);
 void ike_sa_delete(struct ike_sa *ike, const char *why);
+/* The one state setter (principle 3): refuses a move the protocol does not allow,
+ * logs "A -> B", and keeps what follows from the state: the half-open count, the
+ * unauthenticated SA's expiry timer, and the whack/bench waiters. */
+bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to);
+bool ike_state_move_ok(enum ike_state from, enum ike_state to);
+static inline bool ike_sa_dead(const struct ike_sa *ike) { return ike->state == IKE_DEAD; }
+/* whack --up / --bench waiting on an established SA: tell them once nothing of
+ * ours is in flight any more */
+void ike_sa_notify_waiters(struct ike_sa *ike);
 /* RFC 3948 2.3: NAT-keepalives while we are behind a NAT */
 void ike_sa_start_keepalive(struct ike_sa *ike);
 /* RFC 7296 2.4: another IKE SA (live, any state) with the same peer address */

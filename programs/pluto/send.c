@@ -34,7 +34,7 @@ static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;	/* ike may be freed below */
-	if (!ike->req_pending || ike->dead)
+	if (!ike->req_pending || ike_sa_dead(ike))
 		return;
 	uint64_t now = pluto_now_ms();
 	if (now >= ike->retrans_deadline_ms) {
@@ -173,7 +173,7 @@ void send_invalid_spi(struct pluto *p, const struct msg_digest *md)
 
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator)
 {
-	return of_initiator ? &ike->keys.sk_pi : &ike->keys.sk_pr;
+	return keymat_dir(&ike->keys, of_initiator).p;
 }
 
 bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
@@ -188,9 +188,8 @@ bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
 static bool protect(struct ike_sa *ike, const struct ike_hdr *h, const struct ike_buf *inner,
 		    struct dgrams *out)
 {
-	bool we_are_i = ike->initiator;
-	const struct chunk *ke = we_are_i ? &ike->keys.sk_ei : &ike->keys.sk_er;
-	const struct chunk *ka = we_are_i ? &ike->keys.sk_ai : &ike->keys.sk_ar;
+	struct ike_dir_keys k = keymat_dir(&ike->keys, ike->initiator);
+	const struct chunk *ke = k.e, *ka = k.a;
 	uint8_t inner_np = inner->len ? inner->first_np : IKE_PL_NONE;
 
 	/* RFC 9242 3.1: the record of the message as if unfragmented */
@@ -203,7 +202,7 @@ static bool protect(struct ike_sa *ike, const struct ike_hdr *h, const struct ik
 	codec_buf_init(&hb, hdrbuf, sizeof(hdrbuf));
 	codec_put_hdr(&hb, &rh);
 	memcpy(rec.hdr, hdrbuf, IKE_HDR_LEN);
-	if (!ikev2_record(ike, h->exchange, we_are_i, &rec))
+	if (!ikev2_record(ike, h->exchange, ike->initiator, &rec))
 		return false;
 	return frag_protect(ike, h, &ike->suite, ke, ka, inner_np, inner->data, inner->len, out);
 }
@@ -234,7 +233,7 @@ void send_queue_free(struct ike_sa *ike)
 void send_request_done(struct ike_sa *ike)
 {
 	send_retransmit_cancel(ike);
-	if (ike->nqueued == 0 || ike->dead)
+	if (ike->nqueued == 0 || ike_sa_dead(ike))
 		return;
 	struct queued_request q = ike->queued[0];
 	memmove(&ike->queued[0], &ike->queued[1], --ike->nqueued * sizeof(q));

@@ -100,7 +100,7 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			show_conn(p, w, c);
 	}
 	for (const struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (s->dead)
+		if (ike_sa_dead(s))
 			continue;
 		if (!traffic_only)
 			show_ike(w, s);

@@ -77,7 +77,7 @@ void whack_done(struct whack_client *w, int rc)
 static struct ike_sa *ike_for_conn(struct pluto *p, const struct connection *c)
 {
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (s->dead || s->state != IKE_ESTABLISHED || s->c == NULL || !ip_eq(&s->remote, &c->remote->addr) ||
+		if (ike_sa_dead(s) || s->state != IKE_ESTABLISHED || s->c == NULL || !ip_eq(&s->remote, &c->remote->addr) ||
 		    !ike_id_eq(&s->c->local->id, &c->local->id) || !ike_sa_peer_is(s, &c->remote->id))
 			continue;
 		return s;
@@ -88,7 +88,7 @@ static struct ike_sa *ike_for_conn(struct pluto *p, const struct connection *c)
 static struct child_sa *child_of(struct pluto *p, const struct connection *c, struct ike_sa **ike)
 {
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (s->dead || s->state != IKE_ESTABLISHED)
+		if (ike_sa_dead(s) || s->state != IKE_ESTABLISHED)
 			continue;
 		for (struct child_sa *ch = s->children; ch != NULL; ch = ch->next)
 			if (ch->c == c && ch->state == CHILD_ESTABLISHED) {
@@ -111,7 +111,7 @@ static int cmd_rekey(struct pluto *p, struct whack_client *w, const char *name, 
 	}
 	if (ike_sa) {
 		for (struct ike_sa *s = p->sas; s != NULL && ike == NULL; s = s->next)
-			if (!s->dead && s->c == c && s->state == IKE_ESTABLISHED)
+			if (!ike_sa_dead(s) && s->c == c && s->state == IKE_ESTABLISHED)
 				ike = s;
 	} else {
 		child = child_of(p, c, &ike);

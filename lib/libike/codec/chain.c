@@ -96,13 +96,32 @@ unsigned codec_count(const struct ike_chain *c, uint8_t type)
 	return n;
 }
 
+bool codec_next_notify(const struct ike_chain *c, unsigned *cursor, struct ike_notify_pl *out)
+{
+	for (; *cursor < c->n && *cursor < IKE_MAX_PAYLOADS; (*cursor)++) {
+		const struct ike_pl *pl = &c->pl[*cursor];
+		if (pl->type == IKE_PL_NOTIFY && codec_decode_notify(pl, out) == CODEC_OK) {
+			(*cursor)++;
+			return true;
+		}
+	}
+	return false;
+}
+
 const struct ike_pl *codec_find_notify(const struct ike_chain *c, uint16_t ntype)
 {
-	for (unsigned i = 0; i < c->n && i < IKE_MAX_PAYLOADS; i++) {
-		struct ike_notify_pl n;
-		if (c->pl[i].type == IKE_PL_NOTIFY &&
-		    codec_decode_notify(&c->pl[i], &n) == CODEC_OK && n.type == ntype)
-			return &c->pl[i];
-	}
+	struct ike_notify_pl n;
+	for (unsigned i = 0; codec_next_notify(c, &i, &n);)
+		if (n.type == ntype)
+			return &c->pl[i - 1];
 	return NULL;
+}
+
+uint16_t codec_first_error_notify(const struct ike_chain *c)
+{
+	struct ike_notify_pl n;
+	for (unsigned i = 0; codec_next_notify(c, &i, &n);)
+		if (n.type <= IKE_N_ERROR_MAX)
+			return n.type;
+	return 0;
 }
