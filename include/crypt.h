@@ -73,6 +73,49 @@ bool crypt_aead_decrypt(enum ike_encr encr, const uint8_t *key, size_t keylen,
 bool crypt_cbc(enum ike_encr encr, bool encrypt, const uint8_t *key, size_t keylen,
 	       const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out);
 
+/* --- signatures (lib/libcrypt/sig.c) ---
+ *
+ * The schemes of RFC 7427 (AUTH method 14) and of the older methods: RSA PKCS#1 v1.5
+ * with SHA-1 (RFC 7296 3.8, method 1) and ECDSA with r | s (RFC 4754, methods 9-11).
+ * ECDSA signatures are DER Ecdsa-Sig-Values when ecdsa_der (RFC 7427 A.3), else the
+ * fixed-length r | s (RFC 4754 7).  PSS uses MGF1 with the same hash and a salt as
+ * long as the hash (RFC 7427 A.4.1). */
+#define CRYPT_MAX_SIG_LEN 1024	/* RSA-8192 */
+enum crypt_sig {
+	CRYPT_SIG_RSA_PKCS1_SHA1,
+	CRYPT_SIG_RSA_PKCS1_SHA256,
+	CRYPT_SIG_RSA_PKCS1_SHA384,
+	CRYPT_SIG_RSA_PKCS1_SHA512,
+	CRYPT_SIG_RSA_PSS_SHA256,
+	CRYPT_SIG_RSA_PSS_SHA384,
+	CRYPT_SIG_RSA_PSS_SHA512,
+	CRYPT_SIG_ECDSA_SHA256,
+	CRYPT_SIG_ECDSA_SHA384,
+	CRYPT_SIG_ECDSA_SHA512,
+};
+enum crypt_key_kind { CRYPT_KEY_OTHER, CRYPT_KEY_RSA, CRYPT_KEY_EC_P256, CRYPT_KEY_EC_P384,
+		      CRYPT_KEY_EC_P521 };
+struct crypt_pubkey;
+struct crypt_privkey;
+/* the subject public key of a DER X.509 certificate; NULL if it does not decode */
+struct crypt_pubkey *crypt_pubkey_from_cert(const uint8_t *der, size_t len);
+enum crypt_key_kind crypt_pubkey_kind(const struct crypt_pubkey *k);
+size_t crypt_pubkey_bits(const struct crypt_pubkey *k);
+void crypt_pubkey_free(struct crypt_pubkey *k);
+/* our key: the private key of the certificate with this nickname in the NSS
+ * database (cert_der, if not NULL, gets the certificate) */
+struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk *cert_der);
+/* a fresh session key pair (tests; RSA is 2048 bits) */
+struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind);
+struct crypt_pubkey *crypt_privkey_public(const struct crypt_privkey *k);
+enum crypt_key_kind crypt_privkey_kind(const struct crypt_privkey *k);
+void crypt_privkey_free(struct crypt_privkey *k);
+bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *data, size_t len,
+		bool ecdsa_der, struct chunk *sig) CRYPT_MUST_CHECK;
+/* false for a bad signature, a key of the wrong kind, or an unusable encoding */
+bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t *data, size_t len,
+		  const uint8_t *sig, size_t siglen, bool ecdsa_der);
+
 /* --- key exchange (Diffie-Hellman groups and, later, KEMs) ---
  *
  * Uniform for DH and KEMs: the initiator calls ke_initiate() and sends ke_public();

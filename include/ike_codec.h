@@ -134,6 +134,14 @@ struct ike_auth_pl {
 	size_t len;
 };
 
+/* CERT (RFC 7296 3.6) and CERTREQ (3.7): an encoding octet and its data (a DER
+ * certificate, or SHA-1 hashes of trusted CAs' SubjectPublicKeyInfo) */
+struct ike_cert_pl {
+	uint8_t encoding;
+	const uint8_t *data;
+	size_t len;
+};
+
 struct ike_notify_pl {
 	uint8_t protocol;
 	uint8_t spi_len;
@@ -175,6 +183,8 @@ enum codec_result codec_decode_sa(const struct ike_pl *pl, struct ike_sa_pl *out
 enum codec_result codec_decode_ke(const struct ike_pl *pl, struct ike_ke_pl *out);
 enum codec_result codec_decode_id(const struct ike_pl *pl, struct ike_id_pl *out);
 enum codec_result codec_decode_auth(const struct ike_pl *pl, struct ike_auth_pl *out);
+/* CERT or CERTREQ (pl->type says which) */
+enum codec_result codec_decode_cert(const struct ike_pl *pl, struct ike_cert_pl *out);
 /* Nonce: RFC 7296 3.9, 16..256 octets else CODEC_BAD_LENGTH */
 enum codec_result codec_decode_nonce(const struct ike_pl *pl, const uint8_t **data, size_t *len);
 enum codec_result codec_decode_notify(const struct ike_pl *pl, struct ike_notify_pl *out);
@@ -215,6 +225,8 @@ void codec_put_ke(struct ike_buf *b, uint16_t method, const void *data, size_t l
 /* IDi/IDr: pltype is IKE_PL_IDI or IKE_PL_IDR */
 void codec_put_id(struct ike_buf *b, uint8_t pltype, uint8_t idtype, const void *data, size_t len);
 void codec_put_auth(struct ike_buf *b, uint8_t method, const void *data, size_t len);
+/* pltype is IKE_PL_CERT or IKE_PL_CERTREQ */
+void codec_put_cert(struct ike_buf *b, uint8_t pltype, uint8_t encoding, const void *data, size_t len);
 void codec_put_nonce(struct ike_buf *b, const void *data, size_t len);
 void codec_put_notify(struct ike_buf *b, uint8_t protocol, const void *spi, uint8_t spi_len,
 		      uint16_t type, const void *data, size_t len);

@@ -202,6 +202,20 @@ enum ike_notify_type {
 /* RFC 7296 3.10.1: types below 16384 are errors */
 #define IKE_N_ERROR_MAX 16383
 
+/* RFC 7427 4 / IANA "IKEv2 Hash Algorithms": SIGNATURE_HASH_ALGORITHMS values */
+enum ike_hash_alg {
+	IKE_HASH_SHA1 = 1,
+	IKE_HASH_SHA2_256 = 2,
+	IKE_HASH_SHA2_384 = 3,
+	IKE_HASH_SHA2_512 = 4,
+	IKE_HASH_IDENTITY = 5,	/* RFC 8420 */
+};
+
+/* RFC 7296 3.6 certificate encodings */
+enum ike_cert_encoding {
+	IKE_CERT_X509_SIG = 4,
+};
+
 /* RFC 7296 3.13.1 traffic selector types */
 enum ike_ts_type {
 	IKE_TS_IPV4_ADDR_RANGE = 7,

@@ -39,6 +39,7 @@
 #include "ike_codec.h"
 #include "keymat.h"
 #include "reasm.h"
+#include "sigalg.h"
 #include "sk.h"
 #include "transcript.h"
 #include "vecfile.h"
@@ -402,6 +403,48 @@ struct auth_side {
 	const struct chunk *sk_e;	/* final SK_ei / SK_er */
 };
 
+/* RFC 7427 3: the AUTH payload of method 14 is AlgorithmIdentifier | signature over
+ * the signed octets, with the key of the end-entity certificate in the same
+ * message's CERT payload (RFC 7296 3.6, encoding 4).  The signatures are randomized
+ * (ECDSA, PSS), so they are verified, not reproduced; a flipped bit must fail. */
+static void check_signature(struct replay *rp, const struct ike_chain *c, const struct ike_auth_pl *auth,
+			    const struct chunk *so, const char *prefix)
+{
+	char key[96];
+	struct ike_cert_pl cert;
+	assert_int_equal(codec_count(c, IKE_PL_CERT), 1);
+	assert_int_equal(codec_decode_cert(codec_find(c, IKE_PL_CERT), &cert), CODEC_OK);
+	assert_int_equal(cert.encoding, IKE_CERT_X509_SIG);
+	snprintf(key, sizeof(key), "%s.cert.data", prefix);
+	match(rp, cert.data, cert.len, key);
+
+	enum crypt_sig s;
+	const uint8_t *sig;
+	size_t siglen;
+	assert_true(sigalg_parse_auth(auth->data, auth->len, &s, &sig, &siglen));
+	snprintf(key, sizeof(key), "%s.auth_payload.sig_alg_id", prefix);
+	size_t alen;
+	const uint8_t *algid = sigalg_der(s, &alen);
+	match(rp, algid, alen, key);	/* our AlgorithmIdentifier, byte for byte */
+	snprintf(key, sizeof(key), "%s.auth_payload.signature", prefix);
+	match(rp, sig, siglen, key);
+
+	struct crypt_pubkey *pk = crypt_pubkey_from_cert(cert.data, cert.len);
+	assert_non_null(pk);
+	if (!crypt_verify(s, pk, so->ptr, so->len, sig, siglen, true))
+		fail_msg("%s: %s signature (%s) does not verify over our signed octets", rp->file,
+			 prefix, sigalg_name(s));
+	/* the same signature over other octets, or a flipped bit, fails */
+	struct chunk bad = chunk_dup(sig, siglen);
+	bad.ptr[siglen / 2] ^= 0x01;
+	assert_false(crypt_verify(s, pk, so->ptr, so->len, bad.ptr, bad.len, true));
+	assert_false(crypt_verify(s, pk, so->ptr, so->len - 1, sig, siglen, true));
+	chunk_free(&bad);
+	crypt_pubkey_free(pk);
+	print_message("replay %s: %s %s signature verified\n", rp->file, prefix, sigalg_name(s));
+	rp->matched++;
+}
+
 /* RFC 7296 2.15 with RFC 9242 3.3.2:
  *   AUTH = prf(prf(PSK, "Key Pad for IKEv2"),
  *              RealMessageX | NonceYData | prf(SK_px, IDx') | IntAuth_iN | IntAuth_rN | MID) */
@@ -422,7 +465,7 @@ static void check_auth(struct replay *rp, const struct transcript *t, const stru
 	snprintf(key, sizeof(key), "id_%c.prime", x);
 	match(rp, id.body, id.body_len, key);
 	assert_int_equal(codec_decode_auth(codec_find(&c, IKE_PL_AUTH), &auth), CODEC_OK);
-	assert_int_equal(auth.method, IKE_AUTH_PSK);
+	assert_true(auth.method == IKE_AUTH_PSK || auth.method == IKE_AUTH_DIGSIG);
 
 	uint8_t maced[CRYPT_MAX_PRF_LEN];
 	size_t prf_len = crypt_prf_len(PRF);
@@ -445,6 +488,12 @@ static void check_auth(struct replay *rp, const struct transcript *t, const stru
 	if (vecfile_has(rp->vf, key))
 		match(rp, so.ptr, so.len, key);
 
+	if (auth.method == IKE_AUTH_DIGSIG) {
+		check_signature(rp, &c, &auth, &so, prefix);
+		chunk_free(&so);
+		received_free(&m);
+		return;
+	}
 	struct chunk psk = need(rp, "psk");
 	uint8_t mine[CRYPT_MAX_PRF_LEN];
 	assert_true(authdata_psk(PRF, psk.ptr, psk.len, &so, mine));
@@ -1286,6 +1335,20 @@ static void test_strongswan_3rounds(void **state)
 	replay_file("strongswan-3rounds-psk", 3);
 }
 
+static void test_strongswan_ecdsa_cert(void **state)
+{
+	(void)state;
+	/* RFC 7427 ecdsa-with-SHA256, P-256 certificates, IKE_AUTH unfragmented */
+	replay_file("strongswan-ecdsa-p256-cert", 1);
+}
+
+static void test_strongswan_pss_cert(void **state)
+{
+	(void)state;
+	/* RFC 7427 RSASSA-PSS SHA-256, RSA-3072 certificates, IKE_AUTH in 2 fragments */
+	replay_file("strongswan-rsa-pss-cert", 1);
+}
+
 static void test_libreswan(void **state)
 {
 	(void)state;
@@ -1299,6 +1362,8 @@ int main(void)
 		cmocka_unit_test(test_strongswan_1round),
 		cmocka_unit_test(test_strongswan_3rounds),
 		cmocka_unit_test(test_libreswan),
+		cmocka_unit_test(test_strongswan_ecdsa_cert),
+		cmocka_unit_test(test_strongswan_pss_cert),
 		cmocka_unit_test(test_strongswan_child_rekey),
 		cmocka_unit_test(test_strongswan_ike_rekey),
 		cmocka_unit_test(test_libreswan_rekey),

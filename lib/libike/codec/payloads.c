@@ -143,6 +143,39 @@ void codec_put_auth(struct ike_buf *b, uint8_t method, const void *data, size_t 
 	put_type8_data(b, IKE_PL_AUTH, method, data, len);
 }
 
+/* RFC 7296 3.6 Certificate payload and 3.7 Certificate Request payload:
+ *
+ *                      1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * | Next Payload  |C|  RESERVED   |         Payload Length        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * | Cert Encoding |                                               |
+ * +-+-+-+-+-+-+-+-+                                               |
+ * ~             Certificate Data / Certification Authority        ~
+ * |                                                               |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+enum codec_result codec_decode_cert(const struct ike_pl *pl, struct ike_cert_pl *out)
+{
+	if (pl == NULL)
+		return CODEC_TRUNCATED;
+	if (pl->len < 1)
+		return CODEC_BAD_LENGTH;
+	out->encoding = pl->body[0];
+	out->data = pl->body + 1;
+	out->len = pl->len - 1;
+	return CODEC_OK;
+}
+
+void codec_put_cert(struct ike_buf *b, uint8_t pltype, uint8_t encoding, const void *data, size_t len)
+{
+	size_t mark = codec_begin(b, pltype, false);
+	codec_put_bytes(b, &encoding, 1);
+	codec_put_bytes(b, data, len);
+	codec_end(b, mark);
+}
+
 /* RFC 7296 3.9, Nonce payload:
  *
  *                      1                   2                   3

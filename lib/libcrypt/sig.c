@@ -1,0 +1,351 @@
+/* sig.c -- digital signatures through NSS: the schemes of RFC 7427 (RSASSA-PSS,
+ * RSA PKCS#1 v1.5 and ECDSA with SHA-2) and the older IKEv2 methods (RFC 7296 3.8
+ * RSA with SHA-1, RFC 4754 ECDSA with r | s).
+ *
+ * The message is hashed here (crypt_hash) and NSS signs or verifies the digest
+ * (CKM_RSA_PKCS_PSS, CKM_ECDSA) or, for PKCS#1 v1.5, the combined mechanisms
+ * CKM_SHAx_RSA_PKCS hash and wrap the DigestInfo themselves.  Keys come from a
+ * certificate (the peer's), from the NSS database by certificate nickname (ours),
+ * or are generated (tests).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <cert.h>
+#include <cryptohi.h>
+#include <keyhi.h>
+#include <pk11pub.h>
+#include <secoid.h>
+#include "crypt.h"
+
+#define SIG_MAX_DIGEST 64	/* SHA-512 */
+#define SIG_MAX_RAW_ECDSA 132	/* r | s for P-521 */
+
+struct crypt_pubkey {
+	SECKEYPublicKey *k;
+};
+
+struct crypt_privkey {
+	SECKEYPrivateKey *k;
+	SECKEYPublicKey *pub;	/* for the ECDSA signature length; may be NULL for RSA */
+};
+
+struct sig_info {
+	enum crypt_hash hash;
+	enum { SIG_PKCS1, SIG_PSS, SIG_ECDSA } kind;
+};
+
+static bool sig_info(enum crypt_sig s, struct sig_info *out)
+{
+	switch (s) {
+	case CRYPT_SIG_RSA_PKCS1_SHA1: *out = (struct sig_info){ CRYPT_SHA1, SIG_PKCS1 }; return true;
+	case CRYPT_SIG_RSA_PKCS1_SHA256: *out = (struct sig_info){ CRYPT_SHA256, SIG_PKCS1 }; return true;
+	case CRYPT_SIG_RSA_PKCS1_SHA384: *out = (struct sig_info){ CRYPT_SHA384, SIG_PKCS1 }; return true;
+	case CRYPT_SIG_RSA_PKCS1_SHA512: *out = (struct sig_info){ CRYPT_SHA512, SIG_PKCS1 }; return true;
+	case CRYPT_SIG_RSA_PSS_SHA256: *out = (struct sig_info){ CRYPT_SHA256, SIG_PSS }; return true;
+	case CRYPT_SIG_RSA_PSS_SHA384: *out = (struct sig_info){ CRYPT_SHA384, SIG_PSS }; return true;
+	case CRYPT_SIG_RSA_PSS_SHA512: *out = (struct sig_info){ CRYPT_SHA512, SIG_PSS }; return true;
+	case CRYPT_SIG_ECDSA_SHA256: *out = (struct sig_info){ CRYPT_SHA256, SIG_ECDSA }; return true;
+	case CRYPT_SIG_ECDSA_SHA384: *out = (struct sig_info){ CRYPT_SHA384, SIG_ECDSA }; return true;
+	case CRYPT_SIG_ECDSA_SHA512: *out = (struct sig_info){ CRYPT_SHA512, SIG_ECDSA }; return true;
+	}
+	return false;
+}
+
+static CK_MECHANISM_TYPE hash_mech(enum crypt_hash h)
+{
+	switch (h) {
+	case CRYPT_SHA1: return CKM_SHA_1;
+	case CRYPT_SHA256: return CKM_SHA256;
+	case CRYPT_SHA384: return CKM_SHA384;
+	case CRYPT_SHA512: return CKM_SHA512;
+	}
+	return CKM_INVALID_MECHANISM;
+}
+
+static CK_MECHANISM_TYPE pkcs1_mech(enum crypt_hash h)
+{
+	switch (h) {
+	case CRYPT_SHA1: return CKM_SHA1_RSA_PKCS;
+	case CRYPT_SHA256: return CKM_SHA256_RSA_PKCS;
+	case CRYPT_SHA384: return CKM_SHA384_RSA_PKCS;
+	case CRYPT_SHA512: return CKM_SHA512_RSA_PKCS;
+	}
+	return CKM_INVALID_MECHANISM;
+}
+
+static CK_RSA_PKCS_MGF_TYPE mgf1(enum crypt_hash h)
+{
+	switch (h) {
+	case CRYPT_SHA1: return CKG_MGF1_SHA1;
+	case CRYPT_SHA256: return CKG_MGF1_SHA256;
+	case CRYPT_SHA384: return CKG_MGF1_SHA384;
+	case CRYPT_SHA512: return CKG_MGF1_SHA512;
+	}
+	return 0;
+}
+
+static bool key_fits(enum crypt_sig s, KeyType t)
+{
+	struct sig_info si;
+	return sig_info(s, &si) && (si.kind == SIG_ECDSA ? t == ecKey : t == rsaKey);
+}
+
+/* --- keys --- */
+
+struct crypt_pubkey *crypt_pubkey_from_cert(const uint8_t *der, size_t len)
+{
+	SECItem item = { siBuffer, (unsigned char *)der, (unsigned int)len };
+	/* a temporary certificate: not stored in the database, not trusted by being here */
+	CERTCertificate *cert = CERT_NewTempCertificate(CERT_GetDefaultCertDB(), &item, NULL, PR_FALSE,
+							PR_TRUE);
+	if (cert == NULL)
+		return NULL;
+	SECKEYPublicKey *k = CERT_ExtractPublicKey(cert);
+	CERT_DestroyCertificate(cert);
+	if (k == NULL)
+		return NULL;
+	struct crypt_pubkey *pk = calloc(1, sizeof(*pk));
+	if (pk == NULL) {
+		SECKEY_DestroyPublicKey(k);
+		return NULL;
+	}
+	pk->k = k;
+	return pk;
+}
+
+void crypt_pubkey_free(struct crypt_pubkey *k)
+{
+	if (k == NULL)
+		return;
+	SECKEY_DestroyPublicKey(k->k);
+	free(k);
+}
+
+static enum crypt_key_kind kind_of(const SECKEYPublicKey *k)
+{
+	if (k == NULL)
+		return CRYPT_KEY_OTHER;
+	if (k->keyType == rsaKey)
+		return CRYPT_KEY_RSA;
+	if (k->keyType != ecKey)
+		return CRYPT_KEY_OTHER;
+	/* the named curve: the DER OBJECT IDENTIFIER of the parameters */
+	const SECItem *p = &k->u.ec.DEREncodedParams;
+	if (p->len < 2 || p->data[0] != SEC_ASN1_OBJECT_ID || p->data[1] != p->len - 2)
+		return CRYPT_KEY_OTHER;
+	SECItem oid = { siBuffer, p->data + 2, p->len - 2 };
+	switch (SECOID_FindOIDTag(&oid)) {
+	case SEC_OID_ANSIX962_EC_PRIME256V1: return CRYPT_KEY_EC_P256;
+	case SEC_OID_SECG_EC_SECP384R1: return CRYPT_KEY_EC_P384;
+	case SEC_OID_SECG_EC_SECP521R1: return CRYPT_KEY_EC_P521;
+	default: return CRYPT_KEY_OTHER;
+	}
+}
+
+enum crypt_key_kind crypt_pubkey_kind(const struct crypt_pubkey *k)
+{
+	return kind_of(k != NULL ? k->k : NULL);
+}
+
+enum crypt_key_kind crypt_privkey_kind(const struct crypt_privkey *k)
+{
+	if (k == NULL)
+		return CRYPT_KEY_OTHER;
+	if (k->pub != NULL)
+		return kind_of(k->pub);
+	return SECKEY_GetPrivateKeyType(k->k) == rsaKey ? CRYPT_KEY_RSA : CRYPT_KEY_OTHER;
+}
+
+size_t crypt_pubkey_bits(const struct crypt_pubkey *k)
+{
+	return k != NULL ? SECKEY_PublicKeyStrengthInBits(k->k) : 0;
+}
+
+struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind)
+{
+	static const uint8_t p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+	static const uint8_t p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
+	static const uint8_t p521[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23 };
+	PK11RSAGenParams rsa = { .keySizeInBits = 2048, .pe = 65537 };
+	SECItem ec = { siBuffer, NULL, 0 };
+	void *params = &ec;
+	CK_MECHANISM_TYPE mech = CKM_EC_KEY_PAIR_GEN;
+	switch (kind) {
+	case CRYPT_KEY_RSA: params = &rsa; mech = CKM_RSA_PKCS_KEY_PAIR_GEN; break;
+	case CRYPT_KEY_EC_P256: ec.data = (unsigned char *)p256; ec.len = sizeof(p256); break;
+	case CRYPT_KEY_EC_P384: ec.data = (unsigned char *)p384; ec.len = sizeof(p384); break;
+	case CRYPT_KEY_EC_P521: ec.data = (unsigned char *)p521; ec.len = sizeof(p521); break;
+	default: return NULL;
+	}
+	PK11SlotInfo *slot = PK11_GetInternalSlot();
+	if (slot == NULL)
+		return NULL;
+	SECKEYPublicKey *pub = NULL;
+	SECKEYPrivateKey *priv = PK11_GenerateKeyPair(slot, mech, params, &pub, PR_FALSE, PR_TRUE, NULL);
+	PK11_FreeSlot(slot);
+	struct crypt_privkey *k = priv != NULL && pub != NULL ? calloc(1, sizeof(*k)) : NULL;
+	if (k == NULL) {
+		if (priv != NULL)
+			SECKEY_DestroyPrivateKey(priv);
+		if (pub != NULL)
+			SECKEY_DestroyPublicKey(pub);
+		return NULL;
+	}
+	k->k = priv;
+	k->pub = pub;
+	return k;
+}
+
+struct crypt_pubkey *crypt_privkey_public(const struct crypt_privkey *k)
+{
+	if (k == NULL || k->pub == NULL)
+		return NULL;
+	struct crypt_pubkey *pk = calloc(1, sizeof(*pk));
+	if (pk == NULL)
+		return NULL;
+	pk->k = SECKEY_CopyPublicKey(k->pub);
+	if (pk->k == NULL) {
+		free(pk);
+		return NULL;
+	}
+	return pk;
+}
+
+struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk *cert_der)
+{
+	CERTCertificate *cert = PK11_FindCertFromNickname(nickname, NULL);
+	if (cert == NULL)
+		return NULL;
+	SECKEYPrivateKey *priv = PK11_FindKeyByAnyCert(cert, NULL);
+	SECKEYPublicKey *pub = CERT_ExtractPublicKey(cert);
+	struct crypt_privkey *k = priv != NULL && pub != NULL ? calloc(1, sizeof(*k)) : NULL;
+	if (k != NULL && cert_der != NULL)
+		*cert_der = chunk_dup(cert->derCert.data, cert->derCert.len);
+	CERT_DestroyCertificate(cert);
+	if (k == NULL) {
+		if (priv != NULL)
+			SECKEY_DestroyPrivateKey(priv);
+		if (pub != NULL)
+			SECKEY_DestroyPublicKey(pub);
+		return NULL;
+	}
+	k->k = priv;
+	k->pub = pub;
+	return k;
+}
+
+void crypt_privkey_free(struct crypt_privkey *k)
+{
+	if (k == NULL)
+		return;
+	SECKEY_DestroyPrivateKey(k->k);
+	if (k->pub != NULL)
+		SECKEY_DestroyPublicKey(k->pub);
+	free(k);
+}
+
+/* --- sign / verify --- */
+
+/* RFC 8017 9.1: PSS with MGF1 of the same hash and a salt as long as the hash
+ * (RFC 7427 A.4.1's parameters, and what its AlgorithmIdentifiers carry) */
+static SECItem pss_params(enum crypt_hash h, CK_RSA_PKCS_PSS_PARAMS *p)
+{
+	p->hashAlg = hash_mech(h);
+	p->mgf = mgf1(h);
+	p->sLen = (CK_ULONG)crypt_hash_len(h);
+	return (SECItem){ siBuffer, (unsigned char *)p, sizeof(*p) };
+}
+
+static size_t ecdsa_raw_len(const SECKEYPublicKey *k)
+{
+	/* r | s, each as long as the group order */
+	switch (kind_of(k)) {
+	case CRYPT_KEY_EC_P256: return 64;
+	case CRYPT_KEY_EC_P384: return 96;
+	case CRYPT_KEY_EC_P521: return 132;
+	default: return 0;
+	}
+}
+
+bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t *data, size_t len,
+		  const uint8_t *sig, size_t siglen, bool ecdsa_der)
+{
+	struct sig_info si;
+	if (k == NULL || !sig_info(s, &si) || !key_fits(s, k->k->keyType) || siglen == 0)
+		return false;
+	SECItem msg = { siBuffer, (unsigned char *)data, (unsigned int)len };
+	SECItem sg = { siBuffer, (unsigned char *)sig, (unsigned int)siglen };
+	if (si.kind == SIG_PKCS1)
+		return PK11_VerifyWithMechanism(k->k, pkcs1_mech(si.hash), NULL, &sg, &msg, NULL) == SECSuccess;
+	uint8_t digest[SIG_MAX_DIGEST];
+	struct iov in = { data, len };
+	if (!crypt_hash(si.hash, &in, 1, digest))
+		return false;
+	SECItem dg = { siBuffer, digest, (unsigned int)crypt_hash_len(si.hash) };
+	if (si.kind == SIG_PSS) {
+		CK_RSA_PKCS_PSS_PARAMS pp;
+		SECItem param = pss_params(si.hash, &pp);
+		return PK11_VerifyWithMechanism(k->k, CKM_RSA_PKCS_PSS, &param, &sg, &dg, NULL) == SECSuccess;
+	}
+	/* ECDSA: NSS wants r | s; RFC 7427 carries a DER Ecdsa-Sig-Value (RFC 3279 2.2.3) */
+	size_t raw_len = ecdsa_raw_len(k->k);
+	if (raw_len == 0)
+		return false;
+	bool ok;
+	if (ecdsa_der) {
+		SECItem *raw = DSAU_DecodeDerSigToLen(&sg, (unsigned int)raw_len);
+		if (raw == NULL)
+			return false;
+		ok = PK11_VerifyWithMechanism(k->k, CKM_ECDSA, NULL, raw, &dg, NULL) == SECSuccess;
+		SECITEM_FreeItem(raw, PR_TRUE);
+	} else {
+		ok = siglen == raw_len &&
+		     PK11_VerifyWithMechanism(k->k, CKM_ECDSA, NULL, &sg, &dg, NULL) == SECSuccess;
+	}
+	return ok;
+}
+
+bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *data, size_t len,
+		bool ecdsa_der, struct chunk *out)
+{
+	struct sig_info si;
+	*out = CHUNK_EMPTY;
+	if (k == NULL || !sig_info(s, &si) || !key_fits(s, SECKEY_GetPrivateKeyType(k->k)))
+		return false;
+	int max = PK11_SignatureLen(k->k);
+	if (max <= 0 || max > CRYPT_MAX_SIG_LEN)
+		return false;
+	uint8_t buf[CRYPT_MAX_SIG_LEN];
+	SECItem sg = { siBuffer, buf, (unsigned int)max };
+	SECItem msg = { siBuffer, (unsigned char *)data, (unsigned int)len };
+	SECStatus rv;
+	if (si.kind == SIG_PKCS1) {
+		rv = PK11_SignWithMechanism(k->k, pkcs1_mech(si.hash), NULL, &sg, &msg);
+	} else {
+		uint8_t digest[SIG_MAX_DIGEST];
+		struct iov in = { data, len };
+		if (!crypt_hash(si.hash, &in, 1, digest))
+			return false;
+		SECItem dg = { siBuffer, digest, (unsigned int)crypt_hash_len(si.hash) };
+		if (si.kind == SIG_PSS) {
+			CK_RSA_PKCS_PSS_PARAMS pp;
+			SECItem param = pss_params(si.hash, &pp);
+			rv = PK11_SignWithMechanism(k->k, CKM_RSA_PKCS_PSS, &param, &sg, &dg);
+		} else {
+			rv = PK11_SignWithMechanism(k->k, CKM_ECDSA, NULL, &sg, &dg);
+		}
+	}
+	if (rv != SECSuccess)
+		return false;
+	if (si.kind == SIG_ECDSA && ecdsa_der) {
+		SECItem der = { siBuffer, NULL, 0 };
+		if (DSAU_EncodeDerSigWithLen(&der, &sg, sg.len) != SECSuccess)
+			return false;
+		*out = chunk_dup(der.data, der.len);
+		SECITEM_FreeItem(&der, PR_FALSE);
+	} else {
+		*out = chunk_dup(sg.data, sg.len);
+	}
+	chunk_wipe(buf, sizeof(buf));
+	return true;
+}
