@@ -116,6 +116,40 @@ bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *
 bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t *data, size_t len,
 		  const uint8_t *sig, size_t siglen, bool ecdsa_der);
 
+/* --- certificates (lib/libcrypt/cert.c) --- */
+#define CRYPT_MAX_CERT_LEN 16384	/* octets of one DER certificate we look at */
+#define CRYPT_MAX_CHAIN 8		/* intermediates taken from one message */
+#define CRYPT_MAX_ANCHORS 64		/* trust anchors named in one CERTREQ */
+enum crypt_cert_result {
+	CRYPT_CERT_OK,
+	CRYPT_CERT_BAD_ENCODING,
+	CRYPT_CERT_UNTRUSTED,		/* no path to a trust anchor of the database */
+	CRYPT_CERT_EXPIRED,		/* outside its (or an issuer's) validity */
+	CRYPT_CERT_REVOKED,		/* by a CRL in the database */
+	CRYPT_CERT_BAD_USAGE,		/* key usage, EKU or CA constraints */
+	CRYPT_CERT_BAD_SIGNATURE,
+	CRYPT_CERT_FAILED,
+};
+const char *crypt_cert_result_name(enum crypt_cert_result r);
+/* The end-entity certificate ee (DER) with the intermediates the peer sent, verified
+ * for IPsec use against the database's trust anchors at at_unix (0: now); why gets
+ * a sentence with NSS's error name. */
+enum crypt_cert_result crypt_cert_verify(const struct chunk *ee, const struct chunk *inter, size_t ninter,
+					 uint64_t at_unix, char *why, size_t whylen);
+/* RFC 7296 3.7: SHA-1 of a certificate's SubjectPublicKeyInfo */
+bool crypt_cert_spki_sha1(const uint8_t *der, size_t len, uint8_t out[20]);
+/* the trust anchors (CA certificates trusted to issue) of the database, as such hashes */
+size_t crypt_trust_anchor_hashes(uint8_t (*out)[20], size_t max);
+bool crypt_cert_is_anchor_hash(const uint8_t *hash);
+/* RFC 4945 3.1: whether the certificate names this IKE identity (ID type, data) */
+bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, const uint8_t *data,
+			   size_t dlen);
+/* the subject as text ("CN=west, O=...", NSS's order) and/or as DER */
+bool crypt_cert_subject(const uint8_t *der, size_t len, char *text, size_t cap, struct chunk *dn);
+/* Libreswan's rightid="C=ZZ, O=a8 test, CN=west" <-> the DER Name of ID_DER_ASN1_DN */
+bool crypt_dn_from_ascii(const char *s, struct chunk *der);
+bool crypt_dn_to_ascii(const uint8_t *der, size_t len, char *out, size_t cap);
+
 /* --- key exchange (Diffie-Hellman groups and, later, KEMs) ---
  *
  * Uniform for DH and KEMs: the initiator calls ke_initiate() and sends ke_public();
