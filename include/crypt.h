@@ -141,14 +141,13 @@ bool crypt_cert_spki_sha1(const uint8_t *der, size_t len, uint8_t out[20]);
 /* the trust anchors (CA certificates trusted to issue) of the database, as such hashes */
 size_t crypt_trust_anchor_hashes(uint8_t (*out)[20], size_t max);
 bool crypt_cert_is_anchor_hash(const uint8_t *hash);
-/* RFC 4945 3.1: whether the certificate names this IKE identity (ID type, data) */
+/* RFC 4945 3.1: whether a subjectAltName of the certificate is this IKE identity
+ * (ID_FQDN, ID_RFC822_ADDR, ID_IPV4_ADDR, ID_IPV6_ADDR) */
 bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, const uint8_t *data,
 			   size_t dlen);
-/* the subject as text ("CN=west, O=...", NSS's order) and/or as DER */
-bool crypt_cert_subject(const uint8_t *der, size_t len, char *text, size_t cap, struct chunk *dn);
-/* Libreswan's rightid="C=ZZ, O=a8 test, CN=west" <-> the DER Name of ID_DER_ASN1_DN */
-bool crypt_dn_from_ascii(const char *s, struct chunk *der);
-bool crypt_dn_to_ascii(const uint8_t *der, size_t len, char *out, size_t cap);
+/* the subject / issuer Name of a certificate, DER */
+bool crypt_cert_subject(const uint8_t *der, size_t len, struct chunk *dn);
+bool crypt_cert_issuer(const uint8_t *der, size_t len, struct chunk *dn);
 
 /* --- key exchange (Diffie-Hellman groups and, later, KEMs) ---
  *

@@ -159,83 +159,29 @@ bool crypt_cert_is_anchor_hash(const uint8_t *hash)
 
 /* --- names --- */
 
-/* Libreswan writes a DN in the order of its DER encoding ("C=ZZ, O=..., CN=west",
- * most significant RDN first); NSS's text functions use RFC 4514's reverse order.
- * Reversing the RDN list converts one into the other. */
-static void reverse_rdns(CERTName *n)
-{
-	size_t k = 0;
-	while (n->rdns != NULL && n->rdns[k] != NULL)
-		k++;
-	for (size_t i = 0; i < k / 2; i++) {
-		CERTRDN *t = n->rdns[i];
-		n->rdns[i] = n->rdns[k - 1 - i];
-		n->rdns[k - 1 - i] = t;
-	}
-}
-
-bool crypt_dn_from_ascii(const char *s, struct chunk *der)
-{
-	CERTName *n = CERT_AsciiToName(s);
-	if (n == NULL)
-		return false;
-	reverse_rdns(n);
-	SECItem item = { siBuffer, NULL, 0 };
-	bool ok = SEC_ASN1EncodeItem(NULL, &item, n, CERT_NameTemplate) != NULL;
-	if (ok) {
-		*der = chunk_dup(item.data, item.len);
-		SECITEM_FreeItem(&item, PR_FALSE);
-	}
-	CERT_DestroyName(n);
-	return ok;
-}
-
-static bool decode_name(const uint8_t *der, size_t len, PLArenaPool *arena, CERTName *out)
-{
-	SECItem item = { siBuffer, (unsigned char *)der, (unsigned int)len };
-	memset(out, 0, sizeof(*out));
-	return SEC_QuickDERDecodeItem(arena, out, CERT_NameTemplate, &item) == SECSuccess;
-}
-
-/* the text of a Name in Libreswan's order (that of the DER encoding) */
-static bool name_text(CERTName *n, char *out, size_t cap)
-{
-	reverse_rdns(n);
-	char *s = CERT_NameToAscii(n);
-	reverse_rdns(n);
-	bool ok = s != NULL && strlen(s) < cap;
-	if (ok)
-		memcpy(out, s, strlen(s) + 1);
-	PORT_Free(s);
-	return ok;
-}
-
-bool crypt_dn_to_ascii(const uint8_t *der, size_t len, char *out, size_t cap)
-{
-	PLArenaPool *arena = PORT_NewArena(DER_DEFAULT_CHUNKSIZE);
-	if (arena == NULL)
-		return false;
-	CERTName n;
-	bool ok = decode_name(der, len, arena, &n) && name_text(&n, out, cap);
-	PORT_FreeArena(arena, PR_FALSE);
-	return ok;
-}
-
-bool crypt_cert_subject(const uint8_t *der, size_t len, char *text, size_t cap, struct chunk *dn)
+bool crypt_cert_subject(const uint8_t *der, size_t len, struct chunk *dn)
 {
 	CERTCertificate *c = temp_cert(der, len);
 	if (c == NULL)
 		return false;
-	bool ok = text == NULL || name_text(&c->subject, text, cap);
-	if (ok && dn != NULL)
-		*dn = chunk_dup(c->derSubject.data, c->derSubject.len);
+	*dn = chunk_dup(c->derSubject.data, c->derSubject.len);
 	CERT_DestroyCertificate(c);
-	return ok;
+	return true;
 }
 
-/* RFC 4945 3.1: an ID is matched against the certificate: ID_DER_ASN1_DN against the
- * subject (3.1.5), ID_FQDN / ID_RFC822_ADDR / ID_IPV4_ADDR / ID_IPV6_ADDR against a
- * subjectAltName of that form (dNSName case-insensitively, RFC 4945 3.1.3). */
+bool crypt_cert_issuer(const uint8_t *der, size_t len, struct chunk *dn)
+{
+	CERTCertificate *c = temp_cert(der, len);
+	if (c == NULL)
+		return false;
+	*dn = chunk_dup(c->derIssuer.data, c->derIssuer.len);
+	CERT_DestroyCertificate(c);
+	return true;
+}
+
+/* RFC 4945 3.1: ID_FQDN / ID_RFC822_ADDR / ID_IPV4_ADDR / ID_IPV6_ADDR against a
+ * subjectAltName of that form (dNSName case-insensitively, RFC 4945 3.1.3); a DN is
+ * compared by the caller (lib/libike/dn.c) with crypt_cert_subject(). */
 bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, const uint8_t *data,
 			   size_t dlen)
 {
@@ -243,23 +189,6 @@ bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, cons
 	if (c == NULL)
 		return false;
 	bool match = false;
-	if (id_type == IKE_ID_DER_ASN1_DN) {
-		PLArenaPool *arena = PORT_NewArena(DER_DEFAULT_CHUNKSIZE);
-		CERTName n;
-		/* by value, not by octets: a DN typed by an operator may be encoded with
-		 * other string types (PrintableString, UTF8String) than the CA chose, so
-		 * both are compared in NSS's text form (RFC 4514 escaping, UTF-8) */
-		if (arena != NULL && decode_name(data, dlen, arena, &n)) {
-			char *a = CERT_NameToAscii(&n), *b = CERT_NameToAscii(&c->subject);
-			match = a != NULL && b != NULL && strcmp(a, b) == 0;
-			PORT_Free(a);
-			PORT_Free(b);
-		}
-		if (arena != NULL)
-			PORT_FreeArena(arena, PR_FALSE);
-		CERT_DestroyCertificate(c);
-		return match;
-	}
 	CERTGeneralNameType want;
 	switch (id_type) {
 	case IKE_ID_FQDN: want = certDNSName; break;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "dn.h"
 #include "ike_id.h"
 #include "ike_wire.h"
 
@@ -26,15 +27,23 @@ static bool id_text_ok(const char *s)
 }
 
 /* Libreswan ipsec.conf(5) leftid=: "@name" is an FQDN taken literally, "user@host" an
- * RFC822 address, an IP literal an address ID, %any matches anything.  A DN
- * ("C=.., O=..") and Libreswan's "@#hex" / "@~" forms are not supported; other names
- * are taken as an FQDN without resolving them. */
+ * RFC822 address, an IP literal an address ID, a text with '=' a distinguished name
+ * ("C=ZZ, O=a8 test, CN=west", ID_DER_ASN1_DN, lib/libike/dn.c), %any matches
+ * anything.  Libreswan's "@#hex" / "@~" forms are not supported; other names are
+ * taken as an FQDN without resolving them. */
 bool ike_id_parse(const char *s, struct ike_id *out)
 {
 	struct ip_addr a;
 	if (s == NULL || *s == '\0' || strcmp(s, "%any") == 0) {
 		*out = (struct ike_id){ 0 };
 		return true;
+	}
+	if (strchr(s, '=') != NULL && *s != '@') {
+		uint8_t der[IKE_ID_MAX];
+		size_t len;
+		if (!dn_from_text(s, der, sizeof(der), &len))
+			return false;
+		return id_set(out, IKE_ID_DER_ASN1_DN, der, len);
 	}
 	if (!id_text_ok(s) || *s == '%' || strchr(s, '=') != NULL)
 		return false;
@@ -64,6 +73,8 @@ void ike_id_from_ip(const struct ip_addr *a, struct ike_id *out)
 /* FQDNs compare without regard to case (RFC 4343); everything else octet by octet. */
 bool ike_id_eq(const struct ike_id *a, const struct ike_id *b)
 {
+	if (a->type == IKE_ID_DER_ASN1_DN && b->type == IKE_ID_DER_ASN1_DN)
+		return dn_eq(a->data, a->len, b->data, b->len);	/* by value, RFC 4518 */
 	if (a->type != b->type || a->len != b->len)
 		return false;
 	if (a->type == IKE_ID_FQDN) {
@@ -120,6 +131,10 @@ const char *ike_id_str(const struct ike_id *id, char *buf, size_t len)
 		break;
 	case IKE_ID_NULL:
 		snprintf(buf, len, "ID_NULL");
+		break;
+	case IKE_ID_DER_ASN1_DN:
+		if (!dn_to_text(id->data, id->len, buf, len))
+			id_hex(id, "<bad DN> 0x", buf, len);
 		break;
 	case IKE_ID_KEY_ID:
 		id_hex(id, "@#0x", buf, len);

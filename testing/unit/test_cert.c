@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "testutil.h"
+#include "certid.h"
 #include "crypt.h"
+#include "dn.h"
 #include "ike_wire.h"
 #include "vecfile.h"
 
@@ -140,24 +142,33 @@ static void identities(void **state)
 	const uint8_t ip[4] = { 192, 0, 2, 1 };
 	assert_false(crypt_cert_matches_id(west.ptr, west.len, IKE_ID_IPV4_ADDR, ip, 4));
 
-	/* ID_DER_ASN1_DN: Libreswan's text form, in either RDN order NSS accepts */
+	/* ID_DER_ASN1_DN: Libreswan's text form, RDNs in DER order, compared by value */
+	struct ike_id id;
+	assert_true(ike_id_parse("C=ZZ, O=a8 test, OU=ecdsa, CN=west.a8.test", &id));
+	assert_int_equal(id.type, IKE_ID_DER_ASN1_DN);
+	assert_true(ike_id_in_cert(&id, west.ptr, west.len));
+	assert_true(ike_id_parse("C=zz,O=A8  TEST,OU=ecdsa,CN=west.a8.test", &id));
+	assert_true(ike_id_in_cert(&id, west.ptr, west.len));
+	assert_true(ike_id_parse("C=ZZ, O=a8 test, OU=ecdsa, CN=east.a8.test", &id));
+	assert_false(ike_id_in_cert(&id, west.ptr, west.len));
+	/* the reverse order is another name */
+	assert_true(ike_id_parse("CN=west.a8.test, OU=ecdsa, O=a8 test, C=ZZ", &id));
+	assert_false(ike_id_in_cert(&id, west.ptr, west.len));
+	assert_true(ike_id_parse("@west.a8.test", &id));
+	assert_true(ike_id_in_cert(&id, west.ptr, west.len));
+	/* leftid=%fromcert: the subject, which prints as Libreswan writes it */
+	struct ike_id from;
 	char text[256];
-	struct chunk dn, subject;
-	assert_true(crypt_cert_subject(west.ptr, west.len, text, sizeof(text), &subject));
-	assert_non_null(strstr(text, "CN=west.a8.test"));
-	assert_true(crypt_dn_from_ascii("C=ZZ, O=a8 test, OU=ecdsa, CN=west.a8.test", &dn));
-	/* the text form's DER may choose other string types than the CA did: names are
-	 * compared by value (CERT_CompareName), never as octets */
-	assert_true(crypt_cert_matches_id(west.ptr, west.len, IKE_ID_DER_ASN1_DN, dn.ptr, dn.len));
-	char back[256];
-	assert_true(crypt_dn_to_ascii(dn.ptr, dn.len, back, sizeof(back)));
-	assert_string_equal(back, text);
-	chunk_free(&dn);
-	assert_true(crypt_dn_from_ascii("C=ZZ, O=a8 test, OU=ecdsa, CN=east.a8.test", &dn));
-	assert_false(crypt_cert_matches_id(west.ptr, west.len, IKE_ID_DER_ASN1_DN, dn.ptr, dn.len));
-	chunk_free(&dn);
-	assert_false(crypt_dn_from_ascii("this is not a DN", &dn));
-	chunk_free(&subject);
+	assert_true(ike_id_from_cert(west.ptr, west.len, &from));
+	assert_string_equal(ike_id_str(&from, text, sizeof(text)), "C=ZZ, O=a8 test, OU=ecdsa, CN=west.a8.test");
+	assert_true(ike_id_parse(text, &id));
+	assert_true(ike_id_eq(&id, &from));
+	assert_true(ike_id_in_cert(&from, west.ptr, west.len));
+	struct chunk issuer;
+	assert_true(crypt_cert_issuer(west.ptr, west.len, &issuer));
+	assert_true(dn_to_text(issuer.ptr, issuer.len, text, sizeof(text)));
+	assert_string_equal(text, "C=ZZ, O=a8 test, CN=a8 ECDSA P-256 test CA");
+	chunk_free(&issuer);
 	chunk_free(&west);
 }
 

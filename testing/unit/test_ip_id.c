@@ -157,12 +157,34 @@ static void test_id_rejects(void **state)
 	memset(long_id, 'a', sizeof(long_id));
 	long_id[0] = '@';
 	long_id[sizeof(long_id) - 1] = '\0';
-	static const char *bad[] = { "@", "%fromcert", "%defaultroute", "C=CA, O=Test", "@#0102", "@~3030",
+	static const char *bad[] = { "@", "%fromcert", "%defaultroute", "C=CA, X=Test", "C=", "CN=a+O=b", "@#0102", "@~3030",
 				     "a b", "@east\tx" };
 	struct ike_id id;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_false(ike_id_parse(bad[i], &id));
 	assert_false(ike_id_parse(long_id, &id));
+}
+
+/* RFC 7296 3.5 ID_DER_ASN1_DN written as Libreswan does */
+static void test_id_dn(void **state)
+{
+	struct ike_id a, b;
+	char buf[256];
+	assert_true(ike_id_parse("C=CA, ST=Ontario, O=Test\\, Inc., CN=east.example.com", &a));
+	assert_int_equal(a.type, IKE_ID_DER_ASN1_DN);
+	assert_string_equal(ike_id_str(&a, buf, sizeof(buf)), "C=CA, ST=Ontario, O=Test\\, Inc., CN=east.example.com");
+	/* DER: SEQUENCE of four SETs; C is a PrintableString (0x13), O a UTF8String */
+	assert_int_equal(a.data[0], 0x30);
+	assert_int_equal(a.data[2], 0x31);
+	assert_int_equal(a.data[11], 0x13);
+	assert_true(ike_id_parse("c=ca,st=ONTARIO,o=test\\,  inc.,cn=EAST.example.com", &b));
+	assert_true(ike_id_eq(&a, &b));
+	assert_true(ike_id_parse("C=CA, ST=Ontario, O=Test\\, Inc., CN=west.example.com", &b));
+	assert_false(ike_id_eq(&a, &b));
+	assert_true(ike_id_parse("@east.example.com", &b));
+	assert_false(ike_id_eq(&a, &b));
+	assert_true(ike_id_parse("E=user@example.com, DC=example, DC=com", &a));
+	assert_string_equal(ike_id_str(&a, buf, sizeof(buf)), "E=user@example.com, DC=example, DC=com");
 }
 
 static void test_id_eq_and_str(void **state)
@@ -204,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_sockaddr),
 		cmocka_unit_test(test_id_parse),
 		cmocka_unit_test(test_id_rejects),
+		cmocka_unit_test(test_id_dn),
 		cmocka_unit_test(test_id_eq_and_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
