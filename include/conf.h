@@ -35,7 +35,14 @@ typedef void conf_error_fn(void *ctx, const char *file, int line, const char *re
 
 enum conf_auto { CONF_AUTO_IGNORE, CONF_AUTO_ADD, CONF_AUTO_START };
 enum conf_frag { CONF_FRAG_YES, CONF_FRAG_NO, CONF_FRAG_FORCE };
-enum conf_authby { CONF_AUTHBY_SECRET };
+/* How an end proves itself (authby= for both ends, leftauth=/rightauth= for one):
+ * a shared secret, or a digital signature with the end's certificate -- RSA (RFC 7427
+ * RSASSA-PSS, or RFC 7296 method 1 with a peer without RFC 7427 unless rsa-sha2 was
+ * asked for), ECDSA (RFC 7427 or RFC 4754), or either kind (a list of both). */
+enum conf_auth { CONF_AUTH_UNSET, CONF_AUTH_PSK, CONF_AUTH_RSA, CONF_AUTH_ECDSA, CONF_AUTH_SIG };
+/* leftsendcert=: when our certificate goes into IKE_AUTH (RFC 7296 3.6, 3.7) */
+enum conf_sendcert { CONF_SENDCERT_IFASKED, CONF_SENDCERT_ALWAYS, CONF_SENDCERT_NEVER };
+#define CONF_CERT_NAME_MAX 255	/* octets of an NSS certificate nickname */
 /* type=: the IPsec mode of the Child SA (RFC 7296 1.3.1 USE_TRANSPORT_MODE) */
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
 enum conf_esn { CONF_ESN_EITHER, CONF_ESN_YES, CONF_ESN_NO };
@@ -56,6 +63,12 @@ struct conf_end {
 	uint16_t ikeport;		/* leftikeport=, default 500 */
 	uint8_t protocol;		/* leftprotoport= protocol, 0 = any */
 	uint16_t port;			/* leftprotoport= port, 0 = any */
+	/* authentication */
+	enum conf_auth auth;		/* leftauth= (CONF_AUTH_UNSET: authby= decides) */
+	char cert[CONF_CERT_NAME_MAX + 1];	/* leftcert= NSS nickname ("" = none) */
+	bool id_fromcert;		/* leftid=%fromcert (the default with a cert) */
+	enum conf_sendcert sendcert;	/* leftsendcert=, default sendifasked */
+	char ca[CONF_VALUE_MAX];	/* leftca= issuer DN, "%same" or "" (any) */
 };
 
 struct conf_conn {
@@ -64,7 +77,11 @@ struct conf_conn {
 	int line;
 	bool error;			/* a line of it was bad: do not load */
 	struct conf_end left, right;
-	enum conf_authby authby;	/* authby=secret (the default here) */
+	enum conf_auth authby;		/* authby=, Libreswan's default rsasig; both ends
+					 * unless leftauth=/rightauth= say otherwise */
+	bool rsa_sha1;			/* an RSA signature may use RFC 7296 method 1
+					 * (PKCS#1 v1.5 SHA-1) with a peer without RFC 7427:
+					 * authby=rsasig (yes), rsa-sha2 (no) */
 	char ike[CONF_VALUE_MAX];	/* ike= as written ("" = default) */
 	char esp[CONF_VALUE_MAX];	/* esp= / phase2alg= */
 	bool intermediate;		/* intermediate=yes */

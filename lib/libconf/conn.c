@@ -80,13 +80,55 @@ static bool port(const char *key, const char *v, uint16_t *out, char *why, size_
 
 /* --- conn keys --- */
 
+/* One authentication method in Libreswan's spelling; rsa_sha1 says whether it lets an
+ * RSA key use RFC 7296 method 1. */
+static bool auth_word(const char *w, size_t len, enum conf_auth *out, bool *rsa_sha1)
+{
+	static const struct { const char *name; enum conf_auth auth; bool sha1; } words[] = {
+		{ "secret", CONF_AUTH_PSK, false }, { "psk", CONF_AUTH_PSK, false },
+		{ "rsasig", CONF_AUTH_RSA, true }, { "rsa", CONF_AUTH_RSA, true },
+		{ "rsa-sha1", CONF_AUTH_RSA, true }, { "rsa-sha2", CONF_AUTH_RSA, false },
+		{ "rsa-sha2_256", CONF_AUTH_RSA, false }, { "rsa-sha2_384", CONF_AUTH_RSA, false },
+		{ "rsa-sha2_512", CONF_AUTH_RSA, false }, { "ecdsa", CONF_AUTH_ECDSA, false },
+		{ "ecdsa-sha2", CONF_AUTH_ECDSA, false }, { "ecdsa-sha2_256", CONF_AUTH_ECDSA, false },
+		{ "ecdsa-sha2_384", CONF_AUTH_ECDSA, false }, { "ecdsa-sha2_512", CONF_AUTH_ECDSA, false },
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strlen(words[i].name) == len && strncmp(words[i].name, w, len) == 0) {
+			*out = words[i].auth;
+			*rsa_sha1 |= words[i].sha1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* authby=METHOD[,METHOD...] (Libreswan): a list of signature methods means any of
+ * them; a shared secret does not mix with signatures */
 static bool k_authby(struct conf_conn *c, const char *v, char *why, size_t n)
 {
-	if (strcmp(v, "secret") == 0) {
-		c->authby = CONF_AUTHBY_SECRET;
-		return true;
+	enum conf_auth all = CONF_AUTH_UNSET;
+	bool sha1 = false;
+	for (const char *w = v; *w != '\0';) {
+		size_t len = strcspn(w, ",");
+		enum conf_auth a;
+		if (len >= 4 && strncmp(w, "null", len) == 0)
+			return fail(why, n, "authby=%s: null authentication (RFC 7619) is not supported%s", v, "");
+		if (len >= 5 && strncmp(w, "never", len) == 0)
+			return fail(why, n, "authby=%s: never (shunt-only connections) is not supported%s", v, "");
+		if (!auth_word(w, len, &a, &sha1))
+			return fail(why, n, "authby=%s: expected secret, rsasig, ecdsa, rsa-sha2, ecdsa-sha2 "
+				    "or a list of signature methods%s", v, "");
+		if ((a == CONF_AUTH_PSK) != (all == CONF_AUTH_PSK) && all != CONF_AUTH_UNSET)
+			return fail(why, n, "authby=%s: a shared secret cannot be listed with signatures%s", v, "");
+		all = all == CONF_AUTH_UNSET || all == a ? a : CONF_AUTH_SIG;
+		w += len + (w[len] == ',');
 	}
-	return fail(why, n, "authby=%s is not supported%s", v, "");
+	if (all == CONF_AUTH_UNSET)
+		return fail(why, n, "authby=%s needs a value%s", v, "");
+	c->authby = all;
+	c->rsa_sha1 = sha1;
+	return true;
 }
 
 static bool proposal_key(const char *key, enum proposal_kind kind, const char *v, char *dst,
@@ -349,6 +391,13 @@ static bool e_addr(struct conf_end *e, const char *side, const char *v, char *wh
 
 static bool e_id(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
 {
+	if (strcmp(v, "%fromcert") == 0) {
+		/* the subject DN of leftcert= (for ours) or of the peer's certificate */
+		e->id_fromcert = true;
+		e->has_id = true;
+		snprintf(e->id_str, sizeof(e->id_str), "%s", v);
+		return true;
+	}
 	if (!ike_id_parse(v, &e->id))
 		return fail(why, n, "%sid=%s is not a valid ID", side, v);
 	snprintf(e->id_str, sizeof(e->id_str), "%s", v);
@@ -405,7 +454,56 @@ static bool e_protoport(struct conf_end *e, const char *side, const char *v, cha
 	return true;
 }
 
+/* leftauth= (Libreswan): how this end authenticates, whatever authby= says */
+static bool e_auth(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
+{
+	bool sha1 = false;
+	if (strcmp(v, "null") == 0 || strcmp(v, "eaponly") == 0)
+		return fail(why, n, "%sauth=%s is not supported", side, v);
+	if (!auth_word(v, strlen(v), &e->auth, &sha1))
+		return fail(why, n, "%sauth=%s: expected secret, rsasig or ecdsa", side, v);
+	return true;
+}
+
+static bool e_cert(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
+{
+	if (strlen(v) >= sizeof(e->cert))
+		return fail(why, n, "%scert=: the nickname is longer than " CONF_STR(CONF_CERT_NAME_MAX) " octets%s", side, "");
+	snprintf(e->cert, sizeof(e->cert), "%s", v);
+	return true;
+}
+
+/* leftsendcert=always|sendifasked|never (yes and no are Libreswan's aliases) */
+static bool e_sendcert(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, "always") == 0 || strcmp(v, "yes") == 0)
+		e->sendcert = CONF_SENDCERT_ALWAYS;
+	else if (strcmp(v, "sendifasked") == 0 || strcmp(v, "ifasked") == 0)
+		e->sendcert = CONF_SENDCERT_IFASKED;
+	else if (strcmp(v, "never") == 0 || strcmp(v, "no") == 0)
+		e->sendcert = CONF_SENDCERT_NEVER;
+	else
+		return fail(why, n, "%ssendcert=%s: expected always, sendifasked or never", side, v);
+	return true;
+}
+
+/* leftca= / rightca=: the issuer the end's certificate must chain to, as a DN;
+ * %same: the issuer of the other end's certificate (Libreswan) */
+static bool e_ca(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
+{
+	struct ike_id dn;
+	if (strcmp(v, "%same") != 0 && strcmp(v, "%any") != 0 &&
+	    (!ike_id_parse(v, &dn) || dn.type != IKE_ID_DER_ASN1_DN))
+		return fail(why, n, "%sca=%s: expected a DN (\"C=.., O=.., CN=..\"), %%same or %%any", side, v);
+	snprintf(e->ca, sizeof(e->ca), "%s", strcmp(v, "%any") == 0 ? "" : v);
+	return true;
+}
+
 static const struct { const char *suffix; end_key_fn *fn; } end_keys[] = {
+	{ "auth", e_auth },
+	{ "cert", e_cert },
+	{ "sendcert", e_sendcert },
+	{ "ca", e_ca },
 	{ "protoport", e_protoport },
 	{ "", e_addr },
 	{ "id", e_id },
@@ -525,7 +623,8 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->file = s->file;
 	c->line = s->line;
 	c->error = s->error;
-	c->authby = CONF_AUTHBY_SECRET;
+	c->authby = CONF_AUTH_RSA;	/* Libreswan's default: rsasig */
+	c->rsa_sha1 = true;
 	c->fragmentation = CONF_FRAG_YES;
 	c->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
 	c->autostart = CONF_AUTO_IGNORE;
@@ -546,10 +645,15 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->dpdaction = CONF_DPD_HOLD;
 }
 
-/* Defaults that depend on other keys: the ID is the address, the subnet the host. */
-static void end_finish(struct conf_end *e)
+/* Defaults that depend on other keys: the authentication is authby='s, the ID the
+ * address (or, with a certificate, its subject: %fromcert), the subnet the host. */
+static void end_finish(struct conf_conn *c, struct conf_end *e)
 {
-	if (!e->has_id)
+	if (e->auth == CONF_AUTH_UNSET)
+		e->auth = c->authby;
+	if (!e->has_id && e->cert[0] != '\0')
+		e->id_fromcert = true;
+	if (!e->has_id && !e->id_fromcert)
 		ike_id_from_ip(&e->addr, &e->id);
 	if (e->subnet.addr.version == 0 && e->addr.version != 0) {
 		e->subnet.addr = e->addr;
@@ -576,8 +680,8 @@ static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 			c->error = true;
 		}
 	}
-	end_finish(&c->left);
-	end_finish(&c->right);
+	end_finish(c, &c->left);
+	end_finish(c, &c->right);
 	if (c->left.addr.version && c->right.addr.version &&
 	    c->left.addr.version != c->right.addr.version) {
 		conf_report(p, c->file, c->line, "conn %s: left and right are of different address families",

@@ -183,10 +183,59 @@ static void check_one_error(const char *body, int line, const char *reason)
 	conf_free(&cf);
 }
 
+/* Certificate authentication in Libreswan's keywords (issue 8) */
+static void test_conn_certs(void **state)
+{
+	static const char text[] =
+		"conn %default\n\tauthby=rsasig\n"
+		"conn certs\n\tleft=192.0.2.1\n\tleftcert=west\n\tright=192.0.2.2\n"
+		"\trightid=\"C=ZZ, O=a8 test, CN=east.a8.test\"\n\trightca=%same\n\tleftsendcert=always\n"
+		"conn mixed\n\tleft=192.0.2.1\n\tleftauth=ecdsa\n\tleftcert=w\n\tleftid=%fromcert\n"
+		"\tright=192.0.2.2\n\trightauth=secret\n\trightid=@east\n"
+		"conn sha2\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tauthby=rsa-sha2,ecdsa-sha2_384\n"
+		"conn psk\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tauthby=psk\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	assert_true(conf_load_string("t.conf", text, &cf, collect, &e));
+	assert_int_equal(e.n, 0);
+	const struct conf_conn *c = conf_find(&cf, "certs");
+	assert_int_equal(c->left.auth, CONF_AUTH_RSA);
+	assert_int_equal(c->right.auth, CONF_AUTH_RSA);
+	assert_true(c->rsa_sha1);
+	assert_string_equal(c->left.cert, "west");
+	assert_true(c->left.id_fromcert);	/* the default with a certificate */
+	assert_false(c->right.id_fromcert);
+	assert_int_equal(c->right.id.type, IKE_ID_DER_ASN1_DN);
+	assert_string_equal(c->right.ca, "%same");
+	assert_int_equal(c->left.sendcert, CONF_SENDCERT_ALWAYS);
+	assert_int_equal(c->right.sendcert, CONF_SENDCERT_IFASKED);
+	c = conf_find(&cf, "mixed");
+	assert_int_equal(c->left.auth, CONF_AUTH_ECDSA);
+	assert_int_equal(c->right.auth, CONF_AUTH_PSK);
+	assert_true(c->left.id_fromcert);
+	c = conf_find(&cf, "sha2");
+	assert_int_equal(c->left.auth, CONF_AUTH_SIG);
+	assert_false(c->rsa_sha1);
+	c = conf_find(&cf, "psk");
+	assert_int_equal(c->left.auth, CONF_AUTH_PSK);
+	assert_int_equal(c->right.auth, CONF_AUTH_PSK);
+	conf_free(&cf);
+}
+
 static void test_conn_errors(void **state)
 {
 	check_one_error("\tfoo=bar\n", 7, "unknown keyword 'foo'");
-	check_one_error("\tright=192.0.2.2\n\tauthby=rsasig\n", 8, "authby=rsasig is not supported");
+	check_one_error("\tright=192.0.2.2\n\tauthby=null\n", 8,
+			"authby=null: null authentication (RFC 7619) is not supported");
+	check_one_error("\tauthby=secret,rsasig\n", 7,
+			"authby=secret,rsasig: a shared secret cannot be listed with signatures");
+	check_one_error("\tauthby=rsa-sha3\n", 7, "authby=rsa-sha3: expected secret, rsasig, ecdsa, "
+			"rsa-sha2, ecdsa-sha2 or a list of signature methods");
+	check_one_error("\tleftsendcert=sometimes\n", 7,
+			"leftsendcert=sometimes: expected always, sendifasked or never");
+	check_one_error("\trightca=Example CA\n", 7,
+			"rightca=Example CA: expected a DN (\"C=.., O=.., CN=..\"), %same or %any");
+	check_one_error("\tleftid=\"C=ZZ, X=y\"\n", 7, "leftid=C=ZZ, X=y is not a valid ID");
 	check_one_error("\tright=%defaultroute\n", 7, "right=%defaultroute is not supported");
 	check_one_error("\tright=east.example.com\n", 7,
 			"right=east.example.com: only IP addresses and %any are supported");
@@ -207,7 +256,7 @@ static void test_conn_errors(void **state)
 	check_one_error("\tretransmit-timeout=10x\n", 7, "retransmit-timeout=10x is not a valid duration");
 	check_one_error("\tikelifetime=0\n", 7, "ikelifetime=0 is not a valid duration");
 	check_one_error("\tleftikeport=70000\n", 7, "leftikeport=70000 is not a valid port");
-	check_one_error("\tleftid=%fromcert\n", 7, "leftid=%fromcert is not a valid ID");
+	check_one_error("\tleftid=%myid\n", 7, "leftid=%myid is not a valid ID");
 	check_one_error("\tleftsubnet=10.0.0.1/8\n", 7, "leftsubnet=10.0.0.1/8 is not a valid subnet");
 	check_one_error("\n\tleftsubnet\n", 8, "syntax error: expected key=value, got 'leftsubnet'");
 	check_one_error("\tesp=\"aes\n", 7, "unterminated quoted value for 'esp'");
@@ -483,6 +532,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_conn_certs),
 		cmocka_unit_test(test_conn_errors),
 		cmocka_unit_test(test_mode_protoport_natt),
 		cmocka_unit_test(test_also_and_default),
