@@ -29,15 +29,16 @@ struct event;
 typedef void timer_fn(void *arg);
 
 struct pluto_timer {
-	timer_fn *fn;
-	void *arg;
-	struct pluto *pluto;
+	/* what the heap reads first, together (one cache line) */
 	uint64_t due_ms;		/* on pluto_now_ms(pluto)'s clock */
 	uint64_t seq;			/* order of scheduling, for equal due times */
-	bool pending;
 	/* pairing heap links: first child, next sibling, and prev (the parent for a
 	 * first child, else the sibling before) */
 	struct pluto_timer *child, *next, *prev;
+	timer_fn *fn;
+	void *arg;
+	struct pluto *pluto;
+	bool pending;
 };
 
 enum timer_backend {
