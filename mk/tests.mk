@@ -2,21 +2,28 @@
 UNIT_SRC  := $(wildcard testing/unit/test_*.c)
 UNIT_BINS := $(patsubst testing/unit/%.c,$(B)/testing/unit/%,$(UNIT_SRC))
 UNIT_HELPERS := $(filter-out testing/unit/test_%.c,$(wildcard testing/unit/*.c))
+UNIT_HELPER_OBJS := $(call obj,$(UNIT_HELPERS))
+# The helper objects are prerequisites only through the pattern rules below, which
+# would make them intermediate files that make deletes after each run (and so
+# rebuilds every time); they are kept.  Each test binary records the headers it
+# includes (-MMD, picked up by rules.mk's -include of $(B)'s .d files).
+.SECONDARY: $(UNIT_HELPER_OBJS)
+UNIT_DEPFLAGS = -MMD -MP -MT $@ -MF $@.d
 
-$(B)/testing/unit/%: testing/unit/%.c $(call obj,$(UNIT_HELPERS)) $(LIBS_ALL)
+$(B)/testing/unit/%: testing/unit/%.c $(UNIT_HELPER_OBJS) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itesting/unit -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
-	  $(LDFLAGS) -o $@ $< $(call obj,$(UNIT_HELPERS)) $(LIBS_ALL) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(UNIT_DEPFLAGS) -Itesting/unit -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
+	  $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # The shared test vectors (../shared/vectors); testing/vectors holds our own.
 VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
 
 # test_pluto_*.c also link the daemon's modules (all but main in pluto.c)
 PLUTO_LIB_OBJS := $(call obj,$(filter-out programs/pluto/pluto.c,$(PLUTO_SRC)))
-$(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(call obj,$(UNIT_HELPERS)) $(PLUTO_LIB_OBJS) $(LIBS_ALL)
+$(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(UNIT_HELPER_OBJS) $(PLUTO_LIB_OBJS) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
-	  $(LDFLAGS) -o $@ $< $(call obj,$(UNIT_HELPERS)) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(UNIT_DEPFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
+	  $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BINS)
 	@testing/unit/run-unit $(UNIT_BINS)

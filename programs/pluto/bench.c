@@ -29,7 +29,7 @@ static double cpu_seconds(void)
 static void bench_report(struct pluto *p)
 {
 	struct bench *b = p->bench;
-	double secs = (double)(pluto_now_ms() - b->t0_ms) / 1000.0;
+	double secs = (double)(pluto_now_ms(p) - b->t0_ms) / 1000.0;
 	double cpu = cpu_seconds() - b->cpu0;
 	whack_printf(b->w, "bench: %u IKE SAs established, %u failed, in %.3f s: %.0f per second; "
 		     "initiator CPU %.3f s (%.3f ms per IKE SA)", b->established, b->failed, secs,
@@ -84,7 +84,7 @@ int bench_start(struct pluto *p, struct whack_client *w, const char *arg)
 	struct bench *b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return 1;
-	*b = (struct bench){ .w = w, .c = c, .total = n, .t0_ms = pluto_now_ms(), .cpu0 = cpu_seconds() };
+	*b = (struct bench){ .w = w, .c = c, .total = n, .t0_ms = pluto_now_ms(p), .cpu0 = cpu_seconds() };
 	p->bench = b;
 	bench_fill(p);
 	return -1;	/* answered by bench_report() */

@@ -49,7 +49,7 @@ static bool make_cookie(struct pluto *p, const struct msg_digest *md, unsigned w
  * the previous one is still good for one more period */
 static void rotate_cookie_secret(struct pluto *p)
 {
-	uint64_t now = pluto_now_ms();
+	uint64_t now = pluto_now_ms(p);
 	if (now - p->cookie_rotated_ms < PLUTO_COOKIE_ROTATE_S * 1000u)
 		return;
 	uint8_t next[PLUTO_COOKIE_SECRET_LEN];
@@ -274,7 +274,7 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		return;
 	} else if (!unprotect(ike, md)) {
 		return;
-	} else if ((ike->last_heard_ms = pluto_now_ms()), ike->nat_detected && !ike->nat_local && !md->response) {
+	} else if ((ike->last_heard_ms = pluto_now_ms(ike->pluto)), ike->nat_detected && !ike->nat_local && !md->response) {
 		/* RFC 7296 2.23: with the peer behind a NAT, follow where its last
 		 * authenticated request came from (it moves to port 4500, its mapping may
 		 * change); the end behind the NAT SHOULD NOT follow (a forged source) */

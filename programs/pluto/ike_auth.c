@@ -165,8 +165,7 @@ static void established(struct ike_sa *ike, const struct ike_id *peer)
 {
 	char a[300];
 	ike->authenticated = true;
-	if (ike->expire_ev != NULL)
-		event_del(ike->expire_ev);
+	timer_cancel(&ike->expire_timer);
 	lifetime_ike_start(ike);
 	ike_log(ike, "established IKE SA; authenticated peer using authby=secret and %s '%s'%s",
 		ike_id_type_name(peer->type), ike_id_str(peer, a, sizeof(a)),

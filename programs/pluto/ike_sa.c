@@ -90,8 +90,7 @@ bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
 		ike_sa_expire_unauthenticated(ike, PLUTO_FAILED_LINGER_S);
 		break;
 	case IKE_ESTABLISHED:
-		if (ike->expire_ev != NULL)
-			event_del(ike->expire_ev);
+		timer_cancel(&ike->expire_timer);
 		ike_sa_notify_waiters(ike);
 		break;
 	case IKE_DEAD:
@@ -189,7 +188,7 @@ struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const s
 	return NULL;
 }
 
-static void expire_cb(evutil_socket_t fd, short what, void *arg)
+static void expire_cb(void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;	/* ike is freed below */
@@ -203,10 +202,7 @@ static void expire_cb(evutil_socket_t fd, short what, void *arg)
 
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds)
 {
-	if (ike->expire_ev == NULL)
-		ike->expire_ev = evtimer_new(ike->pluto->base, expire_cb, ike);
-	struct timeval tv = { (time_t)seconds, 0 };
-	event_add(ike->expire_ev, &tv);
+	timer_schedule(&ike->expire_timer, ike->pluto, expire_cb, ike, (uint64_t)seconds * 1000);
 }
 
 void dgrams_free(struct dgrams *d)
@@ -244,13 +240,10 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
 static void ike_sa_free(struct ike_sa *ike)
 {
 	child_sa_free_all(ike);
-	if (ike->retrans_ev != NULL)
-		event_free(ike->retrans_ev);
-	if (ike->expire_ev != NULL)
-		event_free(ike->expire_ev);
-	if (ike->keepalive_ev != NULL)
-		event_free(ike->keepalive_ev);
-	lifetime_ike_stop(ike, true);
+	timer_cancel(&ike->retrans_timer);
+	timer_cancel(&ike->expire_timer);
+	timer_cancel(&ike->keepalive_timer);
+	lifetime_ike_stop(ike);
 	ke_free(ike->ke);
 	cc_free(ike->cc_out);
 	cc_free(ike->cc_in);
@@ -276,7 +269,7 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	if (why != NULL)
 		ike_log(ike, "deleting IKE SA (%s)", why);
 	lifetime_ike_gone(ike);
-	lifetime_ike_stop(ike, false);
+	lifetime_ike_stop(ike);
 	ike_sa_set_state(ike, IKE_DEAD);
 	sa_hash_remove(ike);
 	/* from the live list to the dead one, freed at the end of the event */
@@ -290,12 +283,9 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	ike->next = p->dead;
 	p->dead = ike;
 	frag_free(ike);
-	if (ike->retrans_ev != NULL)
-		event_del(ike->retrans_ev);
-	if (ike->expire_ev != NULL)
-		event_del(ike->expire_ev);
-	if (ike->keepalive_ev != NULL)
-		event_del(ike->keepalive_ev);
+	timer_cancel(&ike->retrans_timer);
+	timer_cancel(&ike->expire_timer);
+	timer_cancel(&ike->keepalive_timer);
 	child_sa_free_all(ike);
 }
 
@@ -358,11 +348,14 @@ void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool in
 	}
 }
 
-static void keepalive_cb(evutil_socket_t fd, short what, void *arg)
+static void keepalive_cb(void *arg)
 {
 	struct ike_sa *ike = arg;
-	if (!ike_sa_dead(ike))
-		iface_send_keepalive(ike);
+	if (ike_sa_dead(ike))
+		return;
+	iface_send_keepalive(ike);
+	timer_schedule(&ike->keepalive_timer, ike->pluto, keepalive_cb, ike,
+		       (uint64_t)ike->pluto->setup.keep_alive_s * 1000);
 }
 
 /* RFC 3948 2.3 / RFC 7296 2.23: the end behind a NAT keeps the mapping open with
@@ -371,10 +364,7 @@ void ike_sa_start_keepalive(struct ike_sa *ike)
 {
 	struct pluto *p = ike->pluto;
 	if (!ike->nat_local || ike->c == NULL || !ike->c->conf.nat_keepalive || p->setup.keep_alive_s == 0 ||
-	    ike->keepalive_ev != NULL)
+	    timer_is_pending(&ike->keepalive_timer))
 		return;
-	ike->keepalive_ev = event_new(p->base, -1, EV_PERSIST, keepalive_cb, ike);
-	struct timeval tv = { (time_t)p->setup.keep_alive_s, 0 };
-	if (ike->keepalive_ev != NULL)
-		event_add(ike->keepalive_ev, &tv);
+	timer_schedule(&ike->keepalive_timer, p, keepalive_cb, ike, (uint64_t)p->setup.keep_alive_s * 1000);
 }

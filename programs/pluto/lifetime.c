@@ -40,15 +40,25 @@ unsigned lifetime_rekey_after(const struct conf_conn *cc, unsigned life, bool in
 	return life - margin - fuzz;
 }
 
-static void arm(struct event *ev, uint64_t ms)
+static void child_life_cb(void *arg);
+static void ike_life_cb(void *arg);
+static void dpd_cb(void *arg);
+static void revive_cb(void *arg);
+
+/* each timer here has one callback and one argument */
+static void arm_child(struct child_sa *child, uint64_t ms)
 {
-	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
-	event_add(ev, &tv);
+	timer_schedule(&child->life_timer, child->ike->pluto, child_life_cb, child, ms);
 }
 
-static uint64_t remaining_ms(uint64_t since_ms, unsigned secs)
+static void arm_ike(struct ike_sa *ike, uint64_t ms)
 {
-	uint64_t due = since_ms + (uint64_t)secs * 1000, now = pluto_now_ms();
+	timer_schedule(&ike->life_timer, ike->pluto, ike_life_cb, ike, ms);
+}
+
+static uint64_t remaining_ms(struct pluto *p, uint64_t since_ms, unsigned secs)
+{
+	uint64_t due = since_ms + (uint64_t)secs * 1000, now = pluto_now_ms(p);
 	return due > now ? due - now : 0;
 }
 
@@ -61,7 +71,7 @@ void lifetime_child_plan(struct ike_sa *ike, struct child_sa *child, bool initia
 	child->rekey_s = cc->rekey ? lifetime_rekey_after(cc, child->life_s, initiator) : 0;
 }
 
-static void child_life_cb(evutil_socket_t fd, short what, void *arg)
+static void child_life_cb(void *arg)
 {
 	struct child_sa *child = arg;
 	struct ike_sa *ike = child->ike;
@@ -76,15 +86,15 @@ static void child_life_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (child->state != CHILD_ESTABLISHED || ike_sa_dead(ike))
 		return;
-	uint64_t left = remaining_ms(child->installed_ms, child->life_s);
+	uint64_t left = remaining_ms(p, child->installed_ms, child->life_s);
 	if (left > 0 && child->rekey_s > 0) {
 		if (ike->state == IKE_ESTABLISHED && create_child_sa_initiate(ike, NULL, child)) {
 			ike_log(ike, "Child SA #%u: rekeying (lifetime %u s)", child->serial, child->life_s);
 		} else if (left > LIFE_REKEY_RETRY_S * 1000u) {
-			arm(child->life_ev, LIFE_REKEY_RETRY_S * 1000u);
+			arm_child(child, LIFE_REKEY_RETRY_S * 1000u);
 			return;
 		}
-		arm(child->life_ev, left);	/* then expiry, unless the rekey replaced it */
+		arm_child(child, left);	/* then expiry, unless the rekey replaced it */
 		log_flush(p);
 		return;
 	}
@@ -97,26 +107,20 @@ static void child_life_cb(evutil_socket_t fd, short what, void *arg)
 void lifetime_child_start(struct ike_sa *ike, struct child_sa *child)
 {
 	child->ike = ike;
-	child->installed_ms = pluto_now_ms();
-	if (child->life_ev == NULL)
-		child->life_ev = evtimer_new(ike->pluto->base, child_life_cb, child);
-	if (child->life_ev == NULL)
-		return;
-	arm(child->life_ev, (uint64_t)(child->rekey_s ? child->rekey_s : child->life_s) * 1000);
+	child->installed_ms = pluto_now_ms(ike->pluto);
+	arm_child(child, (uint64_t)(child->rekey_s ? child->rekey_s : child->life_s) * 1000);
 }
 
-/* A replaced Child SA waits for the peer's Delete, LIFE_RETIRE_S at most */
+/* A replaced Child SA (installed, so started) waits for the peer's Delete,
+ * LIFE_RETIRE_S at most */
 void lifetime_child_retire(struct child_sa *child)
 {
-	if (child->life_ev != NULL)
-		arm(child->life_ev, LIFE_RETIRE_S * 1000u);
+	arm_child(child, LIFE_RETIRE_S * 1000u);
 }
 
 void lifetime_child_stop(struct child_sa *child)
 {
-	if (child->life_ev != NULL)
-		event_free(child->life_ev);
-	child->life_ev = NULL;
+	timer_cancel(&child->life_timer);
 }
 
 /* The kernel says an SA reached its soft (rekey) or hard (gone) limit: time, bytes
@@ -150,13 +154,13 @@ void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 
 /* --- IKE SAs ----------------------------------------------------------------------------- */
 
-static void ike_life_cb(evutil_socket_t fd, short what, void *arg)
+static void ike_life_cb(void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;
 	if (ike_sa_dead(ike) || ike->state != IKE_ESTABLISHED)
 		return;
-	uint64_t left = remaining_ms(ike->established_ms, ike->life_s);
+	uint64_t left = remaining_ms(p, ike->established_ms, ike->life_s);
 	if (left > 0 && ike->rekey_s > 0) {
 		if (ike->c->conf.reauth) {
 			/* Libreswan reauth=yes: a whole new IKE SA; uniqueids retires
@@ -166,10 +170,10 @@ static void ike_life_cb(evutil_socket_t fd, short what, void *arg)
 		} else if (create_child_sa_rekey_ike(ike)) {
 			ike_log(ike, "IKE SA lifetime: rekeying (ikelifetime %u s)", ike->life_s);
 		} else if (left > LIFE_REKEY_RETRY_S * 1000u) {
-			arm(ike->life_ev, LIFE_REKEY_RETRY_S * 1000u);
+			arm_ike(ike, LIFE_REKEY_RETRY_S * 1000u);
 			return;
 		}
-		arm(ike->life_ev, left);
+		arm_ike(ike, left);
 		log_flush(p);
 		return;
 	}
@@ -181,14 +185,14 @@ static void ike_life_cb(evutil_socket_t fd, short what, void *arg)
 
 /* RFC 7296 2.4: when nothing was heard for dpddelay, an empty INFORMATIONAL; when
  * nothing for dpdtimeout, the peer is dead */
-static void dpd_cb(evutil_socket_t fd, short what, void *arg)
+static void dpd_cb(void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;
 	const struct conf_conn *cc = &ike->c->conf;
 	if (ike_sa_dead(ike) || ike->state != IKE_ESTABLISHED)
 		return;
-	uint64_t quiet = pluto_now_ms() - ike->last_heard_ms;
+	uint64_t quiet = pluto_now_ms(p) - ike->last_heard_ms;
 	if (quiet >= (uint64_t)cc->dpdtimeout_s * 1000) {
 		ike_log(ike, "liveness: nothing from the peer for %u s (dpdtimeout); the peer is dead",
 			(unsigned)(quiet / 1000));
@@ -205,7 +209,7 @@ static void dpd_cb(evutil_socket_t fd, short what, void *arg)
 		ike_log(ike, "liveness: nothing heard for %u s; sending an empty INFORMATIONAL", (unsigned)(quiet / 1000));
 		send_request(ike, INFORMATIONAL, &inner);
 	}
-	arm(ike->dpd_ev, (uint64_t)cc->dpddelay_s * 1000);
+	timer_schedule(&ike->dpd_timer, p, dpd_cb, ike, (uint64_t)cc->dpddelay_s * 1000);
 	log_flush(p);
 }
 
@@ -213,39 +217,22 @@ void lifetime_ike_start(struct ike_sa *ike)
 {
 	struct pluto *p = ike->pluto;
 	const struct conf_conn *cc = &ike->c->conf;
-	ike->established_ms = ike->last_heard_ms = pluto_now_ms();
+	ike->established_ms = ike->last_heard_ms = pluto_now_ms(p);
 	ike->life_s = cc->ikelifetime_s;
 	ike->rekey_s = cc->rekey ? lifetime_rekey_after(cc, ike->life_s, ike->initiator) : 0;
-	if (ike->life_ev == NULL)
-		ike->life_ev = evtimer_new(p->base, ike_life_cb, ike);
-	if (ike->life_ev != NULL)
-		arm(ike->life_ev, (uint64_t)(ike->rekey_s ? ike->rekey_s : ike->life_s) * 1000);
-	if (cc->dpddelay_s > 0) {
-		if (ike->dpd_ev == NULL)
-			ike->dpd_ev = evtimer_new(p->base, dpd_cb, ike);
-		if (ike->dpd_ev != NULL)
-			arm(ike->dpd_ev, (uint64_t)cc->dpddelay_s * 1000);
-	}
+	arm_ike(ike, (uint64_t)(ike->rekey_s ? ike->rekey_s : ike->life_s) * 1000);
+	if (cc->dpddelay_s > 0)
+		timer_schedule(&ike->dpd_timer, p, dpd_cb, ike, (uint64_t)cc->dpddelay_s * 1000);
 	/* up again: no revival pending (the peer may have brought it back) */
 	ike->c->revive_tries = 0;
 	ike->c->revive_at_ms = 0;
-	if (ike->c->revive_ev != NULL)
-		event_del(ike->c->revive_ev);
+	timer_cancel(&ike->c->revive_timer);
 }
 
-void lifetime_ike_stop(struct ike_sa *ike, bool free_events)
+void lifetime_ike_stop(struct ike_sa *ike)
 {
-	struct event **evs[] = { &ike->life_ev, &ike->dpd_ev };
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
-		if (*evs[i] == NULL)
-			continue;
-		if (free_events) {
-			event_free(*evs[i]);
-			*evs[i] = NULL;
-		} else {
-			event_del(*evs[i]);
-		}
-	}
+	timer_cancel(&ike->life_timer);
+	timer_cancel(&ike->dpd_timer);
 }
 
 /* A rekey was refused (TEMPORARY_FAILURE, RFC 7296 2.25: wait, then retry) or
@@ -256,23 +243,27 @@ void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child)
 	if (!crypt_random(&r, sizeof(r)))
 		r = 0;
 	uint64_t wait = (LIFE_REKEY_RETRY_S + r % LIFE_REKEY_RETRY_S) * 1000u;
-	struct event *ev = child != NULL ? child->life_ev : ike->life_ev;
-	uint64_t left = child != NULL ? remaining_ms(child->installed_ms, child->life_s) :
-					remaining_ms(ike->established_ms, ike->life_s);
-	if (ev != NULL && left > wait && (child == NULL ? ike->rekey_s : child->rekey_s) > 0)
-		arm(ev, wait);
+	struct pluto *p = ike->pluto;
+	uint64_t left = child != NULL ? remaining_ms(p, child->installed_ms, child->life_s) :
+					remaining_ms(p, ike->established_ms, ike->life_s);
+	if (left <= wait || (child == NULL ? ike->rekey_s : child->rekey_s) == 0)
+		return;
+	if (child != NULL)
+		arm_child(child, wait);
+	else
+		arm_ike(ike, wait);
 }
 
 /* --- revival -------------------------------------------------------------------------- */
 
-static void revive_cb(evutil_socket_t fd, short what, void *arg)
+static void revive_cb(void *arg)
 {
 	struct connection *c = arg;
 	struct pluto *p = c->pluto;
 	c->revive_at_ms = 0;
 	conn_log(p, c, "reviving the connection (attempt %u)", c->revive_tries);
 	/* a failed start may have scheduled the next attempt already (lifetime_ike_gone) */
-	if (ikev2_initiate(p, c, NULL) == NULL && !event_pending(c->revive_ev, EV_TIMEOUT, NULL))
+	if (ikev2_initiate(p, c, NULL) == NULL && !timer_is_pending(&c->revive_timer))
 		lifetime_revive(c);
 	ike_sa_free_all(p);
 	log_flush(p);
@@ -287,12 +278,8 @@ void lifetime_revive(struct connection *c)
 	if (delay > LIFE_REVIVE_MAX_S)
 		delay = LIFE_REVIVE_MAX_S;
 	c->revive_tries++;
-	if (c->revive_ev == NULL)
-		c->revive_ev = evtimer_new(p->base, revive_cb, c);
-	if (c->revive_ev == NULL)
-		return;
-	arm(c->revive_ev, (uint64_t)delay * 1000);
-	c->revive_at_ms = pluto_now_ms() + (uint64_t)delay * 1000;
+	timer_schedule(&c->revive_timer, p, revive_cb, c, (uint64_t)delay * 1000);
+	c->revive_at_ms = pluto_now_ms(p) + (uint64_t)delay * 1000;
 	conn_log(p, c, "will revive in %u s (auto=start%s)", delay,
 		 c->conf.dpdaction == CONF_DPD_RESTART ? ", dpdaction=restart" : "");
 }
@@ -308,7 +295,7 @@ void lifetime_ike_gone(struct ike_sa *ike)
 		return;
 	bool keep = c->conf.autostart == CONF_AUTO_START ||
 		    (ike->peer_dead && c->conf.dpdaction == CONF_DPD_RESTART);
-	if (!keep || (c->revive_ev != NULL && event_pending(c->revive_ev, EV_TIMEOUT, NULL)))
+	if (!keep || timer_is_pending(&c->revive_timer))
 		return;
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next)
 		if (s != ike && !ike_sa_dead(s) && s->c == c)
@@ -318,8 +305,6 @@ void lifetime_ike_gone(struct ike_sa *ike)
 
 void lifetime_conn_stop(struct connection *c)
 {
-	if (c->revive_ev != NULL)
-		event_free(c->revive_ev);
-	c->revive_ev = NULL;
+	timer_cancel(&c->revive_timer);
 	c->revive_at_ms = 0;
 }

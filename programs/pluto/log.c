@@ -5,13 +5,6 @@
 #include <time.h>
 #include "pluto.h"
 
-uint64_t pluto_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void log_line(struct pluto *p, struct whack_client *w, const char *prefix,
 		     const char *fmt, va_list ap)
 {

@@ -21,6 +21,7 @@
 #include "proposal.h"
 #include "sk.h"
 #include "transcript.h"
+#include "timer.h"
 
 /* Limits (principle 4, docs/architecture.md) */
 #define PLUTO_MAX_IFACES        16	/* UDP sockets */
@@ -88,7 +89,7 @@ struct connection {
 	uint32_t reqid;			/* XFRM reqid of this connection's Child SAs */
 	struct pluto *pluto;
 	bool down;			/* whack --down: no revival until --up */
-	struct event *revive_ev;	/* lifetime.c: revival of auto=start */
+	struct pluto_timer revive_timer;	/* lifetime.c: revival of auto=start */
 	unsigned revive_tries;
 	uint64_t revive_at_ms;		/* when the next attempt is due (0: none) */
 };
@@ -141,7 +142,7 @@ struct child_sa {
 	/* lifetime.c: rekey after rekey_s (0: rekey=no), gone after life_s */
 	unsigned rekey_s, life_s;
 	uint64_t installed_ms;
-	struct event *life_ev;
+	struct pluto_timer life_timer;
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ike_proposal proposal;
 	struct ike_ts_pl ts_local, ts_remote;
@@ -194,7 +195,7 @@ struct ike_sa {
 	unsigned init_retries;
 	bool nat_detected;			/* a NAT between us (RFC 7296 2.23) */
 	bool nat_local;				/* ... and we are behind it: keepalives */
-	struct event *keepalive_ev;		/* RFC 3948 2.3 NAT-keepalive timer */
+	struct pluto_timer keepalive_timer;	/* RFC 3948 2.3 NAT-keepalive timer */
 	/* message IDs: RFC 7296 2.2, window 1 each way */
 	uint32_t next_msgid_out;		/* our next request */
 	uint32_t next_msgid_in;			/* the peer's next request */
@@ -212,7 +213,7 @@ struct ike_sa {
 		struct chunk inner;
 	} queued[PLUTO_MAX_QUEUED_REQUESTS];
 	struct dgrams req;
-	struct event *retrans_ev;
+	struct pluto_timer retrans_timer;
 	unsigned retrans_tries;
 	uint64_t retrans_deadline_ms;
 	unsigned retrans_delay_ms;
@@ -220,7 +221,7 @@ struct ike_sa {
 	bool resp_valid;
 	uint32_t resp_msgid;
 	struct dgrams resp;
-	struct event *expire_ev;		/* half-open timeout / deletion */
+	struct pluto_timer expire_timer;	/* half-open timeout / deletion */
 	struct child_sa *children;		/* newest first */
 	struct child_sa *larval;		/* the one our outstanding request negotiates */
 	/* CREATE_CHILD_SA / IKE_FOLLOWUP_KE in flight (create_child_sa.c): ours, and
@@ -230,7 +231,7 @@ struct ike_sa {
 	/* lifetime.c: rekey after rekey_s (0: rekey=no), gone after life_s; liveness */
 	unsigned rekey_s, life_s;
 	uint64_t established_ms, last_heard_ms;
-	struct event *life_ev, *dpd_ev;
+	struct pluto_timer life_timer, dpd_timer;
 	bool peer_dead;				/* liveness check failed */
 	/* RFC 7296 2.8.2: an IKE SA made by a rekey remembers the SPIs of the SA it
 	 * replaced and the lowest nonce of its exchange; the old SA the first
@@ -249,7 +250,8 @@ struct ike_sa {
 };
 
 struct pluto {
-	struct event_base *base;
+	struct event_base *base;		/* I/O: sockets, signals, whack */
+	struct timers timers;			/* timers and the clock (timer.c) */
 	/* command line */
 	char config[512], secretsfile[512], nssdir[512], rundir[512], logfile[512];
 	bool stderrlog, nofork;
@@ -304,7 +306,6 @@ void plog(struct pluto *p, const char *fmt, ...) __attribute__((format(printf, 2
 void ike_log(struct ike_sa *ike, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-uint64_t pluto_now_ms(void);
 void log_flush(struct pluto *p);
 
 /* connections.c */
@@ -396,7 +397,7 @@ void lifetime_child_retire(struct child_sa *child);
 void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard);
 void lifetime_rekey_later(struct ike_sa *ike, struct child_sa *child);
 void lifetime_ike_start(struct ike_sa *ike);
-void lifetime_ike_stop(struct ike_sa *ike, bool free_events);
+void lifetime_ike_stop(struct ike_sa *ike);
 void lifetime_ike_gone(struct ike_sa *ike);
 void lifetime_revive(struct connection *c);
 void lifetime_conn_stop(struct connection *c);

@@ -30,13 +30,13 @@ static bool send_dgrams(struct ike_sa *ike, const struct dgrams *d)
 
 /* --- retransmission (RFC 7296 2.1: the initiator retransmits, the responder never) --- */
 
-static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
+static void retransmit_cb(void *arg)
 {
 	struct ike_sa *ike = arg;
 	struct pluto *p = ike->pluto;	/* ike may be freed below */
 	if (!ike->req_pending || ike_sa_dead(ike))
 		return;
-	uint64_t now = pluto_now_ms();
+	uint64_t now = pluto_now_ms(p);
 	if (now >= ike->retrans_deadline_ms) {
 		ike_log(ike, "%s request (message ID %u) timed out after %u retransmissions%s%s",
 			ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries,
@@ -60,9 +60,8 @@ static void retransmit_cb(evutil_socket_t fd, short what, void *arg)
 	uint64_t delay = ike->retrans_delay_ms;
 	if (now + delay > ike->retrans_deadline_ms)
 		delay = ike->retrans_deadline_ms - now;
-	struct timeval tv = { (time_t)(delay / 1000), (suseconds_t)(delay % 1000) * 1000 };
-	event_add(ike->retrans_ev, &tv);
-	log_flush(ike->pluto);
+	timer_schedule(&ike->retrans_timer, p, retransmit_cb, ike, delay);
+	log_flush(p);
 }
 
 static void retransmit_start(struct ike_sa *ike)
@@ -70,20 +69,15 @@ static void retransmit_start(struct ike_sa *ike)
 	const struct conf_conn *cc = &ike->c->conf;
 	ike->retrans_tries = 0;
 	ike->retrans_delay_ms = cc->retransmit_interval_ms ? cc->retransmit_interval_ms : 500;
-	ike->retrans_deadline_ms = pluto_now_ms() +
+	ike->retrans_deadline_ms = pluto_now_ms(ike->pluto) +
 		(cc->retransmit_timeout_ms ? cc->retransmit_timeout_ms : 60000);
-	if (ike->retrans_ev == NULL)
-		ike->retrans_ev = evtimer_new(ike->pluto->base, retransmit_cb, ike);
-	struct timeval tv = { (time_t)(ike->retrans_delay_ms / 1000),
-			      (suseconds_t)(ike->retrans_delay_ms % 1000) * 1000 };
-	event_add(ike->retrans_ev, &tv);
+	timer_schedule(&ike->retrans_timer, ike->pluto, retransmit_cb, ike, ike->retrans_delay_ms);
 }
 
 void send_retransmit_cancel(struct ike_sa *ike)
 {
 	ike->req_pending = false;
-	if (ike->retrans_ev != NULL)
-		event_del(ike->retrans_ev);
+	timer_cancel(&ike->retrans_timer);
 	dgrams_free(&ike->req);
 }
 
@@ -155,7 +149,7 @@ void send_init_notify(struct pluto *p, const struct msg_digest *md, uint16_t nty
  * At most PLUTO_INVALID_SPI_PER_S a second, so that it cannot be used to flood. */
 void send_invalid_spi(struct pluto *p, const struct msg_digest *md)
 {
-	uint64_t sec = pluto_now_ms() / 1000;
+	uint64_t sec = pluto_now_ms(p) / 1000;
 	if (sec != p->invspi_second) {
 		p->invspi_second = sec;
 		p->invspi_sent = 0;

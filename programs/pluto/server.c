@@ -108,7 +108,7 @@ bool server_configure(struct pluto *p)
 		plog(p, "no randomness for the cookie secret");
 		return false;
 	}
-	p->cookie_rotated_ms = pluto_now_ms();
+	p->cookie_rotated_ms = pluto_now_ms(p);
 	return true;
 }
 
@@ -148,6 +148,7 @@ void server_stop(struct pluto *p)
 	}
 	if (p->kernel != NULL)
 		p->kernel->shutdown(p);
+	timers_free(p);
 	event_base_free(p->base);
 	crypt_shutdown();
 }

@@ -13,16 +13,17 @@ static void show_conn(struct pluto *p, struct whack_client *w, const struct conn
 		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
 		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
 		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
-	uint64_t now = pluto_now_ms();
+	uint64_t now = pluto_now_ms(p);
 	if (c->revive_at_ms > 0)
 		whack_printf(w, "\"%s\": revival attempt %u in %us", c->name, c->revive_tries,
 			     (unsigned)(c->revive_at_ms > now ? (c->revive_at_ms - now + 999) / 1000 : 0));
 }
 
 /* Libreswan: "REKEY in Ns; REPLACE in Ns" */
-static const char *timers(char *buf, size_t len, uint64_t since_ms, unsigned rekey_s, unsigned life_s)
+static const char *timers(char *buf, size_t len, uint64_t now, uint64_t since_ms, unsigned rekey_s,
+			  unsigned life_s)
 {
-	uint64_t now = pluto_now_ms(), age = now > since_ms ? (now - since_ms) / 1000 : 0;
+	uint64_t age = now > since_ms ? (now - since_ms) / 1000 : 0;
 	int n = 0;
 	buf[0] = '\0';
 	if (rekey_s > 0 && age < rekey_s)
@@ -54,7 +55,8 @@ static void show_child(struct whack_client *w, const struct ike_sa *ike, const s
 		     "ESP %s; SPIs in %02x%02x%02x%02x out %02x%02x%02x%02x; %s", ch->serial, name, ike->rport,
 		     ch->state == CHILD_ESTABLISHED ? "STATE_V2_ESTABLISHED_CHILD_SA (established Child SA)" :
 		     "STATE_V2_REKEYED_CHILD_SA (replaced, deleting)", ike->serial, ch->generation,
-		     ch->state == CHILD_ESTABLISHED ? timers(tbuf, sizeof(tbuf), ch->installed_ms, ch->rekey_s, ch->life_s) : "",
+		     ch->state == CHILD_ESTABLISHED ?
+		     timers(tbuf, sizeof(tbuf), pluto_now_ms(ike->pluto), ch->installed_ms, ch->rekey_s, ch->life_s) : "",
 		     proposal_str(&ch->proposal, prop, sizeof(prop)),
 		     ch->spi_local[0], ch->spi_local[1], ch->spi_local[2], ch->spi_local[3],
 		     ch->spi_remote[0], ch->spi_remote[1], ch->spi_remote[2], ch->spi_remote[3], ch->kernel_note);
@@ -69,7 +71,8 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	whack_printf(w, "#%u: \"%s\":%u %s (%s); %s; peer %s:%u; generation %u%s", ike->serial, name, ike->rport,
 		     ike_state_name(ike->state), est ? "established IKE SA" : "negotiating",
 		     ike->initiator ? "initiator" : "responder", ip_str(&ike->remote, r), ike->rport, ike->generation,
-		     est ? timers(tbuf, sizeof(tbuf), ike->established_ms, ike->rekey_s, ike->life_s) : "");
+		     est ? timers(tbuf, sizeof(tbuf), pluto_now_ms(ike->pluto), ike->established_ms, ike->rekey_s,
+				   ike->life_s) : "");
 	if (ike->keys_ready)
 		whack_printf(w, "#%u: \"%s\" algorithms: %s", ike->serial, name,
 			     proposal_str(&ike->proposal, prop, sizeof(prop)));

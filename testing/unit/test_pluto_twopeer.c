@@ -1,9 +1,14 @@
-/* test_pluto_twopeer.c -- the in-process two-peer driver (DESIGN.md, Tests): two
+/* test_pluto_twopeer.c -- the in-process two-peer driver (docs/architecture.md, Tests): two
  * pluto contexts, west and east, in one process, their datagrams carried through
  * memory by the test instead of UDP (struct pluto's send_hook), so that loss,
  * reordering and duplication are exact and repeatable.  The connection is the
  * post-quantum hybrid: Curve25519 + ML-KEM-768 in IKE_INTERMEDIATE, fragmented at
  * 576 octets (RFC 7383), so every exchange after IKE_SA_INIT has several datagrams.
+ *
+ * Time is virtual (timer.h, the manual back end): both peers' clocks start at
+ * CLOCK_START_MS and move only when the test moves them, together, firing the due
+ * timers of both in time order (run_until).  Retransmission, half-open expiry,
+ * lingering, lifetimes, liveness and revival run in no real time at all.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,11 +26,14 @@
 #define EAST_PORT 15501
 #define WIRE_MAX  256		/* datagrams in flight */
 #define WIRE_STEPS 2000		/* bound on deliveries in one test */
+#define CLOCK_START_MS 1000000	/* both virtual clocks start here */
+#define TIMER_STEPS 100000	/* bound on timer steps in one run_until */
 
 enum { WEST, EAST };
 
 struct dgram {
 	int from;		/* WEST or EAST */
+	uint64_t at;		/* sent at (virtual ms) */
 	struct chunk d;
 };
 
@@ -35,6 +43,7 @@ struct wire {
 	unsigned n;
 	struct dgram q[WIRE_MAX];
 	unsigned sent[2];	/* datagrams each side sent */
+	long log_mark[2];	/* where each log stood at mark_logs() */
 };
 
 static bool wire_send(void *ctx, struct iface *ifc, const struct ip_addr *to, uint16_t port,
@@ -45,6 +54,7 @@ static bool wire_send(void *ctx, struct iface *ifc, const struct ip_addr *to, ui
 	assert_true(w->n < WIRE_MAX);
 	assert_int_equal(port, from == WEST ? EAST_PORT : WEST_PORT);
 	w->q[w->n].from = from;
+	w->q[w->n].at = pluto_now_ms(ifc->pluto);
 	w->q[w->n].d = chunk_dup(d, len);
 	w->n++;
 	w->sent[from]++;
@@ -96,6 +106,57 @@ static void run_in_order(struct wire *w)
 	assert_int_equal(w->n, 0);
 }
 
+/* --- the virtual clock ------------------------------------------------------------------ */
+
+static uint64_t now(struct wire *w)
+{
+	uint64_t t = pluto_now_ms(w->peer[WEST]);
+	assert_int_equal(t, pluto_now_ms(w->peer[EAST]));	/* the peers share the time */
+	return t;
+}
+
+/* Moves both clocks to `to`, one due time at a time across the two peers, so that
+ * their timers fire in time order.  With deliver, what is in flight arrives at
+ * once (before each step and at the end); without, it stays on the wire. */
+static void run_until(struct wire *w, uint64_t to, bool deliver)
+{
+	assert_true(to >= now(w));
+	for (unsigned steps = 0;; steps++) {
+		assert_true(steps < TIMER_STEPS);
+		if (deliver)
+			run_in_order(w);
+		uint64_t t = now(w), next = UINT64_MAX, due;
+		for (int i = 0; i < 2; i++)
+			if (timer_next_due(w->peer[i], &due) && due < next)
+				next = due;
+		if (next > to)
+			break;
+		for (int i = 0; i < 2; i++)
+			timer_advance(w->peer[i], next - t);
+	}
+	uint64_t t = now(w);
+	for (int i = 0; i < 2; i++)
+		timer_advance(w->peer[i], to - t);
+	if (deliver)
+		run_in_order(w);
+}
+
+static void run_for(struct wire *w, uint64_t ms, bool deliver)
+{
+	run_until(w, now(w) + ms, deliver);
+}
+
+/* Moves both clocks to the next due time of either peer (firing what is due then) */
+static void fire_next(struct wire *w)
+{
+	uint64_t next = UINT64_MAX, due;
+	for (int i = 0; i < 2; i++)
+		if (timer_next_due(w->peer[i], &due) && due < next)
+			next = due;
+	assert_true(next != UINT64_MAX);
+	run_until(w, next, false);
+}
+
 static const char conf_fmt[] =
 	"config setup\n"
 	"\tprotostack=none\n"
@@ -116,11 +177,29 @@ static const char conf_fmt[] =
 	"\talso=west-east\n"
 	"\tdpddelay=1s\n"
 	"\tdpdtimeout=3s\n"
-	"\tdpdaction=restart\n";
+	"\tdpdaction=restart\n"
+	"conn dpd-peer\n"		/* east's side of dpd: no liveness checks of its own */
+	"\talso=west-east\n"
+	/* INVALID_KE_PAYLOAD: west's first KE is Curve25519, east takes only ECP-256 */
+	"conn ke-i\n"
+	"\talso=west-east\n"
+	"\tike=aes_gcm256-sha2_384-dh31+dh19;addke1=ml_kem_768\n"
+	"conn ke-r\n"
+	"\talso=west-east\n"
+	"\tike=aes_gcm256-sha2_384-dh19;addke1=ml_kem_768\n"
+	/* rekeys by lifetime, without fuzz: the initiator of each SA rekeys
+	 * rekeymargin before its end (Child SA at 40 s, IKE SA at 130 s), the
+	 * responder half a margin before (50 s, 140 s) */
+	"conn life\n"
+	"\talso=west-east\n"
+	"\tsalifetime=60s\n"
+	"\tikelifetime=150s\n"
+	"\trekeymargin=20s\n"
+	"\trekeyfuzz=0%%\n";
 
 /* A kernel backend that keeps what it is given, so that the test can check that
  * both ends installed matching SAs (keys and SPIs, each direction). */
-#define TEST_MAX_INSTALLED 64
+#define TEST_MAX_INSTALLED 1024
 struct installed {
 	const struct pluto *p;
 	uint8_t spi_in[4], spi_out[4];
@@ -186,7 +265,7 @@ static const struct installed *installed_sa(const struct pluto *p, const uint8_t
 static struct pluto *make_peer(struct wire *w, int who)
 {
 	const char *me = who == WEST ? "west" : "east", *him = who == WEST ? "east" : "west";
-	char conf[1024], name[32];
+	char conf[4096], name[32];
 	snprintf(conf, sizeof(conf), conf_fmt, who == WEST ? WEST_PORT : EAST_PORT, me,
 		 who == WEST ? EAST_PORT : WEST_PORT, him);
 	snprintf(name, sizeof(name), "%s.conf", me);
@@ -194,7 +273,8 @@ static struct pluto *make_peer(struct wire *w, int who)
 	struct pluto *p = calloc(1, sizeof(*p));
 	assert_non_null(p);
 	p->ctl_fd = -1;
-	p->base = event_base_new();
+	/* no event base: nothing on the protocol path may need libevent */
+	timers_use_manual(p, CLOCK_START_MS);
 	snprintf(p->config, sizeof(p->config), "%s/%s.conf", w->dir, me);
 	snprintf(p->secretsfile, sizeof(p->secretsfile), "%s/ipsec.secrets", w->dir);
 	snprintf(p->nssdir, sizeof(p->nssdir), "%s/no-nss-db", w->dir);
@@ -250,7 +330,8 @@ static int teardown(void **state)
 		conf_secrets_free(&p->secrets);
 		p->kernel->shutdown(p);
 		iface_close_all(p);
-		event_base_free(p->base);
+		assert_false(timer_next_due(p, &(uint64_t){ 0 }));	/* every timer's owner is gone */
+		timers_free(p);
 		fclose(p->log);
 		free(p);
 	}
@@ -318,6 +399,110 @@ static void finish(struct wire *w)
 	assert_null(w->peer[EAST]->sas);
 }
 
+/* --- what a peer sees: log lines and messages --------------------------------------------- */
+
+static char *read_log(struct wire *w, int who)
+{
+	char path[128];
+	log_flush(w->peer[who]);
+	snprintf(path, sizeof(path), "%s/%s.log", w->dir, who == WEST ? "west" : "east");
+	return testutil_slurp(path);
+}
+
+/* Later calls of logged() look only at lines written after this */
+static void mark_logs(struct wire *w)
+{
+	for (int i = 0; i < 2; i++) {
+		char *log = read_log(w, i);
+		w->log_mark[i] = (long)strlen(log);
+		free(log);
+	}
+}
+
+static bool logged(struct wire *w, int who, const char *line)
+{
+	char *log = read_log(w, who);
+	bool found = strstr(log + w->log_mark[who], line) != NULL;
+	if (!found)
+		fprintf(stderr, "%s log since the mark has no \"%s\":\n%s", who == WEST ? "west" : "east", line,
+			log + w->log_mark[who]);
+	free(log);
+	return found;
+}
+
+/* One datagram as its receiver would read it: the header, the payloads outside SK,
+ * and, when it is an SK message of an IKE SA the receiver has keys for, those inside */
+struct opened {
+	struct ike_hdr h;
+	struct ike_chain outer, inner;
+	bool decrypted;
+	uint8_t plain[PLUTO_MAX_DGRAM];
+};
+
+static void open_dgram(struct wire *w, const struct dgram *g, struct opened *o)
+{
+	memset(o, 0, offsetof(struct opened, plain));
+	uint8_t bad;
+	assert_int_equal(codec_decode_hdr(g->d.ptr, g->d.len, &o->h), CODEC_OK);
+	assert_int_equal(codec_decode_chain(o->h.np, g->d.ptr + IKE_HDR_LEN, g->d.len - IKE_HDR_LEN, &o->outer, &bad),
+			 CODEC_OK);
+	const struct ike_pl *sk = codec_find(&o->outer, IKE_PL_SK);
+	struct ike_sa *rx = ike_sa_find(w->peer[g->from == WEST ? EAST : WEST], o->h.spi_i, o->h.spi_r);
+	if (sk == NULL || rx == NULL || !rx->keys_ready)
+		return;
+	bool from_i = (o->h.flags & IKE_FLAG_INITIATOR) != 0;
+	const uint8_t *plain;
+	size_t plain_len;
+	assert_int_equal(sk_decrypt(&rx->suite, from_i ? &rx->keys.sk_ei : &rx->keys.sk_er,
+				    from_i ? &rx->keys.sk_ai : &rx->keys.sk_ar, g->d.ptr, g->d.len, sk, o->plain,
+				    &plain, &plain_len), SK_OK);
+	assert_int_equal(codec_decode_chain(sk->np, plain, plain_len, &o->inner, &bad), CODEC_OK);
+	o->decrypted = true;
+}
+
+/* The notify of type ntype in chain c (fails the test when there is none) */
+static struct ike_notify_pl notify_in(const struct ike_chain *c, uint16_t ntype)
+{
+	struct ike_notify_pl n;
+	const struct ike_pl *pl = codec_find_notify(c, ntype);
+	assert_non_null(pl);
+	assert_int_equal(codec_decode_notify(pl, &n), CODEC_OK);
+	return n;
+}
+
+static uint16_t ke_method_of(const struct opened *o)
+{
+	struct ike_ke_pl ke;
+	assert_int_equal(codec_decode_ke(codec_find(&o->outer, IKE_PL_KE), &ke), CODEC_OK);
+	return ke.method;
+}
+
+/* Delivers in order until the first datagram in flight is from `from`, of exchange
+ * xchg and (response) a response; fails if that never comes */
+static void deliver_until(struct wire *w, int from, uint8_t exchange, bool response)
+{
+	for (unsigned steps = 0; steps < WIRE_STEPS; steps++) {
+		assert_true(w->n > 0);
+		const struct dgram *g = &w->q[0];
+		if (g->from == from && xchg(g) == exchange && is_response(g) == response)
+			return;
+		struct dgram d;
+		take(w, 0, &d);
+		deliver(w, &d);
+		drop(&d);
+	}
+	fail_msg("the datagram never came");
+}
+
+static void drop_all(struct wire *w)
+{
+	while (w->n > 0) {
+		struct dgram g;
+		take(w, 0, &g);
+		drop(&g);
+	}
+}
+
 static void test_in_order(void **state)
 {
 	struct wire *w = *state;
@@ -362,7 +547,8 @@ static void test_duplicate_request(void **state)
 	unsigned nreq = w->n;
 	struct dgram copy[WIRE_MAX];
 	for (unsigned i = 0; i < nreq; i++)
-		copy[i] = (struct dgram){ w->q[i].from, chunk_dup(w->q[i].d.ptr, w->q[i].d.len) };
+		copy[i] = (struct dgram){ .from = w->q[i].from, .at = w->q[i].at,
+					  .d = chunk_dup(w->q[i].d.ptr, w->q[i].d.len) };
 	run_in_order(w);
 	assert_established(w);
 	unsigned east_sent = w->sent[EAST];
@@ -392,7 +578,7 @@ static void test_lost_fragment(void **state)
 		if (w->n == 0) {
 			/* nothing in flight: let west's retransmission timer fire */
 			unsigned before = w->sent[WEST];
-			event_base_loop(w->peer[WEST]->base, EVLOOP_ONCE);
+			fire_next(w);
 			retransmitted |= w->sent[WEST] > before;
 			continue;
 		}
@@ -524,7 +710,7 @@ static void test_followup_lost(void **state)
 	for (unsigned steps = 0; steps < WIRE_STEPS && (w->n > 0 || !retransmitted); steps++) {
 		if (w->n == 0) {
 			unsigned before = w->sent[WEST];
-			event_base_loop(w->peer[WEST]->base, EVLOOP_ONCE);
+			fire_next(w);
 			retransmitted |= w->sent[WEST] > before;
 			continue;
 		}
@@ -619,17 +805,23 @@ static void test_temporary_failure(void **state)
 	finish(w);
 }
 
-/* Both peers use connection name instead of west-east for one test */
-static void use_conn(struct wire *w, const char *name)
+/* West uses connection west_name, east east_name, instead of west-east for one
+ * test (a responder picks the newest loaded connection) */
+static void use_conns(struct wire *w, const char *west_name, const char *east_name)
 {
-	for (int i = 0; i < 2; i++)
-		assert_true(connections_load(w->peer[i], name, NULL));
+	assert_true(connections_load(w->peer[WEST], west_name, NULL));
+	assert_true(connections_load(w->peer[EAST], east_name, NULL));
 }
 
-static void drop_conn(struct wire *w, const char *name)
+static void use_conn(struct wire *w, const char *name)
+{
+	use_conns(w, name, name);
+}
+
+static void drop_conns(struct wire *w, const char *west_name, const char *east_name)
 {
 	for (int i = 0; i < 2; i++) {
-		assert_true(connections_delete(w->peer[i], name));
+		assert_true(connections_delete(w->peer[i], i == WEST ? west_name : east_name));
 		ike_sa_free_all(w->peer[i]);
 	}
 	run_in_order(w);	/* the Deletes */
@@ -637,6 +829,11 @@ static void drop_conn(struct wire *w, const char *name)
 		ike_sa_free_all(w->peer[i]);
 	assert_null(w->peer[WEST]->sas);
 	assert_null(w->peer[EAST]->sas);
+}
+
+static void drop_conn(struct wire *w, const char *name)
+{
+	drop_conns(w, name, name);
 }
 
 /* RFC 9370 2.2.4 with three additional key exchanges: IKE_INTERMEDIATE x3 at the
@@ -673,42 +870,57 @@ static void test_followup_three(void **state)
 	drop_conn(w, "three");
 }
 
-/* RFC 7296 2.4, a settable clock: the liveness timer is fired by hand with the time
- * the peer was last heard moved back.  Heard within dpddelay: nothing; quiet for
- * dpddelay: an empty INFORMATIONAL, answered; quiet for dpdtimeout: the peer is dead,
- * the IKE SA goes and dpdaction=restart revives the connection, whose new IKE SA
- * replaces east's stale one (INITIAL_CONTACT). */
+/* RFC 7296 2.4 on the virtual clock (dpddelay=1s, dpdtimeout=3s, west only): heard
+ * within dpddelay: nothing; quiet for dpddelay: an empty INFORMATIONAL, answered;
+ * east silent from then on: a check each dpddelay, and when nothing was heard for
+ * dpdtimeout the peer is dead, the IKE SA goes and dpdaction=restart revives the
+ * connection 5 s later, whose new IKE SA replaces east's stale one (INITIAL_CONTACT). */
 static void test_dpd_revival(void **state)
 {
 	struct wire *w = *state;
-	use_conn(w, "dpd");
+	use_conns(w, "dpd", "dpd-peer");
 	struct connection *c = connection_find(w->peer[WEST], "dpd");
 	assert_non_null(ikev2_initiate(w->peer[WEST], c, NULL));
 	run_in_order(w);
+	uint64_t t0 = now(w);
 	struct ike_sa *ike = only_sa(w->peer[WEST]);
-	assert_non_null(ike->dpd_ev);
+	assert_int_equal(ike->state, IKE_ESTABLISHED);
+	assert_true(timer_is_pending(&ike->dpd_timer));
+	assert_int_equal(timer_due_ms(&ike->dpd_timer), t0 + 1000);
 	unsigned old_serial = ike->serial, sent = w->sent[WEST];
-	/* quiet for 1.5 s: a liveness check, answered */
-	ike->last_heard_ms = pluto_now_ms() - 1500;
-	event_active(ike->dpd_ev, EV_TIMEOUT, 0);
-	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
+	mark_logs(w);
+	/* heard within dpddelay: nothing sent */
+	run_until(w, t0 + 999, true);
+	assert_int_equal(w->sent[WEST], sent);
+	/* quiet for 1 s: one liveness check, answered */
+	run_until(w, t0 + 1000, false);
 	assert_int_equal(w->sent[WEST], sent + 1);
+	assert_int_equal(w->n, 1);
 	assert_int_equal(xchg(&w->q[0]), INFORMATIONAL);
+	assert_false(is_response(&w->q[0]));
+	assert_true(logged(w, WEST, "liveness: nothing heard for 1 s; sending an empty INFORMATIONAL"));
 	run_in_order(w);
 	assert_false(ike->req_pending);
-	assert_true(pluto_now_ms() - ike->last_heard_ms < 1000);
-	/* quiet for 4 s: dead */
-	ike->last_heard_ms = pluto_now_ms() - 4000;
-	event_active(ike->dpd_ev, EV_TIMEOUT, 0);
-	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
+	assert_int_equal(ike->last_heard_ms, t0 + 1000);
+	/* east falls silent: at 2 s a check (retransmitted, unanswered), at 3 s none
+	 * (one is outstanding), at 4 s nothing heard for 3 s: dead */
+	run_until(w, t0 + 2000, false);
+	assert_int_equal(w->sent[WEST], sent + 2);
+	run_until(w, t0 + 3999, false);
+	assert_ptr_equal(only_sa(w->peer[WEST]), ike);
+	assert_true(w->sent[WEST] > sent + 2);	/* the check was retransmitted */
+	for (unsigned i = 0; i < w->n; i++)
+		assert_true(w->q[i].from == WEST && xchg(&w->q[i]) == INFORMATIONAL);
+	run_until(w, t0 + 4000, false);
 	assert_null(w->peer[WEST]->sas);
-	assert_int_equal(w->n, 0);
-	assert_true(c->revive_at_ms > 0);
-	assert_non_null(c->revive_ev);
-	/* the revival timer, fired by hand */
-	event_active(c->revive_ev, EV_TIMEOUT, 0);
-	event_base_loop(w->peer[WEST]->base, EVLOOP_NONBLOCK);
-	run_in_order(w);
+	assert_true(logged(w, WEST, "liveness: nothing from the peer for 3 s (dpdtimeout); the peer is dead"));
+	assert_int_equal(c->revive_at_ms, t0 + 4000 + 5000);
+	assert_true(timer_is_pending(&c->revive_timer));
+	drop_all(w);
+	/* the revival, on time, with east answering again */
+	run_until(w, t0 + 8999, true);
+	assert_null(w->peer[WEST]->sas);
+	run_until(w, t0 + 9000, true);
 	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
 	assert_int_not_equal(a->serial, old_serial);
 	assert_int_equal(a->state, IKE_ESTABLISHED);
@@ -716,7 +928,349 @@ static void test_dpd_revival(void **state)
 	assert_memory_equal(a->spi_i, b->spi_i, 8);
 	assert_int_equal(c->revive_at_ms, 0);
 	assert_int_equal(check_children(w), 1);
-	drop_conn(w, "dpd");
+	drop_conns(w, "dpd", "dpd-peer");
+}
+
+/* --- failure paths ------------------------------------------------------------------------ */
+
+/* RFC 7296 2.1, 2.4: nothing ever comes back.  West retransmits its IKE_SA_INIT
+ * request after 50 ms, doubling (retransmit-interval=50), and gives up at
+ * retransmit-timeout=5s: the last wait is cut to the deadline, and the IKE SA goes. */
+static void test_retransmit_exhausted(void **state)
+{
+	struct wire *w = *state;
+	mark_logs(w);
+	uint64_t t0 = now(w);
+	initiate(w);
+	struct ike_sa *ike = only_sa(w->peer[WEST]);
+	run_until(w, t0 + 4999, false);
+	static const uint64_t when[] = { 0, 50, 150, 350, 750, 1550, 3150 };
+	assert_int_equal(w->n, sizeof(when) / sizeof(when[0]));
+	for (unsigned i = 0; i < w->n; i++) {
+		assert_int_equal(w->q[i].from, WEST);
+		assert_int_equal(w->q[i].at - t0, when[i]);
+		assert_int_equal(w->q[i].d.len, w->q[0].d.len);	/* the same request each time */
+		assert_memory_equal(w->q[i].d.ptr, w->q[0].d.ptr, w->q[0].d.len);
+	}
+	assert_ptr_equal(only_sa(w->peer[WEST]), ike);
+	assert_int_equal(ike->state, IKE_I_INIT_SENT);
+	assert_int_equal(timer_due_ms(&ike->retrans_timer), t0 + 5000);
+	run_until(w, t0 + 5000, false);
+	assert_null(w->peer[WEST]->sas);
+	assert_int_equal(w->n, sizeof(when) / sizeof(when[0]));	/* nothing more sent */
+	assert_true(logged(w, WEST, "IKE_SA_INIT request (message ID 0) timed out after 6 retransmissions"));
+	assert_true(logged(w, WEST, "deleting IKE SA (peer not responding)"));
+	assert_null(w->peer[EAST]->sas);
+	drop_all(w);
+	/* and no timer of it is left to fire */
+	unsigned sent = w->sent[WEST];
+	run_for(w, 60000, true);
+	assert_int_equal(w->sent[WEST], sent);
+	assert_null(w->peer[WEST]->sas);
+}
+
+/* East's PSK for the pair differs from west's (its secrets file is swapped for
+ * the test) */
+static void east_psk(struct wire *w, const char *file, const char *psk)
+{
+	struct pluto *e = w->peer[EAST];
+	if (psk != NULL) {
+		char line[128];
+		snprintf(line, sizeof(line), "@west @east : PSK \"%s\"\n", psk);
+		testutil_write_file(w->dir, file, line);
+	}
+	snprintf(e->secretsfile, sizeof(e->secretsfile), "%s/%s", w->dir, file);
+	assert_true(secrets_load(e));
+}
+
+/* Runs a negotiation with a wrong PSK up to east's answer to IKE_AUTH, which stays
+ * on the wire: returns a copy of west's IKE_AUTH request (every datagram) in req */
+static unsigned auth_fails(struct wire *w, struct dgram *req)
+{
+	east_psk(w, "east-wrong.secrets", "not-the-two-peer-test-psk");
+	initiate(w);
+	deliver_until(w, WEST, IKE_AUTH, false);
+	unsigned nreq = w->n;
+	for (unsigned i = 0; i < nreq; i++)
+		req[i] = (struct dgram){ .from = WEST, .at = w->q[i].at,
+					 .d = chunk_dup(w->q[i].d.ptr, w->q[i].d.len) };
+	deliver_until(w, EAST, IKE_AUTH, true);
+	east_psk(w, "ipsec.secrets", NULL);
+	return nreq;
+}
+
+/* RFC 7296 2.21.2: east cannot verify west's AUTH and answers IKE_AUTH with an
+ * encrypted AUTHENTICATION_FAILED (and nothing else); west gives up on it, sends
+ * nothing more and deletes its IKE SA; east's goes once it stopped lingering; no
+ * Child SA was installed anywhere. */
+static void test_wrong_psk(void **state)
+{
+	struct wire *w = *state;
+	mark_logs(w);
+	unsigned installs = ninstalled;
+	struct dgram req[WIRE_MAX];
+	unsigned nreq = auth_fails(w, req);
+	for (unsigned i = 0; i < nreq; i++)
+		drop(&req[i]);
+	assert_true(logged(w, EAST, "IKE_AUTH request: authentication failed; responding AUTHENTICATION_FAILED"));
+	/* the answer as west reads it */
+	assert_int_equal(w->n, 1);
+	static struct opened o;
+	open_dgram(w, &w->q[0], &o);
+	assert_true(o.decrypted);
+	assert_int_equal(o.inner.n, 1);
+	(void)notify_in(&o.inner, IKE_N_AUTHENTICATION_FAILED);
+	assert_null(codec_find(&o.inner, IKE_PL_AUTH));
+	assert_int_equal(only_sa(w->peer[EAST])->state, IKE_R_FAILED);
+	unsigned west_sent = w->sent[WEST];
+	run_in_order(w);
+	assert_true(logged(w, WEST, "IKE_AUTH response: peer sent AUTHENTICATION_FAILED"));
+	assert_null(w->peer[WEST]->sas);
+	assert_int_equal(w->sent[WEST], west_sent);
+	assert_int_equal(ninstalled, installs);
+	run_for(w, PLUTO_FAILED_LINGER_S * 1000, true);
+	assert_null(w->peer[EAST]->sas);
+	assert_int_equal(w->peer[EAST]->nhalf_open, 0);
+	assert_int_equal(ninstalled, installs);
+}
+
+/* RFC 7296 2.1: the failed responder keeps its IKE SA PLUTO_FAILED_LINGER_S (10 s),
+ * answering a retransmitted IKE_AUTH request with the same encrypted error, octet
+ * for octet; then it goes, and the same retransmission finds nothing to answer it
+ * (at most an unprotected INVALID_IKE_SPI) */
+static void test_failed_responder_lingers(void **state)
+{
+	struct wire *w = *state;
+	struct dgram req[WIRE_MAX];
+	uint64_t t0 = now(w);
+	unsigned nreq = auth_fails(w, req);
+	assert_int_equal(w->n, 1);
+	struct dgram err;
+	take(w, 0, &err);	/* lost: west will retransmit */
+	struct ike_sa *e = only_sa(w->peer[EAST]);
+	assert_int_equal(e->state, IKE_R_FAILED);
+	assert_true(timer_is_pending(&e->expire_timer));
+	assert_int_equal(timer_due_ms(&e->expire_timer), now(w) + PLUTO_FAILED_LINGER_S * 1000);
+	uint64_t failed_at = now(w);
+	assert_int_equal(failed_at, t0);	/* virtual time stood still so far */
+	/* a retransmission 9.999 s later: the same answer */
+	run_until(w, failed_at + PLUTO_FAILED_LINGER_S * 1000 - 1, false);
+	drop_all(w);	/* west's own retransmissions, lost */
+	for (unsigned i = 0; i < nreq; i++)
+		deliver(w, &req[i]);
+	assert_int_equal(w->n, 1);
+	assert_int_equal(w->q[0].from, EAST);
+	assert_int_equal(w->q[0].d.len, err.d.len);
+	assert_memory_equal(w->q[0].d.ptr, err.d.ptr, err.d.len);
+	assert_ptr_equal(only_sa(w->peer[EAST]), e);
+	drop_all(w);
+	/* at 10 s it is gone */
+	run_until(w, failed_at + PLUTO_FAILED_LINGER_S * 1000, false);
+	assert_null(w->peer[EAST]->sas);
+	assert_int_equal(w->peer[EAST]->nhalf_open, 0);
+	drop_all(w);
+	unsigned east_sent = w->sent[EAST];
+	for (unsigned i = 0; i < nreq; i++)
+		deliver(w, &req[i]);
+	for (unsigned i = 0; i < w->n; i++) {
+		assert_true(w->q[i].d.len != err.d.len || memcmp(w->q[i].d.ptr, err.d.ptr, err.d.len) != 0);
+		static struct opened o;
+		open_dgram(w, &w->q[i], &o);
+		assert_int_equal(o.h.exchange, INFORMATIONAL);
+		(void)notify_in(&o.outer, IKE_N_INVALID_IKE_SPI);
+	}
+	assert_true(w->sent[EAST] - east_sent <= 1);
+	for (unsigned i = 0; i < nreq; i++)
+		drop(&req[i]);
+	drop(&err);
+	drop_all(w);
+	/* west's SA times out in its own time, as in test_retransmit_exhausted */
+	run_for(w, 5000, false);
+	assert_null(w->peer[WEST]->sas);
+	drop_all(w);
+}
+
+/* RFC 7296 1.2, 2.7: west's first KE is Curve25519, east takes only ECP-256 and
+ * answers INVALID_KE_PAYLOAD naming it, keeping no state; west starts again with an
+ * ECP-256 KE, same SPIi, and the IKE SA comes up with it. */
+static void test_invalid_ke(void **state)
+{
+	struct wire *w = *state;
+	use_conns(w, "ke-i", "ke-r");
+	mark_logs(w);
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "ke-i"), NULL));
+	static struct opened o;
+	assert_int_equal(w->n, 1);
+	open_dgram(w, &w->q[0], &o);
+	assert_int_equal(ke_method_of(&o), IKE_KE_CURVE25519);
+	uint8_t spi_i[8];
+	memcpy(spi_i, o.h.spi_i, 8);
+	struct dgram g;
+	take(w, 0, &g);
+	deliver(w, &g);
+	drop(&g);
+	/* east's answer: the notify alone, unprotected, no SA kept */
+	assert_null(w->peer[EAST]->sas);
+	assert_int_equal(w->n, 1);
+	assert_int_equal(w->q[0].from, EAST);
+	open_dgram(w, &w->q[0], &o);
+	assert_int_equal(o.h.exchange, IKE_SA_INIT);
+	assert_true(o.h.flags & IKE_FLAG_RESPONSE);
+	assert_int_equal(o.outer.n, 1);
+	struct ike_notify_pl n = notify_in(&o.outer, IKE_N_INVALID_KE_PAYLOAD);
+	assert_int_equal(n.len, 2);
+	assert_int_equal(be_get16(n.data), IKE_KE_ECP256);
+	take(w, 0, &g);
+	deliver(w, &g);
+	drop(&g);
+	/* west's second try */
+	assert_true(logged(w, WEST, "IKE_SA_INIT response: INVALID_KE_PAYLOAD; retrying with"));
+	assert_int_equal(w->n, 1);
+	open_dgram(w, &w->q[0], &o);
+	assert_int_equal(o.h.exchange, IKE_SA_INIT);
+	assert_false(o.h.flags & IKE_FLAG_RESPONSE);
+	assert_int_equal(ke_method_of(&o), IKE_KE_ECP256);
+	assert_memory_equal(o.h.spi_i, spi_i, 8);
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_int_equal(a->state, IKE_ESTABLISHED);
+	assert_int_equal(b->state, IKE_ESTABLISHED);
+	assert_int_equal(a->ke_method, IKE_KE_ECP256);
+	assert_int_equal(b->ke_method, IKE_KE_ECP256);
+	assert_int_equal(a->init_retries, 1);
+	assert_memory_equal(a->spi_i, spi_i, 8);
+	assert_int_equal(check_children(w), 1);
+	drop_conns(w, "ke-i", "ke-r");
+}
+
+/* RFC 7296 2.6: PLUTO_COOKIE_THRESHOLD half-open IKE SAs at east (a flood of
+ * IKE_SA_INIT requests, each with its own SPIi, never continued) put it under
+ * cookie pressure: west's request gets COOKIE and nothing is kept; west sends it
+ * again with the cookie first and gets its IKE SA.  The flood's half-open SAs expire
+ * PLUTO_HALF_OPEN_TIMEOUT_S later, and with them the pressure. */
+static void test_cookie(void **state)
+{
+	struct wire *w = *state;
+	struct pluto *e = w->peer[EAST];
+	mark_logs(w);
+	initiate(w);
+	struct dgram req;
+	assert_int_equal(w->n, 1);
+	take(w, 0, &req);
+	/* the flood: west's own request with other SPIs; east's answers are lost */
+	uint64_t flood_at = now(w);
+	for (unsigned i = 0; i < PLUTO_COOKIE_THRESHOLD; i++) {
+		struct dgram f = { .from = WEST, .d = chunk_dup(req.d.ptr, req.d.len) };
+		f.d.ptr[0] ^= 0x80;
+		be_put32(f.d.ptr + 4, i);
+		deliver(w, &f);
+		drop(&f);
+		assert_int_equal(w->n, 1);
+		assert_true(xchg(&w->q[0]) == IKE_SA_INIT && is_response(&w->q[0]));
+		drop_all(w);
+	}
+	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(e->nsas, PLUTO_COOKIE_THRESHOLD);
+	/* west's request: a COOKIE, no state */
+	deliver(w, &req);
+	drop(&req);
+	assert_int_equal(e->nsas, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(w->n, 1);
+	static struct opened o;
+	open_dgram(w, &w->q[0], &o);
+	assert_int_equal(o.h.exchange, IKE_SA_INIT);
+	assert_true(o.h.flags & IKE_FLAG_RESPONSE);
+	assert_int_equal(o.outer.n, 1);
+	struct ike_notify_pl n = notify_in(&o.outer, IKE_N_COOKIE);
+	uint8_t cookie[64];
+	size_t cookie_len = n.len;
+	assert_true(cookie_len > 0 && cookie_len <= sizeof(cookie));
+	memcpy(cookie, n.data, cookie_len);
+	uint8_t spi_i[8];
+	memcpy(spi_i, only_sa(w->peer[WEST])->spi_i, 8);
+	struct dgram g;
+	take(w, 0, &g);
+	deliver(w, &g);
+	drop(&g);
+	assert_true(logged(w, WEST, "IKE_SA_INIT response: COOKIE; retrying"));
+	/* the request again, the cookie first */
+	assert_int_equal(w->n, 1);
+	open_dgram(w, &w->q[0], &o);
+	assert_false(o.h.flags & IKE_FLAG_RESPONSE);
+	assert_memory_equal(o.h.spi_i, spi_i, 8);
+	assert_true(o.outer.n > 1);
+	assert_int_equal(o.outer.pl[0].type, IKE_PL_NOTIFY);
+	n = notify_in(&o.outer, IKE_N_COOKIE);
+	assert_int_equal(n.len, cookie_len);
+	assert_memory_equal(n.data, cookie, cookie_len);
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]);
+	assert_int_equal(a->state, IKE_ESTABLISHED);
+	struct ike_sa *b = ike_sa_find(e, a->spi_i, a->spi_r);
+	assert_non_null(b);
+	assert_int_equal(b->state, IKE_ESTABLISHED);
+	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
+	/* the flood's SAs expire on time, all of them */
+	run_until(w, flood_at + PLUTO_HALF_OPEN_TIMEOUT_S * 1000 - 1, true);
+	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
+	run_until(w, flood_at + PLUTO_HALF_OPEN_TIMEOUT_S * 1000, true);
+	assert_int_equal(e->nhalf_open, 0);
+	assert_true(logged(w, EAST, "not authenticated in time (half-open IKE SA timed out)"));
+	assert_ptr_equal(only_sa(e), b);
+	finish(w);
+}
+
+/* RFC 7296 2.8: rekeys by lifetime, from the virtual clock alone (conn life: Child
+ * SAs 60 s, IKE SA 150 s, rekeymargin 20 s, no fuzz).  West, the initiator of both,
+ * rekeys the Child SA at 40 s and every 40 s after, and the IKE SA at 130 s; east's
+ * later rekey times never come. */
+static void test_rekey_by_lifetime(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "life");
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "life"), NULL));
+	run_in_order(w);
+	uint64_t t0 = now(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_int_equal(a->state, IKE_ESTABLISHED);
+	assert_int_equal(a->rekey_s, 130);
+	assert_int_equal(b->rekey_s, 140);
+	assert_int_equal(a->children->rekey_s, 40);
+	assert_int_equal(b->children->rekey_s, 50);
+	unsigned old_serial = a->serial;
+	uint8_t spi[4];
+	memcpy(spi, a->children->spi_local, 4);
+	run_until(w, t0 + 39999, true);
+	assert_int_equal(a->children->generation, 1);
+	assert_non_null(installed_sa(w->peer[WEST], spi));
+	run_until(w, t0 + 40000, true);
+	assert_true(logged(w, WEST, "rekeying (lifetime 60 s)"));
+	assert_int_equal(check_children(w), 1);
+	assert_int_equal(a->children->generation, 2);
+	assert_null(a->children->next);
+	assert_true(a->children->initiator);
+	assert_null(installed_sa(w->peer[WEST], spi));
+	assert_int_equal(a->children->installed_ms, t0 + 40000);
+	/* 80 s, 120 s: the next two; the IKE SA still the first */
+	run_until(w, t0 + 129999, true);
+	assert_ptr_equal(only_sa(w->peer[WEST]), a);
+	assert_int_equal(a->generation, 1);
+	assert_int_equal(a->children->generation, 4);
+	assert_int_equal(check_children(w), 1);
+	/* 130 s: the IKE SA */
+	run_until(w, t0 + 130000, true);
+	assert_true(logged(w, WEST, "IKE SA lifetime: rekeying (ikelifetime 150 s)"));
+	a = only_sa(w->peer[WEST]);
+	b = only_sa(w->peer[EAST]);
+	assert_int_not_equal(a->serial, old_serial);
+	assert_int_equal(a->generation, 2);
+	assert_int_equal(b->generation, 2);
+	assert_memory_equal(a->spi_i, b->spi_i, 8);
+	assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+	assert_int_equal(a->established_ms, t0 + 130000);
+	assert_int_equal(check_children(w), 1);
+	assert_int_equal(a->children->generation, 4);
+	drop_conn(w, "life");
 }
 
 int main(void)
@@ -734,6 +1288,12 @@ int main(void)
 		cmocka_unit_test(test_temporary_failure),
 		cmocka_unit_test(test_followup_three),
 		cmocka_unit_test(test_dpd_revival),
+		cmocka_unit_test(test_retransmit_exhausted),
+		cmocka_unit_test(test_wrong_psk),
+		cmocka_unit_test(test_failed_responder_lingers),
+		cmocka_unit_test(test_invalid_ke),
+		cmocka_unit_test(test_cookie),
+		cmocka_unit_test(test_rekey_by_lifetime),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
