@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pluto.h"
+#include "auth.h"
 #include "child_sa.h"
 
 static void conf_err(void *ctx, const char *file, int line, const char *reason)
@@ -101,8 +102,11 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 		return NULL;
 	}
 	if (!proposal_parse(PROPOSAL_IKE, cc->ike, &c->ike, err, sizeof(err)) ||
-	    !proposal_parse(PROPOSAL_ESP, cc->esp, &c->esp, err, sizeof(err))) {
+	    !proposal_parse(PROPOSAL_ESP, cc->esp, &c->esp, err, sizeof(err)) ||
+	    !auth_load_conn(c, err, sizeof(err))) {
 		plog(p, "\"%s\": %s", c->name, err);
+		if (w != NULL)
+			whack_printf(w, "\"%s\": %s", c->name, err);
 		free(c);
 		return NULL;
 	}
@@ -182,6 +186,7 @@ bool connections_delete(struct pluto *p, const char *name)
 		*pp = c->next;
 		conn_log(p, c, "deleting connection");
 		lifetime_conn_stop(c);
+		auth_free_conn(c);
 		free(c);
 		return true;
 	}

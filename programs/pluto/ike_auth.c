@@ -1,7 +1,9 @@
-/* ike_auth.c -- the IKE_AUTH exchange (RFC 7296 1.2, 2.15) with PSK authentication,
- * the RFC 9242 3.3.2 IntAuth appended to the signed octets, and one Child SA. */
+/* ike_auth.c -- the IKE_AUTH exchange (RFC 7296 1.2, 2.15): the signed octets with
+ * the RFC 9242 3.3.2 IntAuth appended, authenticated with a shared secret or a
+ * signature (auth.c), and one Child SA. */
 #include <string.h>
 #include "ikev2.h"
+#include "auth.h"
 #include "authdata.h"
 #include "child_sa.h"
 
@@ -16,46 +18,44 @@ static size_t id_body(const struct ike_id *id, uint8_t out[ID_BODY_MAX])
 	return 4 + (size_t)id->len;
 }
 
-/* AUTH for one side: prf(prf(PSK, "Key Pad for IKEv2"), RealMessage | Nonce |
- * prf(SK_p, IDx') | IntAuth), where IntAuth is empty without IKE_INTERMEDIATE. */
-static bool compute_auth(struct ike_sa *ike, bool for_initiator, const uint8_t *idb, size_t idlen,
-			 uint32_t auth_msgid, const struct chunk *psk, uint8_t *out)
+/* RFC 7296 2.15: the octets one side's AUTH covers: RealMessage | Nonce(peer) |
+ * prf(SK_p, IDx') | IntAuth, where IntAuth (RFC 9242 3.3.2) is empty without
+ * IKE_INTERMEDIATE.  Empty on failure. */
+static struct chunk signed_octets(struct ike_sa *ike, bool for_initiator, const uint8_t *idb,
+				  size_t idlen, uint32_t auth_msgid)
 {
 	uint8_t maced[CRYPT_MAX_PRF_LEN], intauth[2 * CRYPT_MAX_PRF_LEN + 4];
 	if (!authdata_maced_id(ike->prf, ike_sk_p(ike, for_initiator), idb, idlen, maced))
-		return false;
+		return CHUNK_EMPTY;
 	size_t ilen = transcript_intauth(&ike->transcript, auth_msgid, intauth, sizeof(intauth));
 	/* RFC 9242 3.3.2: AUTH covers every IKE_INTERMEDIATE message; never fail open */
 	if (ike->int_rounds > 0 && ilen == 0)
-		return false;
+		return CHUNK_EMPTY;
 	const struct chunk *real = for_initiator ? &ike->real_msg_i : &ike->real_msg_r;
 	const struct chunk *nonce = for_initiator ? &ike->nr : &ike->ni;
 	struct chunk so = authdata_signed_octets(real->ptr, real->len, nonce, maced, ike->sizes.prf,
 						 intauth, ilen);
-	bool ok = so.ptr != NULL && authdata_psk(ike->prf, psk->ptr, psk->len, &so, out);
-	chunk_free(&so);
 	chunk_wipe(maced, sizeof(maced));
+	return so;
+}
+
+/* Our AUTH payload (auth.c: a shared secret's MAC or a signature) */
+static bool put_auth(struct ike_sa *ike, struct ike_buf *b, bool initiator, const uint8_t *idb,
+		     size_t idlen, uint32_t auth_msgid, const struct chunk *psk)
+{
+	struct chunk so = signed_octets(ike, initiator, idb, idlen, auth_msgid);
+	bool ok = so.ptr != NULL && auth_put(b, ike, &so, psk);
+	chunk_free(&so);
 	return ok;
 }
 
+/* The peer's AUTH payload over its signed octets */
 static bool verify_auth(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id_pl *id,
-			const struct chunk *psk)
+			const struct ike_id *peer, const struct chunk *psk)
 {
-	struct ike_auth_pl a;
-	uint8_t want[CRYPT_MAX_PRF_LEN];
-	if (codec_decode_auth(codec_find(md->pl, IKE_PL_AUTH), &a) != CODEC_OK) {
-		ike_log(ike, "malformed AUTH payload");
-		return false;
-	}
-	if (a.method != IKE_AUTH_PSK) {
-		ike_log(ike, "peer used authentication method %s; this connection uses authby=secret",
-			ike_auth_method_name(a.method));
-		return false;
-	}
-	bool from_i = !ike->initiator;
-	bool ok = compute_auth(ike, from_i, id->body, id->body_len, md->hdr.msgid, psk, want) &&
-		  a.len == ike->sizes.prf && chunk_memeq(a.data, want, a.len);
-	chunk_wipe(want, sizeof(want));
+	struct chunk so = signed_octets(ike, !ike->initiator, id->body, id->body_len, md->hdr.msgid);
+	bool ok = so.ptr != NULL && auth_verify(ike, md, peer, &so, psk);
+	chunk_free(&so);
 	return ok;
 }
 
@@ -78,12 +78,19 @@ static bool peer_id_ok(struct ike_sa *ike, const struct ike_id_pl *id, struct ik
 	return true;
 }
 
-static const struct chunk *find_psk(struct ike_sa *ike, const struct ike_id *peer)
+/* The shared secret for the peer, when either end of the connection uses one;
+ * *ok is false when ours needs one and there is none. */
+static const struct chunk *find_psk(struct ike_sa *ike, const struct ike_id *peer, bool *ok)
 {
-	const struct chunk *psk = conf_secrets_psk(&ike->pluto->secrets, &ike->c->local->id, peer);
-	if (psk == NULL) {
+	*ok = true;
+	const struct connection *c = ike->c;
+	if (c->local->auth != CONF_AUTH_PSK && c->remote->auth != CONF_AUTH_PSK)
+		return NULL;
+	const struct chunk *psk = conf_secrets_psk(&ike->pluto->secrets, &c->local->id, peer);
+	if (psk == NULL && c->local->auth == CONF_AUTH_PSK) {
 		char a[300];
 		ike_log(ike, "no PSK found for peer ID '%s'", ike_id_str(peer, a, sizeof(a)));
+		*ok = false;
 	}
 	return psk;
 }
@@ -102,28 +109,33 @@ static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
 bool ike_auth_initiate(struct ike_sa *ike)
 {
 	struct connection *c = ike->c;
-	const struct chunk *psk = find_psk(ike, &c->remote->id);
-	if (psk == NULL)
+	bool psk_ok;
+	const struct chunk *psk = find_psk(ike, &c->remote->id, &psk_ok);
+	if (!psk_ok)
 		return false;
-	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
+	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	size_t idlen = id_body(&c->local->id, idb);
 	codec_put_id(&inner, IKE_PL_IDI, c->local->id.type, c->local->id.data, c->local->id.len);
+	/* RFC 7296 1.2: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, SAi2, TSi, TSr */
+	auth_put_certs(&inner, ike, NULL, true);
 	/* RFC 7296 2.4: the first IKE SA with this peer says so; the peer then
 	 * removes what it still holds from our earlier life */
 	if (!ike_sa_other_with_peer(ike)) {
 		ike->sent_initial_contact = true;
 		codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
 	}
-	if (!compute_auth(ike, true, idb, idlen, ike->next_msgid_out, psk, auth))
-		return false;
 	/* RFC 7296 3.5: IDr in the request names the responder we want */
 	if (c->remote->has_id && c->remote->id.type != 0)
 		codec_put_id(&inner, IKE_PL_IDR, c->remote->id.type, c->remote->id.data, c->remote->id.len);
-	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
-	chunk_wipe(auth, sizeof(auth));
+	if (!put_auth(ike, &inner, true, idb, idlen, ike->next_msgid_out, psk))
+		return false;
 	put_child_request(ike, &inner);
+	if (inner.overflow) {
+		ike_log(ike, "IKE_AUTH request does not fit in %u octets", IKE_AUTH_MSG_MAX);
+		return false;
+	}
 	if (ike->int_rounds > 0)
 		ike_log(ike, "IKE_AUTH: authenticating %u IKE_INTERMEDIATE round(s) (IntAuth)", ike->int_rounds);
 	return send_request(ike, IKE_AUTH, &inner);
@@ -167,7 +179,8 @@ static void established(struct ike_sa *ike, const struct ike_id *peer)
 	ike->authenticated = true;
 	timer_cancel(&ike->expire_timer);
 	lifetime_ike_start(ike);
-	ike_log(ike, "established IKE SA; authenticated peer using authby=secret and %s '%s'%s",
+	ike_log(ike, "established IKE SA; authenticated peer using %s and %s '%s'%s",
+		ike->auth_note[0] ? ike->auth_note : "authby=secret",
 		ike_id_type_name(peer->type), ike_id_str(peer, a, sizeof(a)),
 		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "");
 }
@@ -262,23 +275,22 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 	}
 	pick_connection(ike, md, &idi);
 	const struct chunk *psk = NULL;
-	if (!peer_id_ok(ike, &idi, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
-	    !verify_auth(ike, md, &idi, psk))
+	bool psk_ok = false;
+	if (!peer_id_ok(ike, &idi, &peer) || ((psk = find_psk(ike, &peer, &psk_ok)), !psk_ok) ||
+	    !verify_auth(ike, md, &idi, &peer, psk))
 		return auth_failed(ike, md);
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
-	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
+	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	const struct ike_id *me = &ike->c->local->id;
 	size_t idlen = id_body(me, idb);
+	/* RFC 7296 1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr */
 	codec_put_id(&inner, IKE_PL_IDR, me->type, me->data, me->len);
-	if (!compute_auth(ike, false, idb, idlen, md->hdr.msgid, psk, auth))
+	auth_put_certs(&inner, ike, md, false);
+	if (!put_auth(ike, &inner, false, idb, idlen, md->hdr.msgid, psk))
 		return TR_FAIL;
-	if (ike->pluto->impair & IMPAIR_BAD_AUTH)
-		auth[0] ^= 0x01;
-	codec_put_auth(&inner, IKE_AUTH_PSK, auth, ike->sizes.prf);
-	chunk_wipe(auth, sizeof(auth));
 	release_init_messages(ike);
 	respond_child(ike, md, &inner);
 	if (!send_response(ike, md, &inner))
@@ -325,10 +337,11 @@ enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	struct ike_id_pl idr;
 	struct ike_id peer;
-	const struct chunk *psk;
+	const struct chunk *psk = NULL;
+	bool psk_ok = false;
 	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDR), &idr) != CODEC_OK ||
-	    !peer_id_ok(ike, &idr, &peer) || (psk = find_psk(ike, &peer)) == NULL ||
-	    !verify_auth(ike, md, &idr, psk)) {
+	    !peer_id_ok(ike, &idr, &peer) || ((psk = find_psk(ike, &peer, &psk_ok)), !psk_ok) ||
+	    !verify_auth(ike, md, &idr, &peer, psk)) {
 		ike_log(ike, "IKE_AUTH response: responder authentication failed; sending AUTHENTICATION_FAILED");
 		ike->last_error = IKE_N_AUTHENTICATION_FAILED;
 		/* RFC 7296 2.21.2: the responder thinks the IKE SA is up; tell it, once

@@ -2,6 +2,7 @@
  * nonces, NAT detection (2.23), and the capability notifies of RFC 7383 and RFC 9242. */
 #include <string.h>
 #include "ikev2.h"
+#include "auth.h"
 #include "crypt.h"
 
 #define NONCE_LEN 32		/* RFC 7296 2.10: at least half the PRF key size, >= 16 */
@@ -129,6 +130,7 @@ static bool build_request(struct ike_sa *ike, const uint8_t *cookie, size_t cook
 	codec_put_nonce(&b, ike->ni.ptr, ike->ni.len);
 	put_nat_notifies(&b, &h, ike);
 	put_capabilities(&b, ike, false);
+	auth_put_init(&b, ike, false);
 	codec_finish_hdr(&b);
 	if (b.overflow)
 		return false;
@@ -205,6 +207,7 @@ static bool build_response(struct ike_sa *ike, const struct msg_digest *md, stru
 	codec_put_nonce(b, ike->nr.ptr, ike->nr.len);
 	put_nat_notifies(b, &h, ike);
 	put_capabilities(b, ike, true);
+	auth_put_init(b, ike, true);
 	codec_finish_hdr(b);
 	return !b->overflow;
 }
@@ -232,6 +235,7 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 		return reject_init(ike, md, IKE_N_INVALID_KE_PAYLOAD, g, sizeof(g), why);
 	}
 	read_capabilities(ike, md);
+	auth_read_init(ike, md);
 	/* RFC 9370 2.2.1: additional key exchanges travel in IKE_INTERMEDIATE, which the
 	 * initiator must have announced */
 	if (ike->n_addke > 0 && !ike->peer_int_ok)
@@ -372,6 +376,7 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	ike->real_msg_r = chunk_dup(md->raw, md->raw_len);
 	read_capabilities(ike, md);
+	auth_read_init(ike, md);
 	nat_detect(ike, md);
 	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;

@@ -19,6 +19,7 @@
 #include "ip.h"
 #include "keymat.h"
 #include "proposal.h"
+#include "sigalg.h"
 #include "sk.h"
 #include "transcript.h"
 #include "timer.h"
@@ -40,6 +41,7 @@
 #define PLUTO_WHACK_LINE_MAX    1024
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
+#define IKE_AUTH_MSG_MAX        16384	/* IKE_AUTH plaintext: IDs, certificates, AUTH, SA, TS */
 #define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
 /* XFRM reqids: each connection gets its own, from a range that marks them as
  * this daemon's, so that stale state of an earlier run can be found and removed */
@@ -87,6 +89,9 @@ struct connection {
 	struct proposal_list ike, esp;
 	bool intermediate;
 	uint32_t reqid;			/* XFRM reqid of this connection's Child SAs */
+	/* auth.c: our certificate and its private key (leftcert=), when we sign */
+	struct crypt_privkey *key;
+	struct chunk cert;		/* DER */
 	struct pluto *pluto;
 	bool down;			/* whack --down: no revival until --up */
 	struct pluto_timer revive_timer;	/* lifetime.c: revival of auto=start */
@@ -185,6 +190,12 @@ struct ike_sa {
 	struct ike_keys keys;
 	bool keys_ready;
 	bool peer_frag_ok, peer_int_ok;		/* notifies received in IKE_SA_INIT */
+	/* RFC 7427 4: the hashes the peer accepts for signatures (none: it does not
+	 * do RFC 7427); RFC 7296 3.7: it asked for our certificate */
+	uint16_t peer_hashes[SIGALG_MAX_HASHES];
+	unsigned n_peer_hashes;
+	bool peer_certreq;
+	char auth_note[96];			/* how the peer authenticated, for status */
 	bool intermediate;			/* IKE_INTERMEDIATE negotiated */
 	unsigned int_rounds;			/* IKE_INTERMEDIATE rounds completed */
 	/* RFC 9370: the negotiated additional key exchanges, one IKE_INTERMEDIATE round

@@ -267,6 +267,13 @@ start_daemon() {
 		ipsec initnss --nssdir "$d/nss" >"$d/initnss.log" 2>&1 ||
 			{ FAILED_STEP="$h: ipsec initnss failed"; return 1; }
 	fi
+	# a scenario's `pki` script puts certificates into the host's database before
+	# its daemon starts: pki HOST NSSDIR, with $PKI (tools/pki) and $PKIDIR (the
+	# run's CA, fresh each run)
+	if [ -f "$s/pki" ]; then
+		PKI="$IL_ROOT/testing/netns/tools/pki" PKIDIR="$TMP/pki" bash "$s/pki" "$h" "$d/nss" >"$d/pki.log" 2>&1 ||
+			{ FAILED_STEP="$h: pki failed ($(tail -n 1 "$d/pki.log"))"; return 1; }
+	fi
 	launch_daemon "$h"
 }
 
