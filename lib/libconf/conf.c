@@ -24,6 +24,19 @@ void conf_report(struct conf_parser *p, const char *file, int line, const char *
 		p->err(p->ctx, file, line, reason);
 }
 
+void conf_warn(struct conf_parser *p, const char *file, int line, const char *fmt, ...)
+{
+	char reason[CONF_VALUE_MAX + 256];
+	int o = snprintf(reason, sizeof(reason), "warning: ");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason + o, sizeof(reason) - (size_t)o, fmt, ap);
+	va_end(ap);
+	p->nwarnings++;
+	if (p->err != NULL)
+		p->err(p->ctx, file, line, reason);
+}
+
 static void *xrealloc(void *ptr, size_t n, size_t size)
 {
 	void *r = reallocarray(ptr, n ? n : 1, size);
@@ -313,9 +326,9 @@ static void build_output(struct conf_parser *p, struct conf_conn *conns, size_t 
 }
 
 static void load_text(const char *name, const char *text, struct conf_file *out,
-		      conf_error_fn *err, void *ctx)
+		      conf_error_fn *err, void *ctx, unsigned flags)
 {
-	struct conf_parser p = { .err = err, .ctx = ctx, .cur = -1 };
+	struct conf_parser p = { .err = err, .ctx = ctx, .cur = -1, .flags = flags };
 	memset(out, 0, sizeof(*out));
 	parse_text(&p, intern_file(&p, name), text, 0);
 	conf_setup_defaults(&out->setup);
@@ -327,14 +340,21 @@ static void load_text(const char *name, const char *text, struct conf_file *out,
 	build_output(&p, conns, n, out);
 	free(conns);
 	out->nerrors = p.nerrors;
+	out->nwarnings = p.nwarnings;
 	parser_free(&p);
+}
+
+bool conf_load_string_flags(const char *name, const char *text, struct conf_file *out,
+			    conf_error_fn *err, void *ctx, unsigned flags)
+{
+	load_text(name, text != NULL ? text : "", out, err, ctx, flags);
+	return true;
 }
 
 bool conf_load_string(const char *name, const char *text, struct conf_file *out,
 		      conf_error_fn *err, void *ctx)
 {
-	load_text(name, text != NULL ? text : "", out, err, ctx);
-	return true;
+	return conf_load_string_flags(name, text, out, err, ctx, 0);
 }
 
 bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void *ctx)
@@ -345,7 +365,7 @@ bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void
 		out->nerrors = 1;
 		return false;
 	}
-	load_text(path, text, out, err, ctx);
+	load_text(path, text, out, err, ctx, 0);
 	free(text);
 	return true;
 }
@@ -362,4 +382,13 @@ const struct conf_conn *conf_find(const struct conf_file *cf, const char *name)
 		if (strcmp(cf->conns[i].name, name) == 0)
 			return &cf->conns[i];
 	return NULL;
+}
+
+size_t conf_find_all(const struct conf_file *cf, const char *name, const struct conf_conn **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cf->nconns && n < max; i++)
+		if (strcmp(cf->conns[i].name, name) == 0 || strcmp(cf->conns[i].alias, name) == 0)
+			out[n++] = &cf->conns[i];
+	return n;
 }
