@@ -118,14 +118,20 @@ struct resolved {
 	bool overflow;
 };
 
-static void set_if_unset(struct resolved *r, const struct conf_kv *kv)
+/* A key not set yet is added; one set before by the same section (from base on) is
+ * replaced, so the last of a key repeated in one section wins and the keys keep
+ * their order in the file (errors come in line order). */
+static void set_key(struct resolved *r, size_t base, const struct conf_kv *kv)
 {
 	char a[CONF_NAME_MAX * 2], b[CONF_NAME_MAX * 2];
 	canon_key(kv->key, b, sizeof(b));
 	for (size_t i = 0; i < r->n; i++) {
 		canon_key(r->kv[i]->key, a, sizeof(a));
-		if (strcmp(a, b) == 0)
+		if (strcmp(a, b) == 0) {
+			if (i >= base)
+				r->kv[i] = kv;
 			return;
+		}
 	}
 	if (r->n == sizeof(r->kv) / sizeof(r->kv[0])) {
 		r->overflow = true;
@@ -177,10 +183,10 @@ static void follow_also(struct resolve_ctx *x, const struct conf_kv *kv, const c
 
 static void apply_section(struct resolve_ctx *x, const struct conf_section *s)
 {
-	/* the last of a key repeated in one section wins */
-	for (size_t i = s->nkv; i-- > 0; )
+	size_t base = x->r.n;
+	for (size_t i = 0; i < s->nkv; i++)
 		if (strcmp(s->kv[i].key, "also") != 0)
-			set_if_unset(&x->r, &s->kv[i]);
+			set_key(&x->r, base, &s->kv[i]);
 	for (size_t i = 0; i < s->nkv; i++) {
 		if (strcmp(s->kv[i].key, "also") != 0)
 			continue;
