@@ -128,8 +128,20 @@ struct conf_setup {
 					 * connection replaces older ones with the same IDs */
 };
 
+/* Every error and warning of a load, with the conn it belongs to ("" for config
+ * setup and the file itself), so that a daemon can say why each conn did not load. */
+struct conf_msg {
+	char *conn;
+	char *file;
+	int line;
+	char *reason;		/* warnings start with "warning: " */
+	bool warning;
+};
+
 struct conf_file {
 	struct conf_setup setup;
+	size_t nmsgs;
+	struct conf_msg *msgs;
 	size_t nconns;
 	struct conf_conn *conns;	/* heap array */
 	unsigned nerrors;		/* errors reported */
@@ -186,6 +198,10 @@ bool conf_load_string_flags(const char *name, const char *text, struct conf_file
  * template.  Returns how many were put in out[max]. */
 size_t conf_find_all(const struct conf_file *cf, const char *name, const struct conf_conn **out, size_t max);
 void conf_free(struct conf_file *cf);
+/* fn(ctx, file, line, reason) for each message of conn c (its own, those of the
+ * %default and also= sections it uses; for "NAME/1x2" those of NAME), or with c NULL
+ * for those of config setup and the file itself. */
+void conf_messages(const struct conf_file *cf, const struct conf_conn *c, conf_error_fn *fn, void *ctx);
 const struct conf_conn *conf_find(const struct conf_file *cf, const char *name);
 
 /* ipsec.secrets: lines "ID1 ID2 ... : PSK "secret"" (also 0x... and 0s base64 forms),

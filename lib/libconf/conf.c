@@ -12,6 +12,9 @@
 
 #define LINE_MAX_LEN 4096
 
+static void record(struct conf_parser *p, const char *file, int line, const char *reason, bool warning,
+		   bool notify);
+
 void conf_report(struct conf_parser *p, const char *file, int line, const char *fmt, ...)
 {
 	char reason[CONF_VALUE_MAX + 256];
@@ -20,8 +23,7 @@ void conf_report(struct conf_parser *p, const char *file, int line, const char *
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	p->nerrors++;
-	if (p->err != NULL)
-		p->err(p->ctx, file, line, reason);
+	record(p, file, line, reason, false, true);
 }
 
 void conf_warn(struct conf_parser *p, const char *file, int line, const char *fmt, ...)
@@ -33,8 +35,7 @@ void conf_warn(struct conf_parser *p, const char *file, int line, const char *fm
 	vsnprintf(reason + o, sizeof(reason) - (size_t)o, fmt, ap);
 	va_end(ap);
 	p->nwarnings++;
-	if (p->err != NULL)
-		p->err(p->ctx, file, line, reason);
+	record(p, file, line, reason, true, true);
 }
 
 static void *xrealloc(void *ptr, size_t n, size_t size)
@@ -55,6 +56,31 @@ static char *xstrdup(const char *s)
 		abort();
 	}
 	return r;
+}
+
+/* Kept for conf_messages(); told to err() once, when it happens. */
+static void record(struct conf_parser *p, const char *file, int line, const char *reason, bool warning,
+		   bool notify)
+{
+	p->msgs = xrealloc(p->msgs, p->nmsgs + 1, sizeof(*p->msgs));
+	p->msgs[p->nmsgs++] = (struct conf_msg){
+		.conn = xstrdup(p->tag != NULL ? p->tag : ""), .file = xstrdup(file), .line = line,
+		.reason = xstrdup(reason), .warning = warning,
+	};
+	if (notify && p->err != NULL)
+		p->err(p->ctx, file, line, reason);
+}
+
+void conf_adopt_messages(struct conf_parser *p, const char *name, const char *tag)
+{
+	const char *saved = p->tag;
+	p->tag = tag;
+	for (size_t i = 0; i < p->nparse_msgs; i++)
+		if (strcmp(p->msgs[i].conn, name) == 0) {
+			struct conf_msg m = p->msgs[i];
+			record(p, m.file, m.line, m.reason, m.warning, false);
+		}
+	p->tag = saved;
 }
 
 /* File names live until conf_free (conn.file points at them). */
@@ -139,7 +165,9 @@ static void section_error(struct conf_parser *p, const char *file, int line, con
 		return;		/* already reported: its header was bad */
 	if (s != NULL)
 		s->error = true;
+	p->tag = s != NULL && s->kind == CONF_SEC_CONN ? s->name : NULL;
 	conf_report(p, file, line, fmt, arg);
+	p->tag = NULL;
 }
 
 static bool key_chars_ok(const char *k)
@@ -336,11 +364,15 @@ static void load_text(const char *name, const char *text, struct conf_file *out,
 		if (p.sec[i].kind == CONF_SEC_SETUP)
 			conf_interpret_setup(&p, &p.sec[i], &out->setup);
 	size_t n = 0;
+	p.nparse_msgs = p.nmsgs;
 	struct conf_conn *conns = conf_resolve_conns(&p, &n);
+	p.tag = NULL;
 	build_output(&p, conns, n, out);
 	free(conns);
 	out->nerrors = p.nerrors;
 	out->nwarnings = p.nwarnings;
+	out->msgs = p.msgs;
+	out->nmsgs = p.nmsgs;
 	parser_free(&p);
 }
 
@@ -372,6 +404,12 @@ bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void
 
 void conf_free(struct conf_file *cf)
 {
+	for (size_t i = 0; i < cf->nmsgs; i++) {
+		free(cf->msgs[i].conn);
+		free(cf->msgs[i].file);
+		free(cf->msgs[i].reason);
+	}
+	free(cf->msgs);
 	free(cf->conns);
 	memset(cf, 0, sizeof(*cf));
 }
@@ -391,4 +429,15 @@ size_t conf_find_all(const struct conf_file *cf, const char *name, const struct 
 		if (strcmp(cf->conns[i].name, name) == 0 || strcmp(cf->conns[i].alias, name) == 0)
 			out[n++] = &cf->conns[i];
 	return n;
+}
+
+void conf_messages(const struct conf_file *cf, const struct conf_conn *c, conf_error_fn *fn, void *ctx)
+{
+	for (size_t i = 0; i < cf->nmsgs; i++) {
+		const struct conf_msg *m = &cf->msgs[i];
+		bool mine = c == NULL ? m->conn[0] == '\0' :
+			    strcmp(m->conn, c->name) == 0 || (c->alias[0] != '\0' && strcmp(m->conn, c->alias) == 0);
+		if (mine)
+			fn(ctx, m->file, m->line, m->reason);
+	}
 }

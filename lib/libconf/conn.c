@@ -175,7 +175,10 @@ static void follow_also(struct resolve_ctx *x, const struct conf_kv *kv, const c
 		x->conn->error = true;
 		return;
 	}
-	x->conn->error |= t->error;
+	if (t->error) {
+		x->conn->error = true;
+		conf_adopt_messages(x->p, t->name, x->conn->name);
+	}
 	x->stack[++x->depth] = t;
 	apply_section(x, t);
 	x->depth--;
@@ -342,7 +345,9 @@ static void resolve_one(struct conf_parser *p, size_t si, struct conf_conn *c)
 		abort();
 	x->p = p;
 	x->conn = c;
+	bool default_msgs = false;
 	conn_defaults(c, &p->sec[si]);
+	p->tag = p->sec[si].name;
 	x->stack[0] = &p->sec[si];
 	apply_section(x, &p->sec[si]);
 	/* "conn %default" supplies defaults to the conns after it; the latest wins */
@@ -350,6 +355,9 @@ static void resolve_one(struct conf_parser *p, size_t si, struct conf_conn *c)
 		if (p->sec[d].kind == CONF_SEC_CONN && strcmp(p->sec[d].name, "%default") == 0) {
 			x->stack[0] = &p->sec[d];
 			x->depth = 0;
+			if (p->sec[d].error && !default_msgs)	/* once: all %default's messages */
+				conf_adopt_messages(p, "%default", c->name);
+			default_msgs |= p->sec[d].error;
 			c->error |= p->sec[d].error;
 			apply_section(x, &p->sec[d]);
 		}

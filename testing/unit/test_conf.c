@@ -385,6 +385,46 @@ static void test_registry_outcomes(void **state)
 	conf_free(&cf);
 }
 
+/* conf_messages(): each conn's own messages, those of the sections it uses, and the
+ * file's (config setup) apart */
+static void test_messages_per_conn(void **state)
+{
+	static const char text[] =
+		"config setup\n"		/* 1 */
+		"\tmystery=1\n"		/* 2 */
+		"conn %default\n"		/* 3 */
+		"\tbroken line\n"		/* 4 */
+		"conn base\n"			/* 5 */
+		"\tnot a key\n"		/* 6 */
+		"conn a\n"			/* 7 */
+		"\talso=base\n"		/* 8 */
+		"\tleft=192.0.2.1\n"		/* 9 */
+		"\tmobike=yes\n"		/* 10 */
+		"conn s\n"			/* 11 */
+		"\tleft=192.0.2.1\n"		/* 12 */
+		"\tleftsubnets=10.0.1.0/24,10.0.2.0/24\n"	/* 13 */
+		"\tfoo=1\n";			/* 14 */
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("p.conf", text, &cf, NULL, NULL);
+	conf_messages(&cf, NULL, collect, &e);
+	expect_err(&e, 0, "p.conf:2: unknown keyword 'mystery' in config setup");
+	assert_int_equal(e.n, 1);
+	e.n = 0;
+	conf_messages(&cf, conf_find(&cf, "a"), collect, &e);
+	expect_err(&e, 0, "p.conf:6: syntax error: expected key=value, got 'not a key'");
+	expect_err(&e, 1, "p.conf:4: syntax error: expected key=value, got 'broken line'");
+	expect_err(&e, 2, "p.conf:10: mobike=yes: not supported yet: MOBIKE (RFC 4555) is not implemented");
+	assert_int_equal(e.n, 3);
+	e.n = 0;
+	conf_messages(&cf, conf_find(&cf, "s/2x1"), collect, &e);
+	expect_err(&e, 0, "p.conf:4: syntax error: expected key=value, got 'broken line'");
+	expect_err(&e, 1, "p.conf:14: unknown keyword 'foo'");
+	assert_int_equal(e.n, 2);
+	assert_true(conf_find(&cf, "s/1x1")->error);
+	conf_free(&cf);
+}
+
 /* Every keyword of the registry with its typical value: accepted, or refused with a
  * "not supported" message naming it, or an obsolete warning; never unknown.  And
  * every keyword of Libreswan's documentation (testing/unit/libreswan-keywords.txt,
@@ -746,6 +786,7 @@ int main(void)
 		cmocka_unit_test(test_subnet_lists),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_registry_outcomes),
+		cmocka_unit_test(test_messages_per_conn),
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_also_and_default),
 		cmocka_unit_test(test_syntax),
