@@ -392,6 +392,7 @@ bool conf_load_string(const char *name, const char *text, struct conf_file *out,
 bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void *ctx)
 {
 	memset(out, 0, sizeof(*out));
+	conf_setup_defaults(&out->setup);
 	char *text = conf_open_file(path, err, ctx);
 	if (text == NULL) {
 		out->nerrors = 1;

@@ -309,6 +309,8 @@ void log_flush(struct pluto *p);
 
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
+bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const struct conf_conn *cc,
+			  struct whack_client *w);
 bool connections_delete(struct pluto *p, const char *name);
 struct connection *connection_find(struct pluto *p, const char *name);
 struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *local,
