@@ -40,6 +40,9 @@ enum conf_authby { CONF_AUTHBY_SECRET };
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
 enum conf_esn { CONF_ESN_EITHER, CONF_ESN_YES, CONF_ESN_NO };
 enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
+/* encapsulation= (RFC 7296 2.23): auto follows NAT detection, yes forces ESP in UDP
+ * (a NAT_DETECTION_SOURCE_IP that cannot match), no ignores a detected NAT */
+enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
@@ -107,6 +110,7 @@ struct conf_conn {
 	unsigned dpdtimeout_s;		/* dpdtimeout=, default 120 when dpddelay is set */
 	enum conf_dpdaction dpdaction;	/* dpdaction=hold (default) | clear | restart */
 	uint32_t reqid;			/* reqid= (0 = one of ours, chosen at load) */
+	enum conf_encaps encapsulation;	/* encapsulation=auto (default) | yes | no */
 	uint8_t hostaddrfamily;		/* hostaddrfamily=ipv4|ipv6 (4/6), 0 = by address */
 	uint8_t clientaddrfamily;	/* clientaddrfamily=ipv4|ipv6, 0 = by subnet */
 };

@@ -391,6 +391,17 @@ static bool k_narrowing(struct conf_conn *c, const char *key, const char *v, cha
 	return fail(why, n, "%s=%s: expected yes or no", key, v);
 }
 
+static bool k_encapsulation(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	static const char *const names[] = { "auto", "yes", "no", NULL };
+	static const enum conf_encaps vals[] = { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
+	int i;
+	if (!choice(key, v, names, &i, "yes, no or auto", why, n))
+		return false;
+	c->encapsulation = vals[i];
+	return true;
+}
+
 /* --- left/right keys (key is the whole key, "leftsubnet") --- */
 
 static bool e_addr(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
@@ -667,6 +678,7 @@ static const struct conf_keyword table[] = {
 	C("hostaddrfamily", k_hostfamily, "ipv4"),
 	C("clientaddrfamily", k_clientfamily, "ipv4"),
 	C("narrowing", k_narrowing, "yes"),
+	C("encapsulation", k_encapsulation, "yes"),
 	/* left/right: implemented */
 	E("", e_addr, "192.0.2.45"),
 	E("subnet", e_subnets, "10.0.1.0/24"),
@@ -712,7 +724,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "nopmtudisc", R_KERNEL, "no", "no"),
 	YET(CN, "nic-offload", "ESP offload to the NIC is not requested", "no", "no"),
 	YET(CN, "sendca", R_CERT, NULL, "issuer"),
-	YET(CN, "encapsulation", "only NAT detection decides on ESP in UDP (encapsulation=auto)", "auto", "auto"),
 	YET(CN, "enable-tcp", R_TCP, "no", "no"),
 	YET(CN, "tcp-remoteport", R_TCP, NULL, "4500"),
 	YET(CN, "initial-contact", "INITIAL_CONTACT is always sent", "yes", "yes"),

@@ -361,7 +361,8 @@ static void test_registry_outcomes(void **state)
 		"\tlifetime=1h\n"		/* 15: obsolete name of salifetime */
 		"\treqid=77\n"			/* 16 */
 		"\tnarrowing=yes\n"		/* 17 */
-		"\tleftupdown=%disabled\n";	/* 18 */
+		"\tleftupdown=%disabled\n"	/* 18 */
+		"\tencapsulation=no\n";		/* 19 */
 	struct conf_file cf;
 	struct errs e = { 0 };
 	conf_load_string("r.conf", text, &cf, collect, &e);
@@ -382,7 +383,9 @@ static void test_registry_outcomes(void **state)
 	assert_false(a->error);
 	assert_int_equal(a->salifetime_s, 3600);
 	assert_int_equal(a->reqid, 77);
+	assert_int_equal(a->encapsulation, CONF_ENCAPS_NO);
 	conf_free(&cf);
+	check_one_error("\tencapsulation=maybe\n", 7, "encapsulation=maybe: expected yes, no or auto");
 }
 
 /* conf_messages(): each conn's own messages, those of the sections it uses, and the
