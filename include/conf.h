@@ -46,6 +46,9 @@ enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
+/* replay-window= (packets; 0 = no replay protection, which also means esn=no) */
+#define CONF_REPLAY_WINDOW_DEFAULT 128	/* Libreswan's */
+#define CONF_REPLAY_WINDOW_MAX     4096	/* XFRM's largest replay bitmap */
 /* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
 #define CONF_KEEP_ALIVE_DEFAULT_S 20
 
@@ -111,6 +114,7 @@ struct conf_conn {
 	enum conf_dpdaction dpdaction;	/* dpdaction=hold (default) | clear | restart */
 	uint32_t reqid;			/* reqid= (0 = one of ours, chosen at load) */
 	enum conf_encaps encapsulation;	/* encapsulation=auto (default) | yes | no */
+	unsigned replay_window;		/* replay-window=, default 128 */
 	uint8_t hostaddrfamily;		/* hostaddrfamily=ipv4|ipv6 (4/6), 0 = by address */
 	uint8_t clientaddrfamily;	/* clientaddrfamily=ipv4|ipv6, 0 = by subnet */
 };

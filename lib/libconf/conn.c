@@ -226,6 +226,7 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->esn = CONF_ESN_EITHER;
 	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
 	c->dpdaction = CONF_DPD_HOLD;
+	c->replay_window = CONF_REPLAY_WINDOW_DEFAULT;
 }
 
 /* Defaults that depend on other keys: the ID is the address, the subnet the host. */
@@ -324,6 +325,13 @@ static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 				    c->name, k1, k2);
 			c->error = true;
 		}
+	}
+	/* Libreswan: replay-window=0 disables replay protection and with it ESN */
+	if (c->replay_window == 0 && c->esn == CONF_ESN_YES) {
+		conf_report(p, c->file, c->line, "conn %s: esn=yes needs a replay window (replay-window=0)", c->name);
+		c->error = true;
+	} else if (c->replay_window == 0) {
+		c->esn = CONF_ESN_NO;
 	}
 	if (!c->error)
 		resolve_hosts(p, c);

@@ -402,6 +402,17 @@ static bool k_encapsulation(struct conf_conn *c, const char *key, const char *v,
 	return true;
 }
 
+static bool k_replay(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	uint64_t x;
+	if (!count(key, v, &x, why, n))
+		return false;
+	if (x > CONF_REPLAY_WINDOW_MAX)
+		return fail(why, n, "%s=%s: at most " CONF_STR(CONF_REPLAY_WINDOW_MAX) " packets", key, v);
+	c->replay_window = (unsigned)x;
+	return true;
+}
+
 /* --- left/right keys (key is the whole key, "leftsubnet") --- */
 
 static bool e_addr(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
@@ -471,7 +482,7 @@ static bool e_subnets(struct conf_end *e, const char *key, const char *v, char *
 			return false;
 		}
 		if (e->nsubnets == CONF_MAX_SUBNETS)
-			return fail(why, n, "%s=%s: more than " CONF_STR(CONF_MAX_SUBNETS) " subnets%s", key, "");
+			return fail(why, n, "%s=%s: more than " CONF_STR(CONF_MAX_SUBNETS) " subnets", key, v);
 		if (!ip_subnet_parse(w, &e->subnets[e->nsubnets]))
 			return fail(why, n, "%s=%s is not a valid subnet", key, v);
 		e->nsubnets++;
@@ -679,6 +690,7 @@ static const struct conf_keyword table[] = {
 	C("clientaddrfamily", k_clientfamily, "ipv4"),
 	C("narrowing", k_narrowing, "yes"),
 	C("encapsulation", k_encapsulation, "yes"),
+	C("replay-window", k_replay, "128"),
 	/* left/right: implemented */
 	E("", e_addr, "192.0.2.45"),
 	E("subnet", e_subnets, "10.0.1.0/24"),
@@ -735,7 +747,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "fake-strongswan", "vendor IDs are not sent", "no", "no"),
 	YET(CN, "send-vendorid", "vendor IDs are not sent", "no", "no"),
 	YET(CN, "overlapip", "overlapping client addresses are not implemented", "no", "no"),
-	YET(CN, "replay-window", R_KERNEL " (the window is 32 packets)", "32", "128"),
 	YET(CN, "keyingtries", "an auto=start conn is revived with back-off forever", "%forever|0", "%forever"),
 	YET(CN, "compress", "IPComp is not implemented", "no", "no"),
 	YET(CN, "metric", R_ROUTE, NULL, "1"),

@@ -151,9 +151,10 @@ struct child_sa {
 	 * ESP-in-UDP ports when a NAT was detected (RFC 3948) */
 	struct ip_addr local, remote;
 	uint32_t reqid;
+	uint32_t replay_window;		/* packets (replay-window=), 0 = none */
 	bool encap;
 	uint16_t encap_lport, encap_rport;
-	char kernel_note[160];		/* what the kernel backend did, for whack */
+	char kernel_note[224];		/* what the kernel backend did, for whack */
 };
 
 struct ike_sa {

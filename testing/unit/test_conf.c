@@ -386,6 +386,18 @@ static void test_registry_outcomes(void **state)
 	assert_int_equal(a->encapsulation, CONF_ENCAPS_NO);
 	conf_free(&cf);
 	check_one_error("\tencapsulation=maybe\n", 7, "encapsulation=maybe: expected yes, no or auto");
+	check_one_error("\treplay-window=5000\n", 7, "replay-window=5000: at most 4096 packets");
+	check_one_error("\treplay-window=0\n\tesn=yes\n", 5, "conn bad: esn=yes needs a replay window (replay-window=0)");
+	/* replay-window=0: no replay protection and so no ESN (Libreswan) */
+	e.n = 0;
+	conf_load_string("w.conf", "conn w\n\tleft=192.0.2.1\n\treplay-window=0\n"
+			 "conn d\n\tleft=192.0.2.1\n", &cf, collect, &e);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(conf_find(&cf, "w")->replay_window, 0);
+	assert_int_equal(conf_find(&cf, "w")->esn, CONF_ESN_NO);
+	assert_int_equal(conf_find(&cf, "d")->replay_window, CONF_REPLAY_WINDOW_DEFAULT);
+	assert_int_equal(conf_find(&cf, "d")->esn, CONF_ESN_EITHER);
+	conf_free(&cf);
 }
 
 /* conf_messages(): each conn's own messages, those of the sections it uses, and the
