@@ -23,6 +23,8 @@ static bool fail(char *why, size_t n, const char *fmt, const char *a, const char
 	return false;
 }
 
+#define R_CERT     "certificates and raw public keys are not implemented (authby=secret only)"
+
 /* --- values --- */
 
 /* "10", "10s", "500ms", "5m", "8h", "1d": plain numbers are in unit_ms. */
@@ -461,6 +463,11 @@ static bool e_nexthop(struct conf_end *e, const char *key, const char *v, char *
 
 static bool e_id(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
 {
+	if (strcmp(v, "%fromcert") == 0 || (v[0] != '@' && strchr(v, '=') != NULL)) {
+		snprintf(why, n, "%s=%s: not supported yet: IDs from certificates and ASN.1 DNs need "
+			 "certificates, which are not implemented (authby=secret only)", key, v);
+		return false;
+	}
 	if (!ike_id_parse(v, &e->id))
 		return fail(why, n, "%s=%s is not a valid ID", key, v);
 	snprintf(e->id_str, sizeof(e->id_str), "%s", v);
@@ -635,7 +642,6 @@ static bool s_uniqueids(struct conf_setup *s, const char *key, const char *v, ch
 #define EN CONF_KW_END
 #define SE CONF_KW_SETUP
 
-#define R_CERT     "certificates and raw public keys are not implemented (authby=secret only)"
 #define R_OCSP     "certificates, CRLs and OCSP are not implemented (authby=secret only)"
 #define R_ROUTE    "pluto installs no routes and runs no updown script yet"
 #define R_SHUNT    "shunt and on-demand (trap) policies are not implemented"
