@@ -132,6 +132,7 @@ struct conf_setup {
 	uint16_t ikeport;		/* ikeport= (default 500) */
 	uint16_t nattport;		/* nat-ikeport= (default 4500) */
 	unsigned keep_alive_s;		/* keep-alive= NAT-T keepalive interval (default 20) */
+	unsigned ike_socket_bufsize;	/* ike-socket-bufsize= octets (0: pluto's own) */
 	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
 					 * connection replaces older ones with the same IDs */
 };

@@ -624,6 +624,18 @@ static bool s_keepalive(struct conf_setup *s, const char *key, const char *v, ch
 	return duration(key, v, 1000, 1000, &s->keep_alive_s, why, n);
 }
 
+/* ike-socket-bufsize=N: receive and send buffers of the IKE sockets, in octets */
+static bool s_bufsize(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	uint64_t x;
+	if (!count(key, v, &x, why, n))
+		return false;
+	if (x < 4096 || x > 64u << 20)
+		return fail(why, n, "%s=%s: expected 4096 to 67108864 octets", key, v);
+	s->ike_socket_bufsize = (unsigned)x;
+	return true;
+}
+
 static bool s_uniqueids(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
 {
 	return yes_no(key, v, &s->uniqueids, why, n);
@@ -820,6 +832,7 @@ static const struct conf_keyword table[] = {
 	S("nat-ikeport", s_nattport, "4500"),
 	S("keep-alive", s_keepalive, "20"),
 	S("uniqueids", s_uniqueids, "yes"),
+	S("ike-socket-bufsize", s_bufsize, "262144"),
 	S("logfile", s_logfile, "/var/log/pluto.log"),
 	S("logtime", s_logtime, "yes"),
 	S("logappend", s_logappend, "yes"),
@@ -835,7 +848,6 @@ static const struct conf_keyword table[] = {
 	YET(SE, "logip", "addresses are always logged", "yes", "yes"),
 	YET(SE, "audit-log", "Linux audit messages are not written", "no", "yes"),
 	YET(SE, "loglimit", "log lines are not rate-limited by a setting", NULL, "1000"),
-	YET(SE, "ike-socket-bufsize", "the kernel's default socket buffers are used", NULL, "65536"),
 	YET(SE, "ike-socket-errqueue", "socket error queues are not read", "no", "yes"),
 	YET(SE, "listen-udp", "pluto always listens on UDP", "yes", "yes"),
 	YET(SE, "listen-tcp", R_TCP, "no", "no"),
