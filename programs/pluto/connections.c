@@ -166,7 +166,27 @@ bool connections_load(struct pluto *p, const char *name, struct whack_client *w)
 	return ok;
 }
 
+static bool delete_one(struct pluto *p, const char *name);
+
+/* whack --delete NAME: the conn NAME, or every "NAME/LxR" of a subnets template */
 bool connections_delete(struct pluto *p, const char *name)
+{
+	if (delete_one(p, name))
+		return true;
+	bool any = false;
+	for (struct connection *c = p->conns, *next; c != NULL; c = next) {
+		next = c->next;
+		if (strcmp(c->conf.alias, name) == 0) {
+			char n[CONF_NAME_MAX];
+			snprintf(n, sizeof(n), "%s", c->name);
+			any |= delete_one(p, n);
+			next = p->conns;	/* the list changed */
+		}
+	}
+	return any;
+}
+
+static bool delete_one(struct pluto *p, const char *name)
 {
 	for (struct connection **pp = &p->conns; *pp != NULL; pp = &(*pp)->next) {
 		struct connection *c = *pp;
