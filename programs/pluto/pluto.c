@@ -177,8 +177,11 @@ int main(int argc, char **argv)
 	struct given g = { 0 };
 	if (!parse_args(p, argc, argv, &g))
 		return 2;
-	if (g.checkconfig)
-		return checkconfig(p);
+	if (g.checkconfig) {
+		int rc = checkconfig(p);
+		free(p);
+		return rc;
+	}
 	early_setup(p, &g);
 	int lockfd = lock_rundir(p);
 	if (lockfd < 0)
