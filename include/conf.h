@@ -47,19 +47,40 @@ enum conf_sendcert { CONF_SENDCERT_IFASKED, CONF_SENDCERT_ALWAYS, CONF_SENDCERT_
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
 enum conf_esn { CONF_ESN_EITHER, CONF_ESN_YES, CONF_ESN_NO };
 enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
+/* encapsulation= (RFC 7296 2.23): auto follows NAT detection, yes forces ESP in UDP
+ * (a NAT_DETECTION_SOURCE_IP that cannot match), no ignores a detected NAT */
+enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
+/* replay-window= (packets; 0 = no replay protection, which also means esn=no) */
+#define CONF_REPLAY_WINDOW_DEFAULT 128	/* Libreswan's */
+#define CONF_REPLAY_WINDOW_MAX     4096	/* XFRM's largest replay bitmap */
 /* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
 #define CONF_KEEP_ALIVE_DEFAULT_S 20
 
+#define CONF_MAX_SUBNETS 16		/* leftsubnets= / leftsubnet=a,b entries */
+
+/* How left=/right= was written: an address (or %any), %defaultroute (the source
+ * address of the default route, looked up at load over netlink) or a DNS name
+ * (resolved at load with getaddrinfo). */
+enum conf_host { CONF_HOST_ADDR, CONF_HOST_DEFAULTROUTE, CONF_HOST_DNS };
+
 struct conf_end {
-	struct ip_addr addr;		/* left=/right=: an IP literal; unset = %any */
+	struct ip_addr addr;		/* left=/right=: the address; unset = %any */
 	bool any;			/* %any */
+	enum conf_host host;		/* how left= was written */
+	char host_str[CONF_VALUE_MAX];	/* left= as written when a DNS name */
+	struct ip_addr nexthop;		/* leftnexthop= (or %defaultroute's gateway) */
+	bool nexthop_defaultroute;	/* leftnexthop=%defaultroute */
 	char id_str[CONF_VALUE_MAX];	/* leftid= as written ("" = use the address) */
 	struct ike_id id;		/* parsed leftid=, or the address when unset */
 	bool has_id;			/* leftid= was given */
 	struct ip_subnet subnet;	/* leftsubnet=, default: the host address /32 or /128 */
+	/* leftsubnets= (or leftsubnet=a,b): more than one makes the conn a template of
+	 * one conn per pair, "NAME/LxR" (Libreswan's naming, from 1) */
+	struct ip_subnet subnets[CONF_MAX_SUBNETS];
+	unsigned nsubnets;
 	uint16_t ikeport;		/* leftikeport=, default 500 */
 	uint8_t protocol;		/* leftprotoport= protocol, 0 = any */
 	uint16_t port;			/* leftprotoport= port, 0 = any */
@@ -73,6 +94,7 @@ struct conf_end {
 
 struct conf_conn {
 	char name[CONF_NAME_MAX];
+	char alias[CONF_NAME_MAX];	/* for "NAME/1x2": "NAME" (whack --add NAME adds all) */
 	const char *file;		/* where the conn section starts */
 	int line;
 	bool error;			/* a line of it was bad: do not load */
@@ -107,26 +129,85 @@ struct conf_conn {
 	unsigned dpddelay_s;		/* dpddelay=, 0 (default) = off */
 	unsigned dpdtimeout_s;		/* dpdtimeout=, default 120 when dpddelay is set */
 	enum conf_dpdaction dpdaction;	/* dpdaction=hold (default) | clear | restart */
+	uint32_t reqid;			/* reqid= (0 = one of ours, chosen at load) */
+	enum conf_encaps encapsulation;	/* encapsulation=auto (default) | yes | no */
+	unsigned replay_window;		/* replay-window=, default 128 */
+	uint8_t hostaddrfamily;		/* hostaddrfamily=ipv4|ipv6 (4/6), 0 = by address */
+	uint8_t clientaddrfamily;	/* clientaddrfamily=ipv4|ipv6, 0 = by subnet */
 };
 
 struct conf_setup {
 	char protostack[16];		/* xfrm (default) or none */
-	char logfile[CONF_VALUE_MAX];
+	char logfile[CONF_VALUE_MAX];	/* logfile= (pluto's --logfile wins) */
+	bool logtime;			/* logtime=yes (default): timestamps in the log file */
+	bool logappend;			/* logappend=yes (default): no = truncate at start */
+	char dumpdir[CONF_VALUE_MAX];	/* dumpdir=: pluto's working directory (core dumps) */
+	char nssdir[CONF_VALUE_MAX];	/* nssdir=, secretsfile= (the command line wins) */
+	char secretsfile[CONF_VALUE_MAX];
 	char plutodebug[CONF_VALUE_MAX];
 	char listen[CONF_VALUE_MAX];	/* listen= an address, "" = all */
 	uint16_t ikeport;		/* ikeport= (default 500) */
 	uint16_t nattport;		/* nat-ikeport= (default 4500) */
 	unsigned keep_alive_s;		/* keep-alive= NAT-T keepalive interval (default 20) */
+	unsigned ike_socket_bufsize;	/* ike-socket-bufsize= octets (0: pluto's own) */
 	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
 					 * connection replaces older ones with the same IDs */
 };
 
+/* Every error and warning of a load, with the conn it belongs to ("" for config
+ * setup and the file itself), so that a daemon can say why each conn did not load. */
+struct conf_msg {
+	char *conn;
+	char *file;
+	int line;
+	char *reason;		/* warnings start with "warning: " */
+	bool warning;
+};
+
 struct conf_file {
 	struct conf_setup setup;
+	size_t nmsgs;
+	struct conf_msg *msgs;
 	size_t nconns;
 	struct conf_conn *conns;	/* heap array */
 	unsigned nerrors;		/* errors reported */
+	unsigned nwarnings;		/* warnings reported ("warning: " in the reason) */
 };
+
+/* --- the keyword registry (lib/libconf/keywords.c) ---
+ * Every keyword of Libreswan 4.10's ipsec.conf(5) and 5.x's documentation, with its
+ * status here.  left/right keywords are CONF_KW_END entries named without the side
+ * ("subnet" for leftsubnet=/rightsubnet=, "" for left=/right=). */
+enum conf_kw_section { CONF_KW_SETUP, CONF_KW_CONN, CONF_KW_END };
+enum conf_kw_status {
+	CONF_KW_IMPLEMENTED,	/* Libreswan's syntax, values and defaults */
+	CONF_KW_IKEV1,		/* refused: "not supported: Interlude is IKEv2-only" */
+	CONF_KW_NOT_YET,	/* refused: "not supported yet: WHY" */
+	CONF_KW_OBSOLETE,	/* Libreswan marks it obsolete: accepted, a warning */
+};
+
+typedef bool conf_conn_key_fn(struct conf_conn *c, const char *key, const char *v, char *why, size_t n);
+typedef bool conf_end_key_fn(struct conf_end *e, const char *key, const char *v, char *why, size_t n);
+typedef bool conf_setup_key_fn(struct conf_setup *s, const char *key, const char *v, char *why, size_t n);
+
+struct conf_keyword {
+	const char *name;
+	enum conf_kw_section section;
+	enum conf_kw_status status;
+	const char *why;	/* NOT_YET / IKEV1 / OBSOLETE: the reason shown */
+	const char *same;	/* refused keywords: values ('|'-separated) that ask for
+				 * what Interlude does anyway (Libreswan's default);
+				 * accepted without a message */
+	const char *example;	/* a typical value (the registry test loads each) */
+	const char *alias_of;	/* another name of this keyword (phase2alg -> esp) */
+	conf_conn_key_fn *conn;
+	conf_end_key_fn *end;
+	conf_setup_key_fn *setup;
+};
+
+const struct conf_keyword *conf_keywords(size_t *n);
+/* key as written ("leftsubnet", "x-foo" is not looked up); NULL when unknown */
+const struct conf_keyword *conf_keyword_find(enum conf_kw_section where, const char *key);
 
 /* Reads path (and its includes).  Returns false only if path cannot be opened; other
  * errors go to err() and mark the connection.  conf_free releases everything. */
@@ -134,7 +215,19 @@ bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void
 /* The same from a string (tests, fuzzing); name is used in error messages. */
 bool conf_load_string(const char *name, const char *text, struct conf_file *out,
 		      conf_error_fn *err, void *ctx);
+/* CONF_LOAD_OFFLINE: no DNS and no netlink (fuzzing): a host name or %defaultroute
+ * is an error "... not looked up (offline)". */
+#define CONF_LOAD_OFFLINE 1u
+bool conf_load_string_flags(const char *name, const char *text, struct conf_file *out,
+			    conf_error_fn *err, void *ctx, unsigned flags);
+/* All conns called name: the conn itself, or every "name/LxR" of a subnets
+ * template.  Returns how many were put in out[max]. */
+size_t conf_find_all(const struct conf_file *cf, const char *name, const struct conf_conn **out, size_t max);
 void conf_free(struct conf_file *cf);
+/* fn(ctx, file, line, reason) for each message of conn c (its own, those of the
+ * %default and also= sections it uses; for "NAME/1x2" those of NAME), or with c NULL
+ * for those of config setup and the file itself. */
+void conf_messages(const struct conf_file *cf, const struct conf_conn *c, conf_error_fn *fn, void *ctx);
 const struct conf_conn *conf_find(const struct conf_file *cf, const char *name);
 
 /* ipsec.secrets: lines "ID1 ID2 ... : PSK "secret"" (also 0x... and 0s base64 forms),

@@ -12,6 +12,9 @@
 
 #define LINE_MAX_LEN 4096
 
+static void record(struct conf_parser *p, const char *file, int line, const char *reason, bool warning,
+		   bool notify);
+
 void conf_report(struct conf_parser *p, const char *file, int line, const char *fmt, ...)
 {
 	char reason[CONF_VALUE_MAX + 256];
@@ -20,8 +23,19 @@ void conf_report(struct conf_parser *p, const char *file, int line, const char *
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	p->nerrors++;
-	if (p->err != NULL)
-		p->err(p->ctx, file, line, reason);
+	record(p, file, line, reason, false, true);
+}
+
+void conf_warn(struct conf_parser *p, const char *file, int line, const char *fmt, ...)
+{
+	char reason[CONF_VALUE_MAX + 256];
+	int o = snprintf(reason, sizeof(reason), "warning: ");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason + o, sizeof(reason) - (size_t)o, fmt, ap);
+	va_end(ap);
+	p->nwarnings++;
+	record(p, file, line, reason, true, true);
 }
 
 static void *xrealloc(void *ptr, size_t n, size_t size)
@@ -42,6 +56,31 @@ static char *xstrdup(const char *s)
 		abort();
 	}
 	return r;
+}
+
+/* Kept for conf_messages(); told to err() once, when it happens. */
+static void record(struct conf_parser *p, const char *file, int line, const char *reason, bool warning,
+		   bool notify)
+{
+	p->msgs = xrealloc(p->msgs, p->nmsgs + 1, sizeof(*p->msgs));
+	p->msgs[p->nmsgs++] = (struct conf_msg){
+		.conn = xstrdup(p->tag != NULL ? p->tag : ""), .file = xstrdup(file), .line = line,
+		.reason = xstrdup(reason), .warning = warning,
+	};
+	if (notify && p->err != NULL)
+		p->err(p->ctx, file, line, reason);
+}
+
+void conf_adopt_messages(struct conf_parser *p, const char *name, const char *tag)
+{
+	const char *saved = p->tag;
+	p->tag = tag;
+	for (size_t i = 0; i < p->nparse_msgs; i++)
+		if (strcmp(p->msgs[i].conn, name) == 0) {
+			struct conf_msg m = p->msgs[i];
+			record(p, m.file, m.line, m.reason, m.warning, false);
+		}
+	p->tag = saved;
 }
 
 /* File names live until conf_free (conn.file points at them). */
@@ -126,7 +165,9 @@ static void section_error(struct conf_parser *p, const char *file, int line, con
 		return;		/* already reported: its header was bad */
 	if (s != NULL)
 		s->error = true;
+	p->tag = s != NULL && s->kind == CONF_SEC_CONN ? s->name : NULL;
 	conf_report(p, file, line, fmt, arg);
+	p->tag = NULL;
 }
 
 static bool key_chars_ok(const char *k)
@@ -313,9 +354,9 @@ static void build_output(struct conf_parser *p, struct conf_conn *conns, size_t 
 }
 
 static void load_text(const char *name, const char *text, struct conf_file *out,
-		      conf_error_fn *err, void *ctx)
+		      conf_error_fn *err, void *ctx, unsigned flags)
 {
-	struct conf_parser p = { .err = err, .ctx = ctx, .cur = -1 };
+	struct conf_parser p = { .err = err, .ctx = ctx, .cur = -1, .flags = flags };
 	memset(out, 0, sizeof(*out));
 	parse_text(&p, intern_file(&p, name), text, 0);
 	conf_setup_defaults(&out->setup);
@@ -323,35 +364,53 @@ static void load_text(const char *name, const char *text, struct conf_file *out,
 		if (p.sec[i].kind == CONF_SEC_SETUP)
 			conf_interpret_setup(&p, &p.sec[i], &out->setup);
 	size_t n = 0;
+	p.nparse_msgs = p.nmsgs;
 	struct conf_conn *conns = conf_resolve_conns(&p, &n);
+	p.tag = NULL;
 	build_output(&p, conns, n, out);
 	free(conns);
 	out->nerrors = p.nerrors;
+	out->nwarnings = p.nwarnings;
+	out->msgs = p.msgs;
+	out->nmsgs = p.nmsgs;
 	parser_free(&p);
+}
+
+bool conf_load_string_flags(const char *name, const char *text, struct conf_file *out,
+			    conf_error_fn *err, void *ctx, unsigned flags)
+{
+	load_text(name, text != NULL ? text : "", out, err, ctx, flags);
+	return true;
 }
 
 bool conf_load_string(const char *name, const char *text, struct conf_file *out,
 		      conf_error_fn *err, void *ctx)
 {
-	load_text(name, text != NULL ? text : "", out, err, ctx);
-	return true;
+	return conf_load_string_flags(name, text, out, err, ctx, 0);
 }
 
 bool conf_load(const char *path, struct conf_file *out, conf_error_fn *err, void *ctx)
 {
 	memset(out, 0, sizeof(*out));
+	conf_setup_defaults(&out->setup);
 	char *text = conf_open_file(path, err, ctx);
 	if (text == NULL) {
 		out->nerrors = 1;
 		return false;
 	}
-	load_text(path, text, out, err, ctx);
+	load_text(path, text, out, err, ctx, 0);
 	free(text);
 	return true;
 }
 
 void conf_free(struct conf_file *cf)
 {
+	for (size_t i = 0; i < cf->nmsgs; i++) {
+		free(cf->msgs[i].conn);
+		free(cf->msgs[i].file);
+		free(cf->msgs[i].reason);
+	}
+	free(cf->msgs);
 	free(cf->conns);
 	memset(cf, 0, sizeof(*cf));
 }
@@ -362,4 +421,24 @@ const struct conf_conn *conf_find(const struct conf_file *cf, const char *name)
 		if (strcmp(cf->conns[i].name, name) == 0)
 			return &cf->conns[i];
 	return NULL;
+}
+
+size_t conf_find_all(const struct conf_file *cf, const char *name, const struct conf_conn **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cf->nconns && n < max; i++)
+		if (strcmp(cf->conns[i].name, name) == 0 || strcmp(cf->conns[i].alias, name) == 0)
+			out[n++] = &cf->conns[i];
+	return n;
+}
+
+void conf_messages(const struct conf_file *cf, const struct conf_conn *c, conf_error_fn *fn, void *ctx)
+{
+	for (size_t i = 0; i < cf->nmsgs; i++) {
+		const struct conf_msg *m = &cf->msgs[i];
+		bool mine = c == NULL ? m->conn[0] == '\0' :
+			    strcmp(m->conn, c->name) == 0 || (c->alias[0] != '\0' && strcmp(m->conn, c->alias) == 0);
+		if (mine)
+			fn(ctx, m->file, m->line, m->reason);
+	}
 }

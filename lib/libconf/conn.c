@@ -1,6 +1,7 @@
 /* conn.c -- resolving a conn section (also=, conn %default) and interpreting its keys
  * into struct conf_conn; "config setup" keys into struct conf_setup.
- * Key meanings follow Libreswan's ipsec.conf(5); unsupported values are errors.
+ * What each key means is in the registry (keywords.c); refused keys and bad values
+ * are errors of their conn, obsolete ones warnings.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -11,522 +12,102 @@
 #include "conf_parse.h"
 #include "proposal.h"
 
-typedef bool conn_key_fn(struct conf_conn *c, const char *v, char *why, size_t n);
-typedef bool end_key_fn(struct conf_end *e, const char *side, const char *v, char *why, size_t n);
+/* --- one key through the registry (keywords.c) --- */
 
-static bool fail(char *why, size_t n, const char *fmt, const char *a, const char *b)
+/* Is v one of the '|'-separated values of list? */
+static bool value_in(const char *list, const char *v)
 {
-	snprintf(why, n, fmt, a, b);
-	return false;
-}
-
-/* --- values --- */
-
-/* "10", "10s", "500ms", "5m", "8h", "1d": plain numbers are in unit_ms. */
-static bool parse_duration_ms(const char *v, unsigned long long unit_ms, unsigned long long *ms)
-{
-	unsigned long long x = 0;
-	const char *p = v;
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		x = x * 10 + (unsigned)(*p - '0');
-		if (x > UINT_MAX)
-			return false;
-	}
-	static const struct { const char *s; unsigned long long ms; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "d", 86400000 },
-	};
-	if (*p != '\0') {
-		unit_ms = 0;
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcmp(p, units[i].s) == 0)
-				unit_ms = units[i].ms;
-		if (unit_ms == 0)
-			return false;
-	}
-	*ms = x * unit_ms;
-	return true;
-}
-
-static bool duration(const char *key, const char *v, unsigned long long unit_ms,
-		     unsigned long long div, unsigned *out, char *why, size_t n)
-{
-	unsigned long long ms;
-	if (!parse_duration_ms(v, unit_ms, &ms) || ms / div == 0 || ms / div > UINT_MAX)
-		return fail(why, n, "%s=%s is not a valid duration", key, v);
-	*out = (unsigned)(ms / div);
-	return true;
-}
-
-static bool yes_no(const char *key, const char *v, bool *out, char *why, size_t n)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-		*out = v[0] == 'y';
-		return true;
-	}
-	return fail(why, n, "%s=%s: expected yes or no", key, v);
-}
-
-static bool port(const char *key, const char *v, uint16_t *out, char *why, size_t n)
-{
-	char *end;
-	long x = strtol(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || x < 1 || x > 65535)
-		return fail(why, n, "%s=%s is not a valid port", key, v);
-	*out = (uint16_t)x;
-	return true;
-}
-
-/* --- conn keys --- */
-
-/* One authentication method in Libreswan's spelling; rsa_sha1 says whether it lets an
- * RSA key use RFC 7296 method 1. */
-static bool auth_word(const char *w, size_t len, enum conf_auth *out, bool *rsa_sha1)
-{
-	static const struct { const char *name; enum conf_auth auth; bool sha1; } words[] = {
-		{ "secret", CONF_AUTH_PSK, false }, { "psk", CONF_AUTH_PSK, false },
-		{ "rsasig", CONF_AUTH_RSA, true }, { "rsa", CONF_AUTH_RSA, true },
-		{ "rsa-sha1", CONF_AUTH_RSA, true }, { "rsa-sha2", CONF_AUTH_RSA, false },
-		{ "rsa-sha2_256", CONF_AUTH_RSA, false }, { "rsa-sha2_384", CONF_AUTH_RSA, false },
-		{ "rsa-sha2_512", CONF_AUTH_RSA, false }, { "ecdsa", CONF_AUTH_ECDSA, false },
-		{ "ecdsa-sha2", CONF_AUTH_ECDSA, false }, { "ecdsa-sha2_256", CONF_AUTH_ECDSA, false },
-		{ "ecdsa-sha2_384", CONF_AUTH_ECDSA, false }, { "ecdsa-sha2_512", CONF_AUTH_ECDSA, false },
-	};
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strlen(words[i].name) == len && strncmp(words[i].name, w, len) == 0) {
-			*out = words[i].auth;
-			*rsa_sha1 |= words[i].sha1;
+	size_t lv = strlen(v);
+	for (const char *p = list; p != NULL && *p; ) {
+		size_t l = strcspn(p, "|");
+		if (l == lv && strncmp(p, v, l) == 0)
 			return true;
-		}
+		p += l + (p[l] == '|');
 	}
 	return false;
 }
 
-/* authby=METHOD[,METHOD...] (Libreswan): a list of signature methods means any of
- * them; a shared secret does not mix with signatures */
-static bool k_authby(struct conf_conn *c, const char *v, char *why, size_t n)
+static bool user_key(const char *k)
 {
-	enum conf_auth all = CONF_AUTH_UNSET;
-	bool sha1 = false;
-	for (const char *w = v; *w != '\0';) {
-		size_t len = strcspn(w, ",");
-		enum conf_auth a;
-		if (len >= 4 && strncmp(w, "null", len) == 0)
-			return fail(why, n, "authby=%s: null authentication (RFC 7619) is not supported%s", v, "");
-		if (len >= 5 && strncmp(w, "never", len) == 0)
-			return fail(why, n, "authby=%s: never (shunt-only connections) is not supported%s", v, "");
-		if (!auth_word(w, len, &a, &sha1))
-			return fail(why, n, "authby=%s: expected secret, rsasig, ecdsa, rsa-sha2, ecdsa-sha2 "
-				    "or a list of signature methods%s", v, "");
-		if ((a == CONF_AUTH_PSK) != (all == CONF_AUTH_PSK) && all != CONF_AUTH_UNSET)
-			return fail(why, n, "authby=%s: a shared secret cannot be listed with signatures%s", v, "");
-		all = all == CONF_AUTH_UNSET || all == a ? a : CONF_AUTH_SIG;
-		w += len + (w[len] == ',');
-	}
-	if (all == CONF_AUTH_UNSET)
-		return fail(why, n, "authby=%s needs a value%s", v, "");
-	c->authby = all;
-	c->rsa_sha1 = sha1;
-	return true;
+	/* ipsec.conf(5): "x-" (or "X-") keys are for the user, accepted and ignored */
+	return (k[0] == 'x' || k[0] == 'X') && k[1] == '-';
 }
 
-static bool proposal_key(const char *key, enum proposal_kind kind, const char *v, char *dst,
-			 char *why, size_t n)
+/* The registry entry of a key: conn or setup keywords, and for conns left/right
+ * ones; *side_len is 4 or 5 for an end keyword. */
+static const struct conf_keyword *lookup(bool setup, const char *key, size_t *side_len)
 {
-	struct proposal_list l;
-	char e[256];
-	if (!proposal_parse(kind, v, &l, e, sizeof(e)))
-		return fail(why, n, "%s: %s", key, e);
-	snprintf(dst, CONF_VALUE_MAX, "%s", v);
-	return true;
+	*side_len = 0;
+	if (setup)
+		return conf_keyword_find(CONF_KW_SETUP, key);
+	const struct conf_keyword *kw = conf_keyword_find(CONF_KW_CONN, key);
+	if (kw != NULL)
+		return kw;
+	*side_len = strncmp(key, "left", 4) == 0 ? 4 : strncmp(key, "right", 5) == 0 ? 5 : 0;
+	return *side_len ? conf_keyword_find(CONF_KW_END, key + *side_len) : NULL;
 }
 
-static bool k_ike(struct conf_conn *c, const char *v, char *why, size_t n)
+/* Libreswan's aliases (phase2alg -> esp, lifetime -> salifetime): the name that
+ * decides which of two spellings in one conn wins */
+static void canon_key(const char *k, char *out, size_t n)
 {
-	return proposal_key("ike", PROPOSAL_IKE, v, c->ike, why, n);
-}
-
-static bool k_esp(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return proposal_key("esp", PROPOSAL_ESP, v, c->esp, why, n);
-}
-
-static bool k_intermediate(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return yes_no("intermediate", v, &c->intermediate, why, n);
-}
-
-static bool k_fragmentation(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "yes") == 0)
-		c->fragmentation = CONF_FRAG_YES;
-	else if (strcmp(v, "no") == 0)
-		c->fragmentation = CONF_FRAG_NO;
-	else if (strcmp(v, "force") == 0)
-		c->fragmentation = CONF_FRAG_FORCE;
+	size_t side;
+	const struct conf_keyword *kw = lookup(false, k, &side);
+	if (kw != NULL && kw->alias_of != NULL)
+		snprintf(out, n, "%.*s%s", (int)side, k, kw->alias_of);
 	else
-		return fail(why, n, "fragmentation=%s: expected yes, no or force%s", v, "");
-	return true;
+		snprintf(out, n, "%s", k);
 }
 
-/* Interlude: fragment-size=N, the IP datagram size RFC 7383 fragments keep within */
-static bool k_fragsize(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	char *end;
-	unsigned long sz = strtoul(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || (sz != 0 && (sz < CONF_FRAGMENT_SIZE_MIN || sz > CONF_FRAGMENT_SIZE_MAX)))
-		return fail(why, n, "fragment-size=%s: expected 0 (by address family) or octets from%s", v,
-			    " " CONF_STR(CONF_FRAGMENT_SIZE_MIN) " to " CONF_STR(CONF_FRAGMENT_SIZE_MAX));
-	c->fragment_size = (unsigned)sz;
-	return true;
-}
+enum applied { APPLIED, APPLIED_WARN, REFUSED };
 
-static bool k_auto(struct conf_conn *c, const char *v, char *why, size_t n)
+/* One key=value of a conn (c) or of config setup (s): the registry says what to do. */
+static enum applied apply_key(struct conf_conn *c, struct conf_setup *s, const char *key,
+			      const char *v, char *why, size_t n)
 {
-	if (strcmp(v, "ignore") == 0)
-		c->autostart = CONF_AUTO_IGNORE;
-	else if (strcmp(v, "add") == 0)
-		c->autostart = CONF_AUTO_ADD;
-	else if (strcmp(v, "start") == 0)
-		c->autostart = CONF_AUTO_START;
-	else if (strcmp(v, "ondemand") == 0 || strcmp(v, "route") == 0 || strcmp(v, "keep") == 0)
-		return fail(why, n, "auto=%s is not supported%s", v, "");
-	else
-		return fail(why, n, "auto=%s: expected ignore, add or start%s", v, "");
-	return true;
-}
-
-/* Libreswan: retransmit-timeout plain number = seconds, retransmit-interval = ms. */
-static bool k_rtimeout(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("retransmit-timeout", v, 1000, 1, &c->retransmit_timeout_ms, why, n);
-}
-
-static bool k_rinterval(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("retransmit-interval", v, 1, 1, &c->retransmit_interval_ms, why, n);
-}
-
-static bool k_ikelifetime(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("ikelifetime", v, 1000, 1000, &c->ikelifetime_s, why, n);
-}
-
-static bool k_salifetime(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("salifetime", v, 1000, 1000, &c->salifetime_s, why, n);
-}
-
-static bool k_keyexchange(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "ikev2") == 0)
-		return true;
-	return fail(why, n, "keyexchange=%s is not supported (only ikev2)%s", v, "");
-}
-
-static bool k_type(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "tunnel") == 0)
-		c->type = CONF_TYPE_TUNNEL;
-	else if (strcmp(v, "transport") == 0)
-		c->type = CONF_TYPE_TRANSPORT;
-	else if (strcmp(v, "passthrough") == 0 || strcmp(v, "drop") == 0 || strcmp(v, "reject") == 0 ||
-		 strcmp(v, "pass") == 0)
-		return fail(why, n, "type=%s is not supported: shunt connections are not implemented%s", v, "");
-	else
-		return fail(why, n, "type=%s: expected tunnel or transport%s", v, "");
-	return true;
-}
-
-static bool k_pfs(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return yes_no("pfs", v, &c->pfs, why, n);
-}
-
-static bool k_rekey(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return yes_no("rekey", v, &c->rekey, why, n);
-}
-
-static bool k_reauth(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return yes_no("reauth", v, &c->reauth, why, n);
-}
-
-static bool k_rekeymargin(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("rekeymargin", v, 1000, 1000, &c->rekeymargin_s, why, n);
-}
-
-/* rekeyfuzz=N%: a percentage of rekeymargin (Libreswan) */
-static bool k_rekeyfuzz(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	char *end;
-	unsigned long x = strtoul(v, &end, 10);
-	if (*v < '0' || *v > '9' || (*end != '\0' && strcmp(end, "%") != 0) || x > 1000)
-		return fail(why, n, "rekeyfuzz=%s: expected a percentage (0%% to 1000%%)%s", v, "");
-	c->rekeyfuzz_pct = (unsigned)x;
-	return true;
-}
-
-static bool count(const char *key, const char *v, uint64_t *out, char *why, size_t n)
-{
-	char *end;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0')
-		return fail(why, n, "%s=%s is not a number", key, v);
-	*out = x;
-	return true;
-}
-
-static bool k_maxbytes(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return count("ipsec-max-bytes", v, &c->max_bytes, why, n);
-}
-
-static bool k_maxpackets(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return count("ipsec-max-packets", v, &c->max_packets, why, n);
-}
-
-static bool k_esn(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "yes") == 0)
-		c->esn = CONF_ESN_YES;
-	else if (strcmp(v, "no") == 0)
-		c->esn = CONF_ESN_NO;
-	else if (strcmp(v, "either") == 0)
-		c->esn = CONF_ESN_EITHER;
-	else
-		return fail(why, n, "esn=%s: expected yes, no or either%s", v, "");
-	return true;
-}
-
-static bool k_dpddelay(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "0") == 0) {
-		c->dpddelay_s = 0;
-		return true;
+	size_t side;
+	if (user_key(key))
+		return APPLIED;
+	const struct conf_keyword *kw = lookup(s != NULL, key, &side);
+	if (kw == NULL) {
+		snprintf(why, n, "unknown keyword '%s'%s", key, s != NULL ? " in config setup" : "");
+		return REFUSED;
 	}
-	return duration("dpddelay", v, 1000, 1000, &c->dpddelay_s, why, n);
-}
-
-static bool k_dpdtimeout(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return duration("dpdtimeout", v, 1000, 1000, &c->dpdtimeout_s, why, n);
-}
-
-static bool k_dpdaction(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "hold") == 0)
-		c->dpdaction = CONF_DPD_HOLD;
-	else if (strcmp(v, "clear") == 0)
-		c->dpdaction = CONF_DPD_CLEAR;
-	else if (strcmp(v, "restart") == 0)
-		c->dpdaction = CONF_DPD_RESTART;
-	else
-		return fail(why, n, "dpdaction=%s: expected hold, clear or restart%s", v, "");
-	return true;
-}
-
-static bool k_natkeepalive(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	return yes_no("nat-keepalive", v, &c->nat_keepalive, why, n);
-}
-
-static bool k_ikev2(struct conf_conn *c, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "insist") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "permit") == 0 ||
-	    strcmp(v, "propose") == 0)
-		return true;
-	return fail(why, n, "ikev2=%s is not supported (IKEv2 only)%s", v, "");
-}
-
-static const struct { const char *key; conn_key_fn *fn; } conn_keys[] = {
-	{ "authby", k_authby },
-	{ "ike", k_ike },
-	{ "esp", k_esp },		/* phase2alg= is canonicalised to esp= */
-	{ "intermediate", k_intermediate },
-	{ "fragmentation", k_fragmentation },
-	{ "fragment-size", k_fragsize },
-	{ "auto", k_auto },
-	{ "retransmit-timeout", k_rtimeout },
-	{ "retransmit-interval", k_rinterval },
-	{ "ikelifetime", k_ikelifetime },
-	{ "salifetime", k_salifetime },
-	{ "rekey", k_rekey },
-	{ "reauth", k_reauth },
-	{ "rekeymargin", k_rekeymargin },
-	{ "rekeyfuzz", k_rekeyfuzz },
-	{ "ipsec-max-bytes", k_maxbytes },
-	{ "ipsec-max-packets", k_maxpackets },
-	{ "esn", k_esn },
-	{ "dpddelay", k_dpddelay },
-	{ "dpdtimeout", k_dpdtimeout },
-	{ "dpdaction", k_dpdaction },
-	{ "keyexchange", k_keyexchange },
-	{ "type", k_type },
-	{ "nat-keepalive", k_natkeepalive },
-	{ "pfs", k_pfs },
-	{ "ikev2", k_ikev2 },
-};
-
-/* --- left/right keys --- */
-
-static bool e_addr(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "%any") == 0 || strcmp(v, "%any4") == 0 || strcmp(v, "%any6") == 0) {
-		e->any = true;
-		e->addr = (struct ip_addr){ 0 };
-		return true;
+	enum applied warn = APPLIED;
+	if (kw->alias_of != NULL) {
+		const struct conf_keyword *to = conf_keyword_find(kw->section, kw->alias_of);
+		if (kw->status == CONF_KW_OBSOLETE) {
+			snprintf(why, n, "%s= is %s", key, kw->why);
+			warn = APPLIED_WARN;
+		}
+		kw = to;
 	}
-	if (v[0] == '%')
-		return fail(why, n, "%s=%s is not supported", side, v);
-	if (!ip_parse(v, &e->addr))
-		return fail(why, n, "%s=%s: only IP addresses and %%any are supported", side, v);
-	e->any = false;
-	return true;
-}
-
-static bool e_id(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "%fromcert") == 0) {
-		/* the subject DN of leftcert= (for ours) or of the peer's certificate */
-		e->id_fromcert = true;
-		e->has_id = true;
-		snprintf(e->id_str, sizeof(e->id_str), "%s", v);
-		return true;
+	switch (kw->status) {
+	case CONF_KW_IMPLEMENTED:
+		break;
+	case CONF_KW_OBSOLETE:
+		snprintf(why, n, "%s=%s: obsolete keyword, ignored (%s)", key, v, kw->why);
+		return APPLIED_WARN;
+	case CONF_KW_IKEV1:
+	case CONF_KW_NOT_YET:
+		if (value_in(kw->same, v))
+			return warn;
+		snprintf(why, n, "%s=%s: not supported%s: %s", key, v,
+			 kw->status == CONF_KW_IKEV1 ? "" : " yet",
+			 kw->status == CONF_KW_IKEV1 ? "Interlude is IKEv2-only" : kw->why);
+		if (kw->status == CONF_KW_IKEV1 && kw->why != NULL)
+			snprintf(why + strlen(why), n - strlen(why), " (%s)", kw->why);
+		return REFUSED;
 	}
-	if (!ike_id_parse(v, &e->id))
-		return fail(why, n, "%sid=%s is not a valid ID", side, v);
-	snprintf(e->id_str, sizeof(e->id_str), "%s", v);
-	e->has_id = true;
-	return true;
-}
-
-static bool e_subnet(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	if (!ip_subnet_parse(v, &e->subnet))
-		return fail(why, n, "%ssubnet=%s is not a valid subnet", side, v);
-	return true;
-}
-
-static bool e_ikeport(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	char key[32];
-	snprintf(key, sizeof(key), "%sikeport", side);
-	return port(key, v, &e->ikeport, why, n);
-}
-
-/* leftprotoport=PROTO[/PORT] (Libreswan): PROTO a number or a name from
- * /etc/protocols' common ones, PORT a number or %any; "/%any" and "0" mean any. */
-static bool e_protoport(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	static const struct { const char *name; uint8_t num; } protos[] = {
-		{ "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "gre", 47 }, { "icmpv6", 58 },
-		{ "ipv6-icmp", 58 }, { "sctp", 132 },
-	};
-	char buf[64], *slash, *end;
-	snprintf(buf, sizeof(buf), "%s", v);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash++ = '\0';
-	long proto = -1;
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (strcmp(buf, protos[i].name) == 0)
-			proto = protos[i].num;
-	if (proto < 0) {
-		proto = strtol(buf, &end, 10);
-		if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || proto > 255)
-			return fail(why, n, "%sprotoport=%s: unknown protocol", side, v);
+	char w2[CONF_VALUE_MAX + 256];
+	bool ok = s != NULL ? kw->setup(s, key, v, w2, sizeof(w2)) :
+		  kw->conn != NULL ? kw->conn(c, key, v, w2, sizeof(w2)) :
+		  kw->end(key[0] == 'l' ? &c->left : &c->right, key, v, w2, sizeof(w2));
+	if (!ok) {
+		snprintf(why, n, "%s", w2);
+		return REFUSED;
 	}
-	long portv = 0;
-	if (slash != NULL && strcmp(slash, "%any") != 0) {
-		portv = strtol(slash, &end, 10);
-		if (slash[0] < '0' || slash[0] > '9' || *end != '\0' || portv > 65535)
-			return fail(why, n, "%sprotoport=%s: bad port", side, v);
-	}
-	if (portv != 0 && proto != 6 && proto != 17 && proto != 132)
-		return fail(why, n, "%sprotoport=%s: a port needs tcp, udp or sctp", side, v);
-	e->protocol = (uint8_t)proto;
-	e->port = (uint16_t)portv;
-	return true;
-}
-
-/* leftauth= (Libreswan): how this end authenticates, whatever authby= says */
-static bool e_auth(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	bool sha1 = false;
-	if (strcmp(v, "null") == 0 || strcmp(v, "eaponly") == 0)
-		return fail(why, n, "%sauth=%s is not supported", side, v);
-	if (!auth_word(v, strlen(v), &e->auth, &sha1))
-		return fail(why, n, "%sauth=%s: expected secret, rsasig or ecdsa", side, v);
-	return true;
-}
-
-static bool e_cert(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	if (strlen(v) >= sizeof(e->cert))
-		return fail(why, n, "%scert=: the nickname is longer than " CONF_STR(CONF_CERT_NAME_MAX) " octets%s", side, "");
-	snprintf(e->cert, sizeof(e->cert), "%s", v);
-	return true;
-}
-
-/* leftsendcert=always|sendifasked|never (yes and no are Libreswan's aliases) */
-static bool e_sendcert(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "always") == 0 || strcmp(v, "yes") == 0)
-		e->sendcert = CONF_SENDCERT_ALWAYS;
-	else if (strcmp(v, "sendifasked") == 0 || strcmp(v, "ifasked") == 0)
-		e->sendcert = CONF_SENDCERT_IFASKED;
-	else if (strcmp(v, "never") == 0 || strcmp(v, "no") == 0)
-		e->sendcert = CONF_SENDCERT_NEVER;
-	else
-		return fail(why, n, "%ssendcert=%s: expected always, sendifasked or never", side, v);
-	return true;
-}
-
-/* leftca= / rightca=: the issuer the end's certificate must chain to, as a DN;
- * %same: the issuer of the other end's certificate (Libreswan) */
-static bool e_ca(struct conf_end *e, const char *side, const char *v, char *why, size_t n)
-{
-	struct ike_id dn;
-	if (strcmp(v, "%same") != 0 && strcmp(v, "%any") != 0 &&
-	    (!ike_id_parse(v, &dn) || dn.type != IKE_ID_DER_ASN1_DN))
-		return fail(why, n, "%sca=%s: expected a DN (\"C=.., O=.., CN=..\"), %%same or %%any", side, v);
-	snprintf(e->ca, sizeof(e->ca), "%s", strcmp(v, "%any") == 0 ? "" : v);
-	return true;
-}
-
-static const struct { const char *suffix; end_key_fn *fn; } end_keys[] = {
-	{ "auth", e_auth },
-	{ "cert", e_cert },
-	{ "sendcert", e_sendcert },
-	{ "ca", e_ca },
-	{ "protoport", e_protoport },
-	{ "", e_addr },
-	{ "id", e_id },
-	{ "subnet", e_subnet },
-	{ "ikeport", e_ikeport },
-};
-
-/* Applies one key; false with why on an unknown key or a bad value. */
-static bool apply_key(struct conf_conn *c, const struct conf_kv *kv, char *why, size_t n)
-{
-	for (size_t i = 0; i < sizeof(conn_keys) / sizeof(conn_keys[0]); i++)
-		if (strcmp(kv->key, conn_keys[i].key) == 0)
-			return conn_keys[i].fn(c, kv->value, why, n);
-	const char *side = strncmp(kv->key, "left", 4) == 0 ? "left" :
-			   strncmp(kv->key, "right", 5) == 0 ? "right" : NULL;
-	if (side != NULL) {
-		struct conf_end *e = side[0] == 'l' ? &c->left : &c->right;
-		const char *suffix = kv->key + strlen(side);
-		for (size_t i = 0; i < sizeof(end_keys) / sizeof(end_keys[0]); i++)
-			if (strcmp(suffix, end_keys[i].suffix) == 0)
-				return end_keys[i].fn(e, side, kv->value, why, n);
-	}
-	return fail(why, n, "unknown keyword '%s'%s", kv->key, "");
+	return warn;
 }
 
 /* --- resolution: own keys, then also= (in order), then earlier %default sections --- */
@@ -537,21 +118,21 @@ struct resolved {
 	bool overflow;
 };
 
-/* Libreswan's aliases */
-static const char *canon_key(const char *k)
+/* A key not set yet is added; one set before by the same section (from base on) is
+ * replaced, so the last of a key repeated in one section wins and the keys keep
+ * their order in the file (errors come in line order). */
+static void set_key(struct resolved *r, size_t base, const struct conf_kv *kv)
 {
-	if (strcmp(k, "phase2alg") == 0)
-		return "esp";
-	if (strcmp(k, "lifetime") == 0 || strcmp(k, "keylife") == 0)
-		return "salifetime";
-	return k;
-}
-
-static void set_if_unset(struct resolved *r, const struct conf_kv *kv)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(canon_key(r->kv[i]->key), canon_key(kv->key)) == 0)
+	char a[CONF_NAME_MAX * 2], b[CONF_NAME_MAX * 2];
+	canon_key(kv->key, b, sizeof(b));
+	for (size_t i = 0; i < r->n; i++) {
+		canon_key(r->kv[i]->key, a, sizeof(a));
+		if (strcmp(a, b) == 0) {
+			if (i >= base)
+				r->kv[i] = kv;
 			return;
+		}
+	}
 	if (r->n == sizeof(r->kv) / sizeof(r->kv[0])) {
 		r->overflow = true;
 		return;
@@ -594,7 +175,10 @@ static void follow_also(struct resolve_ctx *x, const struct conf_kv *kv, const c
 		x->conn->error = true;
 		return;
 	}
-	x->conn->error |= t->error;
+	if (t->error) {
+		x->conn->error = true;
+		conf_adopt_messages(x->p, t->name, x->conn->name);
+	}
 	x->stack[++x->depth] = t;
 	apply_section(x, t);
 	x->depth--;
@@ -602,10 +186,10 @@ static void follow_also(struct resolve_ctx *x, const struct conf_kv *kv, const c
 
 static void apply_section(struct resolve_ctx *x, const struct conf_section *s)
 {
-	/* the last of a key repeated in one section wins */
-	for (size_t i = s->nkv; i-- > 0; )
+	size_t base = x->r.n;
+	for (size_t i = 0; i < s->nkv; i++)
 		if (strcmp(s->kv[i].key, "also") != 0)
-			set_if_unset(&x->r, &s->kv[i]);
+			set_key(&x->r, base, &s->kv[i]);
 	for (size_t i = 0; i < s->nkv; i++) {
 		if (strcmp(s->kv[i].key, "also") != 0)
 			continue;
@@ -643,6 +227,7 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->esn = CONF_ESN_EITHER;
 	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
 	c->dpdaction = CONF_DPD_HOLD;
+	c->replay_window = CONF_REPLAY_WINDOW_DEFAULT;
 }
 
 /* Defaults that depend on other keys: the authentication is authby='s, the ID the
@@ -661,25 +246,102 @@ static void end_finish(struct conf_conn *c, struct conf_end *e)
 	}
 }
 
+/* left=NAME and %defaultroute become addresses when the file is loaded (resolve.c);
+ * the family: hostaddrfamily=, else the other end's, else either */
+static void resolve_hosts(struct conf_parser *p, struct conf_conn *c)
+{
+	struct conf_end *ends[2] = { &c->left, &c->right };
+	const char *keys[2] = { "left", "right" };
+	char why[CONF_VALUE_MAX + 256], nk[32];
+	for (int i = 0; i < 2; i++) {
+		struct conf_end *e = ends[i], *o = ends[1 - i];
+		uint8_t fam = c->hostaddrfamily ? c->hostaddrfamily : o->host == CONF_HOST_ADDR ? o->addr.version : 0;
+		bool ok = true;
+		snprintf(nk, sizeof(nk), "%snexthop", keys[i]);
+		if (e->host != CONF_HOST_ADDR || e->nexthop_defaultroute) {
+			if (p->flags & CONF_LOAD_OFFLINE) {
+				snprintf(why, sizeof(why), "%s: not looked up (offline)", e->host != CONF_HOST_ADDR ? keys[i] : nk);
+				ok = false;
+			} else if (e->host != CONF_HOST_ADDR) {
+				ok = conf_resolve_host(e, keys[i], fam, why, sizeof(why));
+			} else {
+				ok = conf_resolve_nexthop(e, nk, fam ? fam : e->addr.version, why, sizeof(why));
+			}
+		}
+		if (!ok) {
+			conf_report(p, c->file, c->line, "conn %s: %s", c->name, why);
+			c->error = true;
+		}
+	}
+}
+
+/* clientaddrfamily=: every subnet of both ends is of that family */
+static void check_client_family(struct conf_parser *p, struct conf_conn *c)
+{
+	const struct conf_end *ends[2] = { &c->left, &c->right };
+	for (int i = 0; i < 2 && c->clientaddrfamily; i++)
+		for (unsigned j = 0; j < ends[i]->nsubnets; j++)
+			if (ends[i]->subnets[j].addr.version != c->clientaddrfamily) {
+				conf_report(p, c->file, c->line, "conn %s: a %s subnet is not IPv%u (clientaddrfamily=)",
+					    c->name, i ? "right" : "left", c->clientaddrfamily);
+				c->error = true;
+				return;
+			}
+}
+
+static bool has_key(const struct resolved *r, const char *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->kv[i]->key, key) == 0 && r->kv[i]->value[0] != '\0')
+			return true;
+	return false;
+}
+
 static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 {
 	struct conf_conn *c = x->conn;
-	char why[CONF_VALUE_MAX + 128];
+	char why[CONF_VALUE_MAX + 512];
 	if (x->r.overflow) {
 		conf_report(p, c->file, c->line, "conn %s: too many keys", c->name);
 		c->error = true;
 	}
 	for (size_t i = 0; i < x->r.n; i++) {
 		const struct conf_kv *kv = x->r.kv[i];
-		struct conf_kv k = *kv;
-		k.key = (char *)canon_key(kv->key);
 		if (kv->value[0] == '\0')
 			continue;	/* key= (empty): back to the default */
-		if (!apply_key(c, &k, why, sizeof(why))) {
+		switch (apply_key(c, NULL, kv->key, kv->value, why, sizeof(why))) {
+		case APPLIED:
+			break;
+		case APPLIED_WARN:
+			conf_warn(p, kv->file, kv->line, "%s", why);
+			break;
+		case REFUSED:
 			conf_report(p, kv->file, kv->line, "%s", why);
+			c->error = true;
+			break;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *side = i ? "right" : "left";
+		char k1[16], k2[16];
+		snprintf(k1, sizeof(k1), "%ssubnet", side);
+		snprintf(k2, sizeof(k2), "%ssubnets", side);
+		if (has_key(&x->r, k1) && has_key(&x->r, k2)) {
+			conf_report(p, c->file, c->line, "conn %s: %s= and %s= cannot be used together",
+				    c->name, k1, k2);
 			c->error = true;
 		}
 	}
+	/* Libreswan: replay-window=0 disables replay protection and with it ESN */
+	if (c->replay_window == 0 && c->esn == CONF_ESN_YES) {
+		conf_report(p, c->file, c->line, "conn %s: esn=yes needs a replay window (replay-window=0)", c->name);
+		c->error = true;
+	} else if (c->replay_window == 0) {
+		c->esn = CONF_ESN_NO;
+	}
+	if (!c->error)
+		resolve_hosts(p, c);
+	check_client_family(p, c);
 	end_finish(c, &c->left);
 	end_finish(c, &c->right);
 	if (c->left.addr.version && c->right.addr.version &&
@@ -690,14 +352,6 @@ static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 	}
 }
 
-static bool duplicate_name(const struct conf_conn *conns, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(conns[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 static void resolve_one(struct conf_parser *p, size_t si, struct conf_conn *c)
 {
 	struct resolve_ctx *x = calloc(1, sizeof(*x));
@@ -705,7 +359,9 @@ static void resolve_one(struct conf_parser *p, size_t si, struct conf_conn *c)
 		abort();
 	x->p = p;
 	x->conn = c;
+	bool default_msgs = false;
 	conn_defaults(c, &p->sec[si]);
+	p->tag = p->sec[si].name;
 	x->stack[0] = &p->sec[si];
 	apply_section(x, &p->sec[si]);
 	/* "conn %default" supplies defaults to the conns after it; the latest wins */
@@ -713,11 +369,57 @@ static void resolve_one(struct conf_parser *p, size_t si, struct conf_conn *c)
 		if (p->sec[d].kind == CONF_SEC_CONN && strcmp(p->sec[d].name, "%default") == 0) {
 			x->stack[0] = &p->sec[d];
 			x->depth = 0;
+			if (p->sec[d].error && !default_msgs)	/* once: all %default's messages */
+				conf_adopt_messages(p, "%default", c->name);
+			default_msgs |= p->sec[d].error;
 			c->error |= p->sec[d].error;
 			apply_section(x, &p->sec[d]);
 		}
 	interpret_conn(p, x);
 	free(x);
+}
+
+static struct conf_conn *grow(struct conf_conn *conns, size_t n)
+{
+	struct conf_conn *g = reallocarray(conns, n, sizeof(*conns));
+	if (g == NULL)
+		abort();
+	return g;
+}
+
+/* leftsubnets= / rightsubnets= (or a list in leftsubnet=): one conn per pair of
+ * subnets, named "NAME/LxR" from 1 as Libreswan names them; the template itself is
+ * not a conn.  Returns the new count. */
+static size_t expand_subnets(struct conf_parser *p, struct conf_conn **conns, size_t cnt)
+{
+	struct conf_conn t = (*conns)[cnt - 1];
+	unsigned nl = t.left.nsubnets ? t.left.nsubnets : 1, nr = t.right.nsubnets ? t.right.nsubnets : 1;
+	if (nl * nr == 1)
+		return cnt;
+	if (strlen(t.name) + 8 >= CONF_NAME_MAX) {
+		conf_report(p, t.file, t.line, "conn %s: name too long for its subnet conns", t.name);
+		(*conns)[cnt - 1].error = true;
+		return cnt;
+	}
+	if (cnt - 1 + nl * nr > CONF_MAX_CONNS) {
+		conf_report(p, t.file, t.line, "more than %d connections", CONF_MAX_CONNS);
+		(*conns)[cnt - 1].error = true;
+		return cnt;
+	}
+	cnt--;
+	*conns = grow(*conns, cnt + nl * nr);
+	for (unsigned l = 0; l < nl; l++)
+		for (unsigned r = 0; r < nr; r++) {
+			struct conf_conn *c = &(*conns)[cnt++];
+			*c = t;
+			snprintf(c->alias, sizeof(c->alias), "%s", t.name);
+			snprintf(c->name, sizeof(c->name), "%s/%ux%u", t.name, l + 1, r + 1);
+			if (t.left.nsubnets)
+				c->left.subnet = t.left.subnets[l];
+			if (t.right.nsubnets)
+				c->right.subnet = t.right.subnets[r];
+		}
+	return cnt;
 }
 
 struct conf_conn *conf_resolve_conns(struct conf_parser *p, size_t *n)
@@ -728,20 +430,21 @@ struct conf_conn *conf_resolve_conns(struct conf_parser *p, size_t *n)
 		const struct conf_section *s = &p->sec[i];
 		if (s->kind != CONF_SEC_CONN || strcmp(s->name, "%default") == 0)
 			continue;
-		if (cnt == CONF_MAX_CONNS) {
+		if (cnt >= CONF_MAX_CONNS) {
 			conf_report(p, s->file, s->line, "more than %d connections", CONF_MAX_CONNS);
 			break;
 		}
-		struct conf_conn *grown = reallocarray(conns, cnt + 1, sizeof(*conns));
-		if (grown == NULL)
-			abort();
-		conns = grown;
+		conns = grow(conns, cnt + 1);
 		resolve_one(p, i, &conns[cnt]);
-		if (duplicate_name(conns, cnt, s->name)) {
+		bool dup = false;
+		for (size_t j = 0; j < cnt; j++)
+			dup |= strcmp(conns[j].name, s->name) == 0 || strcmp(conns[j].alias, s->name) == 0;
+		if (dup) {
 			conf_report(p, s->file, s->line, "duplicate conn name '%s'", s->name);
 			conns[cnt].error = true;
 		}
 		cnt++;
+		cnt = expand_subnets(p, &conns, cnt);
 	}
 	*n = cnt;
 	return conns;
@@ -757,57 +460,26 @@ void conf_setup_defaults(struct conf_setup *s)
 	s->nattport = 4500;
 	s->keep_alive_s = CONF_KEEP_ALIVE_DEFAULT_S;
 	s->uniqueids = true;
-}
-
-/* Libreswan setup keys accepted and ignored. */
-static const char *const setup_ignored[] = {
-	"virtual-private", "virtual_private", "nhelpers", "dumpdir",
-	"plutostderrlog", "logtime", "logappend", "logip", "audit-log", "ipsecdir",
-	"secretsfile", "nssdir", "crlcheckinterval", "strictcrlpolicy", "curl-timeout",
-	"ocsp-enable", "ocsp-strict", "ocsp-timeout", "ocsp-uri", "ocsp-trustname",
-	"myvendorid", "ddos-mode", "ddos-ike-threshold", "max-halfopen-ike",
-	"shuntlifetime", "interfaces", "seedbits", "statsbin", "ikev1-policy",
-	"global-redirect", "global-redirect-to", "syslog", "klipsdebug", "plutorestartoncrash",
-	"perpeerlog", "perpeerlogdir", "fragicmp", "hidetos", "overridemtu", "expire-lifetime",
-};
-
-static bool setup_key(struct conf_setup *s, const char *k, const char *v, char *why, size_t n)
-{
-	if (strcmp(k, "protostack") == 0) {
-		if (strcmp(v, "xfrm") != 0 && strcmp(v, "netkey") != 0 && strcmp(v, "none") != 0)
-			return fail(why, n, "protostack=%s is not supported%s", v, "");
-		snprintf(s->protostack, sizeof(s->protostack), "%s", strcmp(v, "none") ? "xfrm" : "none");
-	} else if (strcmp(k, "logfile") == 0) {
-		snprintf(s->logfile, sizeof(s->logfile), "%s", v);
-	} else if (strcmp(k, "plutodebug") == 0) {
-		snprintf(s->plutodebug, sizeof(s->plutodebug), "%s", v);
-	} else if (strcmp(k, "listen") == 0) {
-		struct ip_addr a;
-		if (*v && !ip_parse(v, &a))
-			return fail(why, n, "listen=%s is not an IP address%s", v, "");
-		snprintf(s->listen, sizeof(s->listen), "%s", v);
-	} else if (strcmp(k, "ikeport") == 0) {
-		return port(k, v, &s->ikeport, why, n);
-	} else if (strcmp(k, "nat-ikeport") == 0) {
-		return port(k, v, &s->nattport, why, n);
-	} else if (strcmp(k, "keep-alive") == 0) {
-		/* Libreswan: seconds between NAT-T keepalives (RFC 3948 2.3) */
-		return duration(k, v, 1000, 1000, &s->keep_alive_s, why, n);
-	} else if (strcmp(k, "uniqueids") == 0) {
-		return yes_no(k, v, &s->uniqueids, why, n);
-	} else {
-		for (size_t i = 0; i < sizeof(setup_ignored) / sizeof(setup_ignored[0]); i++)
-			if (strcmp(k, setup_ignored[i]) == 0)
-				return true;
-		return fail(why, n, "unknown keyword '%s' in config setup%s", k, "");
-	}
-	return true;
+	s->logtime = true;
+	s->logappend = true;
 }
 
 void conf_interpret_setup(struct conf_parser *p, const struct conf_section *sec, struct conf_setup *s)
 {
-	char why[CONF_VALUE_MAX + 128];
-	for (size_t i = 0; i < sec->nkv; i++)
-		if (!setup_key(s, sec->kv[i].key, sec->kv[i].value, why, sizeof(why)))
-			conf_report(p, sec->kv[i].file, sec->kv[i].line, "%s", why);
+	char why[CONF_VALUE_MAX + 512];
+	for (size_t i = 0; i < sec->nkv; i++) {
+		const struct conf_kv *kv = &sec->kv[i];
+		if (kv->value[0] == '\0')
+			continue;	/* key= (empty): the default */
+		switch (apply_key(NULL, s, kv->key, kv->value, why, sizeof(why))) {
+		case APPLIED:
+			break;
+		case APPLIED_WARN:
+			conf_warn(p, kv->file, kv->line, "%s", why);
+			break;
+		case REFUSED:
+			conf_report(p, kv->file, kv->line, "%s", why);
+			break;
+		}
+	}
 }

@@ -325,6 +325,10 @@ static bool parse_main(struct parse_ctx *c, char *s, struct ike_proposal *p)
 		snprintf(first, sizeof(first), "%.*s", (int)strcspn(comp[i], "+"), comp[i]);
 		if (ke)
 			return perr(c, "unexpected '%s' after the key exchange", comp[i]);
+		/* Libreswan writes AEAD without integrity as esp=aes_gcm256-null (or -none):
+		 * "null" in the integrity place of an AEAD proposal means none */
+		if (aead && i == 1 && (strcmp(comp[i], "null") == 0 || strcmp(comp[i], "none") == 0))
+			continue;
 		if (ke_lookup(first) != NULL) {
 			if (!parse_kes(c, comp[i], IKE_TRANS_KE, p))
 				return false;

@@ -301,6 +301,7 @@ static void child_sa_endpoints(struct ike_sa *ike, struct child_sa *child)
 	child->local = ike->local;
 	child->remote = ike->remote;
 	child->reqid = child->c != NULL ? child->c->reqid : 0;
+	child->replay_window = child->c != NULL ? child->c->conf.replay_window : CONF_REPLAY_WINDOW_DEFAULT;
 	child->encap = ike->nat_detected;
 	child->encap_lport = ike->lport;
 	child->encap_rport = ike->rport;

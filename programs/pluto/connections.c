@@ -115,47 +115,82 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 	/* Libreswan: any addkeN= implies intermediate=yes (RFC 9370 2.2.2 needs it) */
 	c->intermediate = cc->intermediate || proposal_has_addke(&c->ike);
 	/* its own reqid, so that its Child SAs are not confused with another
-	 * connection's to the same peer (kernel_xfrm.c) */
-	c->reqid = PLUTO_REQID_BASE + (++p->next_reqid & PLUTO_REQID_SPAN);
+	 * connection's to the same peer (kernel_xfrm.c); reqid= (Libreswan: 1..16383,
+	 * below our range) when the admin chose one */
+	c->reqid = cc->reqid != 0 ? cc->reqid : PLUTO_REQID_BASE + (++p->next_reqid & PLUTO_REQID_SPAN);
 	return c;
 }
 
-/* whack --add NAME: (re)reads the config file and loads one connection */
+/* One conn of a loaded file: its messages (file:line: reason, warnings too) go to the
+ * log and to whack; a conn that does not load ends with '"NAME": not loaded'. */
+bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const struct conf_conn *cc,
+			  struct whack_client *w)
+{
+	void *ctx[2] = { p, w };
+	conf_messages(cf, cc, conf_err, ctx);
+	struct connection *c = NULL;
+	if (!cc->error) {
+		connections_delete(p, cc->name);
+		c = connection_from_conf(p, cc, w);
+	}
+	if (c == NULL) {
+		plog(p, "\"%s\": not loaded", cc->name);
+		if (w != NULL)
+			whack_printf(w, "\"%s\": not loaded", cc->name);
+		return false;
+	}
+	c->next = p->conns;
+	p->conns = c;
+	conn_log(p, c, "added IKEv2 connection%s", c->intermediate ? " (intermediate=yes)" : "");
+	if (w != NULL)
+		whack_printf(w, "\"%s\": added IKEv2 connection", c->name);
+	return true;
+}
+
+/* whack --add NAME: (re)reads the config file and loads the conn NAME, or each
+ * "NAME/LxR" of a leftsubnets= template */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w)
 {
 	struct conf_file cf;
-	void *ctx[2] = { p, w };
-	if (!conf_load(p->config, &cf, conf_err, ctx)) {
+	if (!conf_load(p->config, &cf, NULL, NULL)) {
 		plog(p, "cannot read %s", p->config);
 		if (w != NULL)
 			whack_printf(w, "cannot read %s", p->config);
 		return false;
 	}
-	const struct conf_conn *cc = conf_find(&cf, name);
-	bool ok = false;
-	if (cc == NULL) {
-		if (w != NULL)
-			whack_printf(w, "conn '%s' not found in %s", name, p->config);
-	} else if (cc->error) {
-		if (w != NULL)
-			whack_printf(w, "\"%s\": not loaded because of errors in %s", name, p->config);
-	} else {
-		connections_delete(p, name);
-		struct connection *c = connection_from_conf(p, cc, w);
-		if (c != NULL) {
-			c->next = p->conns;
-			p->conns = c;
-			conn_log(p, c, "added IKEv2 connection%s", c->intermediate ? " (intermediate=yes)" : "");
-			if (w != NULL)
-				whack_printf(w, "\"%s\": added IKEv2 connection", c->name);
-			ok = true;
-		}
-	}
+	const struct conf_conn **all = calloc(CONF_MAX_CONNS, sizeof(*all));
+	size_t n = all != NULL ? conf_find_all(&cf, name, all, CONF_MAX_CONNS) : 0;
+	bool ok = n > 0;
+	if (n == 0 && w != NULL)
+		whack_printf(w, "conn '%s' not found in %s", name, p->config);
+	for (size_t i = 0; i < n; i++)
+		ok &= connections_add_conf(p, &cf, all[i], w);
+	free(all);
 	conf_free(&cf);
 	return ok;
 }
 
+static bool delete_one(struct pluto *p, const char *name);
+
+/* whack --delete NAME: the conn NAME, or every "NAME/LxR" of a subnets template */
 bool connections_delete(struct pluto *p, const char *name)
+{
+	if (delete_one(p, name))
+		return true;
+	bool any = false;
+	for (struct connection *c = p->conns, *next; c != NULL; c = next) {
+		next = c->next;
+		if (strcmp(c->conf.alias, name) == 0) {
+			char n[CONF_NAME_MAX];
+			snprintf(n, sizeof(n), "%s", c->name);
+			any |= delete_one(p, n);
+			next = p->conns;	/* the list changed */
+		}
+	}
+	return any;
+}
+
+static bool delete_one(struct pluto *p, const char *name)
 {
 	for (struct connection **pp = &p->conns; *pp != NULL; pp = &(*pp)->next) {
 		struct connection *c = *pp;

@@ -25,9 +25,13 @@ static bool iface_open(struct pluto *p, uint8_t version, uint16_t port, bool nat
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	/* bursts of fragmented messages (RFC 7383) from many peers must not overflow
 	 * the receive queue; FORCE lifts net.core.rmem_max for root */
-	int rcvbuf = IFACE_RCVBUF;
+	int rcvbuf = p->setup.ike_socket_bufsize ? (int)p->setup.ike_socket_bufsize : IFACE_RCVBUF;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* ike-socket-bufsize= (Libreswan): both buffers */
+	if (p->setup.ike_socket_bufsize != 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf, sizeof(rcvbuf));
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct ip_addr any = { .version = version };

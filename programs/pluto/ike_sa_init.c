@@ -22,7 +22,11 @@ static bool nat_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struc
 static void put_nat_notifies(struct ike_buf *b, const struct ike_hdr *h, const struct ike_sa *ike)
 {
 	uint8_t src[NAT_HASH_LEN], dst[NAT_HASH_LEN];
-	if (!nat_hash(h->spi_i, h->spi_r, &ike->local, ike->lport, src) ||
+	/* encapsulation=yes: a source hash that cannot match (of no address and port 0)
+	 * makes the peer see a NAT and both ends use ESP in UDP (RFC 7296 2.23) */
+	struct ip_addr none = { .version = ike->local.version };
+	bool force = ike->c != NULL && ike->c->conf.encapsulation == CONF_ENCAPS_YES;
+	if (!nat_hash(h->spi_i, h->spi_r, force ? &none : &ike->local, force ? 0 : ike->lport, src) ||
 	    !nat_hash(h->spi_i, h->spi_r, &ike->remote, ike->rport, dst))
 		return;		/* no NAT detection rather than wrong hashes */
 	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, src, sizeof(src));
@@ -52,6 +56,16 @@ static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
 		ike->nat_local = !dst_match;
 		ike_log(ike, "NAT detected (%s); moving to port %u", !src_match ? "peer behind NAT" :
 			"we are behind NAT", IKE_NATT_PORT);
+	}
+	enum conf_encaps e = ike->c != NULL ? ike->c->conf.encapsulation : CONF_ENCAPS_AUTO;
+	if (e == CONF_ENCAPS_NO && ike->nat_detected) {
+		ike_log(ike, "encapsulation=no: ignoring the NAT; no move to port %u, ESP not in UDP",
+			IKE_NATT_PORT);
+		ike->nat_detected = ike->nat_local = false;
+	} else if (e == CONF_ENCAPS_YES && !ike->nat_detected) {
+		ike_log(ike, "encapsulation=yes: moving to port %u, ESP in UDP", IKE_NATT_PORT);
+		ike->nat_detected = true;
+		ike->nat_local = false;
 	}
 }
 

@@ -13,9 +13,9 @@ static bool none_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX];
 	snprintf(child->kernel_note, sizeof(child->kernel_note),
-		 "protostack=none: would install %s %s <=> %s%s, reqid %u, ESP SPIs %02x%02x%02x%02x/%02x%02x%02x%02x",
+		 "protostack=none: would install %s %s <=> %s%s, reqid %u, replay window %u, ESP SPIs %02x%02x%02x%02x/%02x%02x%02x%02x",
 		 child->transport ? "transport" : "tunnel", ip_str(&child->local, l), ip_str(&child->remote, r),
-		 child->encap ? " (ESP in UDP)" : "", child->reqid,
+		 child->encap ? " (ESP in UDP)" : "", child->reqid, child->replay_window,
 		 child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
 		 child->spi_remote[0], child->spi_remote[1], child->spi_remote[2], child->spi_remote[3]);
 	return true;

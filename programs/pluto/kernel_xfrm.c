@@ -34,7 +34,6 @@
 
 #define XFRM_BUF 4096
 #define XFRM_AEAD_ICV_BITS 128
-#define XFRM_REPLAY_WINDOW 32
 #define XFRM_POLICY_HASH 1024		/* buckets of the policy reference table */
 #define XFRM_MAX_STALE 4096		/* stale objects removed per start (per kind) */
 /* RFC 4301 4.4.1: the more specific selector must win; Linux picks the lowest
@@ -183,25 +182,28 @@ static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound
 	sa->id.proto = IPPROTO_ESP;
 	sa->family = family(src);
 	sa->mode = child->transport ? XFRM_MODE_TRANSPORT : XFRM_MODE_TUNNEL;
-	sa->replay_window = XFRM_REPLAY_WINDOW;
 	sa->reqid = child->reqid;
 	put_lifetimes(&sa->lft, child);
 	put_algs(nlh, child, key);
 	uint16_t esn = IKE_ESN_NO;
 	proposal_get(&child->proposal, IKE_TRANS_ESN, &esn, NULL);
-	if (esn == IKE_ESN_YES) {
-		/* RFC 4303 2.2.1: 64-bit sequence numbers; the kernel wants the replay
-		 * state in XFRMA_REPLAY_ESN_VAL then, and no replay_window here */
+	/* replay-window= (Libreswan, default 128; 0 = none): up to 255 packets fit in
+	 * replay_window; ESN (RFC 4303 2.2.1) or a larger window needs the bitmap of
+	 * XFRMA_REPLAY_ESN_VAL instead */
+	uint32_t w = child->replay_window;
+	sa->replay_window = (uint8_t)(w <= 255 ? w : 0);
+	if (esn == IKE_ESN_YES || w > 255) {
 		struct {
 			struct xfrm_replay_state_esn r;
-			uint32_t bmp[XFRM_REPLAY_WINDOW / 32];
+			uint32_t bmp[CONF_REPLAY_WINDOW_MAX / 32];
 		} esnv;
 		memset(&esnv, 0, sizeof(esnv));
-		esnv.r.bmp_len = XFRM_REPLAY_WINDOW / 32;
-		esnv.r.replay_window = XFRM_REPLAY_WINDOW;
-		sa->flags |= XFRM_STATE_ESN;
+		esnv.r.bmp_len = (w + 31) / 32;
+		esnv.r.replay_window = w;
+		if (esn == IKE_ESN_YES)
+			sa->flags |= XFRM_STATE_ESN;
 		sa->replay_window = 0;
-		mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(esnv), &esnv);
+		mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(esnv.r) + esnv.r.bmp_len * 4, &esnv);
 	}
 	if (child->encap) {
 		/* RFC 3948 2.1: ESP in UDP between the NAT-T ports of the IKE SA */

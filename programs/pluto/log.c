@@ -21,7 +21,10 @@ static void log_line(struct pluto *p, struct whack_client *w, const char *prefix
 	localtime_r(&ts.tv_sec, &tm);
 	char when[32];
 	strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
-	fprintf(f, "%s.%03ld: %s\n", when, ts.tv_nsec / 1000000, msg);
+	if (p->setup.logtime || f == stderr)
+		fprintf(f, "%s.%03ld: %s\n", when, ts.tv_nsec / 1000000, msg);
+	else	/* logtime=no (config setup): the log file without timestamps */
+		fprintf(f, "%s\n", msg);
 	if (f == stderr)
 		fflush(f);	/* the log file is flushed once per event (log_flush) */
 	if (w != NULL)

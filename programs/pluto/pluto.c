@@ -16,7 +16,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: pluto [--config FILE] [--secretsfile FILE] [--ipsecdir DIR] [--nssdir DIR]\n"
-		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n");
+		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n"
+		   "       pluto --checkconfig [--config FILE]\n");
 }
 
 static void setpath(char *dst, size_t len, const char *v)
@@ -24,7 +25,12 @@ static void setpath(char *dst, size_t len, const char *v)
 	snprintf(dst, len, "%s", v);
 }
 
-static bool parse_args(struct pluto *p, int argc, char **argv)
+/* what the command line set, which config setup does not override */
+struct given {
+	bool secretsfile, nssdir, logfile, checkconfig;
+};
+
+static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -35,6 +41,7 @@ static bool parse_args(struct pluto *p, int argc, char **argv)
 		{ "logfile", required_argument, NULL, 'l' },
 		{ "stderrlog", no_argument, NULL, 'e' },
 		{ "nofork", no_argument, NULL, 'f' },
+		{ "checkconfig", no_argument, NULL, 'k' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -47,16 +54,18 @@ static bool parse_args(struct pluto *p, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': setpath(p->config, sizeof(p->config), optarg); break;
-		case 's': setpath(p->secretsfile, sizeof(p->secretsfile), optarg); break;
+		case 's': setpath(p->secretsfile, sizeof(p->secretsfile), optarg); g->secretsfile = true; break;
 		case 'i':
 			/* Libreswan: the ipsec.d directory; we take config, secrets and NSS from it */
 			snprintf(p->config, sizeof(p->config), "%s/ipsec.conf", optarg);
 			snprintf(p->secretsfile, sizeof(p->secretsfile), "%s/ipsec.secrets", optarg);
 			snprintf(p->nssdir, sizeof(p->nssdir), "%s", optarg);
+			g->secretsfile = g->nssdir = true;
 			break;
-		case 'n': setpath(p->nssdir, sizeof(p->nssdir), optarg); break;
+		case 'n': setpath(p->nssdir, sizeof(p->nssdir), optarg); g->nssdir = true; break;
 		case 'r': setpath(p->rundir, sizeof(p->rundir), optarg); break;
-		case 'l': setpath(p->logfile, sizeof(p->logfile), optarg); break;
+		case 'l': setpath(p->logfile, sizeof(p->logfile), optarg); g->logfile = true; break;
+		case 'k': g->checkconfig = true; break;
 		case 'e': p->stderrlog = true; break;
 		case 'f': p->nofork = true; break;
 		case 'v': printf("Interlude pluto %s\n", PLUTO_VERSION); exit(0);
@@ -111,7 +120,8 @@ static bool open_log(struct pluto *p)
 		p->log = stderr;
 		return true;
 	}
-	p->log = fopen(p->logfile, "a");
+	/* logappend=no (config setup): a fresh log file at each start */
+	p->log = fopen(p->logfile, p->setup.logappend ? "a" : "w");
 	if (p->log == NULL) {
 		fprintf(stderr, "pluto: cannot open log file %s: %s\n", p->logfile, strerror(errno));
 		return false;
@@ -120,14 +130,59 @@ static bool open_log(struct pluto *p)
 	return true;
 }
 
+static void print_conf_error(void *ctx, const char *file, int line, const char *reason)
+{
+	(void)ctx;
+	fprintf(stderr, "%s:%d: %s\n", file, line, reason);
+}
+
+/* pluto --checkconfig: reads the config file as start-up would (DNS names and
+ * %defaultroute looked up), prints every error and warning, starts nothing; exit 1
+ * on any error */
+static int checkconfig(struct pluto *p)
+{
+	struct conf_file cf;
+	bool opened = conf_load(p->config, &cf, print_conf_error, NULL);
+	for (size_t i = 0; i < cf.nconns; i++)
+		if (cf.conns[i].error)
+			fprintf(stderr, "\"%s\": not loaded\n", cf.conns[i].name);
+	int rc = !opened || cf.nerrors != 0;
+	printf("%s: %zu conns, %u errors, %u warnings\n", p->config, cf.nconns, cf.nerrors, cf.nwarnings);
+	conf_free(&cf);
+	return rc;
+}
+
+/* config setup's logfile=, logappend=, logtime=, nssdir=, secretsfile= where the
+ * command line did not say (Libreswan: the command line wins) */
+static void early_setup(struct pluto *p, const struct given *g)
+{
+	struct conf_file cf;
+	conf_load(p->config, &cf, NULL, NULL);	/* unreadable: the defaults */
+	p->setup = cf.setup;
+	conf_free(&cf);
+	if (!g->logfile && p->setup.logfile[0] != '\0')
+		setpath(p->logfile, sizeof(p->logfile), p->setup.logfile);
+	if (!g->nssdir && p->setup.nssdir[0] != '\0')
+		setpath(p->nssdir, sizeof(p->nssdir), p->setup.nssdir);
+	if (!g->secretsfile && p->setup.secretsfile[0] != '\0')
+		setpath(p->secretsfile, sizeof(p->secretsfile), p->setup.secretsfile);
+}
+
 int main(int argc, char **argv)
 {
 	struct pluto *p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return 1;
 	p->ctl_fd = -1;
-	if (!parse_args(p, argc, argv))
+	struct given g = { 0 };
+	if (!parse_args(p, argc, argv, &g))
 		return 2;
+	if (g.checkconfig) {
+		int rc = checkconfig(p);
+		free(p);
+		return rc;
+	}
+	early_setup(p, &g);
 	int lockfd = lock_rundir(p);
 	if (lockfd < 0)
 		return 1;
@@ -138,6 +193,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	write_pid(lockfd);
+	/* dumpdir= (config setup): the working directory, where a core dump goes */
+	if (p->setup.dumpdir[0] != '\0' && chdir(p->setup.dumpdir) != 0)
+		fprintf(p->log, "pluto: dumpdir=%s: %s\n", p->setup.dumpdir, strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	p->base = event_base_new();
 	plog(p, "Interlude pluto %s starting (pid %d)", PLUTO_VERSION, (int)getpid());

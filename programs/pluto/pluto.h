@@ -157,9 +157,10 @@ struct child_sa {
 	 * ESP-in-UDP ports when a NAT was detected (RFC 3948) */
 	struct ip_addr local, remote;
 	uint32_t reqid;
+	uint32_t replay_window;		/* packets (replay-window=), 0 = none */
 	bool encap;
 	uint16_t encap_lport, encap_rport;
-	char kernel_note[160];		/* what the kernel backend did, for whack */
+	char kernel_note[224];		/* what the kernel backend did, for whack */
 };
 
 struct ike_sa {
@@ -321,6 +322,8 @@ void log_flush(struct pluto *p);
 
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
+bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const struct conf_conn *cc,
+			  struct whack_client *w);
 bool connections_delete(struct pluto *p, const char *name);
 struct connection *connection_find(struct pluto *p, const char *name);
 struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *local,

@@ -22,26 +22,23 @@ static void startup_conf_error(void *ctx, const char *file, int line, const char
 	plog(ctx, "%s:%d: %s", file, line, reason);
 }
 
-/* auto=add|start connections at start-up; every error is logged with its file and
- * line, and a connection that does not load says so: none vanishes silently */
+/* auto=add|start connections at start-up; config setup's messages first, then each
+ * conn's with file:line, and a conn that does not load says '"NAME": not loaded':
+ * none vanishes silently */
 static void start_autoconns(struct pluto *p)
 {
 	struct conf_file cf;
-	if (!conf_load(p->config, &cf, startup_conf_error, p))
+	if (!conf_load(p->config, &cf, NULL, NULL)) {
+		plog(p, "cannot read %s: no connections loaded", p->config);
 		return;
+	}
+	conf_messages(&cf, NULL, startup_conf_error, p);
 	for (size_t i = 0; i < cf.nconns; i++) {
 		const struct conf_conn *cc = &cf.conns[i];
 		if (cc->autostart == CONF_AUTO_IGNORE)
 			continue;
-		if (cc->error) {
-			plog(p, "\"%s\": not loaded (auto=%s): errors in %s, see above", cc->name,
-			     cc->autostart == CONF_AUTO_START ? "start" : "add", p->config);
+		if (!connections_add_conf(p, &cf, cc, NULL))
 			continue;
-		}
-		if (!connections_load(p, cc->name, NULL)) {
-			plog(p, "\"%s\": not loaded", cc->name);
-			continue;
-		}
 		struct connection *c = connection_find(p, cc->name);
 		if (cc->autostart == CONF_AUTO_START && ikev2_initiate(p, c, NULL) == NULL)
 			lifetime_revive(c);

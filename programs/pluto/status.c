@@ -90,8 +90,10 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);
 	if (ike->nat_detected)
-		whack_printf(w, "#%u: \"%s\" NAT-T: %s behind a NAT; IKE on port %u, ESP in UDP", ike->serial, name,
-			     ike->nat_local ? "we are" : "the peer is", ike->lport);
+		whack_printf(w, "#%u: \"%s\" NAT-T: %s; IKE on port %u, ESP in UDP", ike->serial, name,
+			     ike->nat_local ? "we are behind a NAT" :
+			     ike->c != NULL && ike->c->conf.encapsulation == CONF_ENCAPS_YES ? "encapsulation=yes" :
+			     "the peer is behind a NAT", ike->lport);
 }
 
 void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)

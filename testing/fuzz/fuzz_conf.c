@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	defuse_include(secrets);
 
 	struct conf_file cf;
-	conf_load_string("fuzz.conf", buf, &cf, no_error, NULL);
+	conf_load_string_flags("fuzz.conf", buf, &cf, no_error, NULL, CONF_LOAD_OFFLINE);
 	for (size_t i = 0; i < cf.nconns; i++)
 		(void)conf_find(&cf, cf.conns[i].name);
 	conf_free(&cf);

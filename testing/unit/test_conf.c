@@ -43,7 +43,7 @@ static void test_full_file(void **state)
 		"config setup\n"
 		"\tprotostack=netkey\n"
 		"\tlogfile=/var/log/pluto.log   # a comment\n"
-		"\tplutodebug=\"all crypt\"\n"
+		"\tplutodebug=\"none\"\n"
 		"\tuniqueids=yes\n"
 		"\tikeport=5000\n"
 		"\tnat-ikeport=5001\n"
@@ -93,7 +93,6 @@ static void test_full_file(void **state)
 	assert_int_equal(cf.nerrors, 0);
 	assert_string_equal(cf.setup.protostack, "xfrm");
 	assert_string_equal(cf.setup.logfile, "/var/log/pluto.log");
-	assert_string_equal(cf.setup.plutodebug, "all crypt");
 	assert_int_equal(cf.setup.ikeport, 5000);
 	assert_int_equal(cf.setup.nattport, 5001);
 	assert_int_equal(cf.nconns, 3);
@@ -226,7 +225,7 @@ static void test_conn_errors(void **state)
 {
 	check_one_error("\tfoo=bar\n", 7, "unknown keyword 'foo'");
 	check_one_error("\tright=192.0.2.2\n\tauthby=null\n", 8,
-			"authby=null: null authentication (RFC 7619) is not supported");
+			"authby=null: not supported yet: NULL authentication (RFC 7619)");
 	check_one_error("\tauthby=secret,rsasig\n", 7,
 			"authby=secret,rsasig: a shared secret cannot be listed with signatures");
 	check_one_error("\tauthby=rsa-sha3\n", 7, "authby=rsa-sha3: expected secret, rsasig, ecdsa, "
@@ -236,16 +235,28 @@ static void test_conn_errors(void **state)
 	check_one_error("\trightca=Example CA\n", 7,
 			"rightca=Example CA: expected a DN (\"C=.., O=.., CN=..\"), %same or %any");
 	check_one_error("\tleftid=\"C=ZZ, X=y\"\n", 7, "leftid=C=ZZ, X=y is not a valid ID");
-	check_one_error("\tright=%defaultroute\n", 7, "right=%defaultroute is not supported");
-	check_one_error("\tright=east.example.com\n", 7,
-			"right=east.example.com: only IP addresses and %any are supported");
-	check_one_error("\tauto=ondemand\n", 7, "auto=ondemand is not supported");
-	check_one_error("\tauto=route\n", 7, "auto=route is not supported");
+	check_one_error("\tright=%opportunistic\n", 7, "right=%opportunistic: not supported yet: only addresses, "
+			"DNS names, %any and %defaultroute are implemented (no opportunistic or group conns)");
+	check_one_error("\tauto=ondemand\n", 7, "auto=ondemand: not supported yet: on-demand (trap) policies are not implemented");
+	check_one_error("\tauto=route\n", 7, "auto=route: not supported yet: on-demand (trap) policies are not implemented");
 	check_one_error("\tike=aes999-sha2-dh19\n", 7, "ike: unknown encryption algorithm 'aes999'");
 	check_one_error("\tesp=aes_gcm256-sha2_256\n", 7, "esp: unexpected 'sha2_256' (AEAD encryption has no integrity)");
 	check_one_error("\tphase2alg=aes-md5\n", 7, "esp: unknown integrity algorithm 'md5'");
-	check_one_error("\tkeyexchange=ikev1\n", 7, "keyexchange=ikev1 is not supported (only ikev2)");
-	check_one_error("\ttype=passthrough\n", 7, "type=passthrough is not supported: shunt connections are not implemented");
+	check_one_error("\tkeyexchange=ikev1\n", 7, "keyexchange=ikev1: not supported: Interlude is IKEv2-only");
+	check_one_error("\ttype=passthrough\n", 7, "type=passthrough: not supported yet: shunt connections are not implemented");
+	check_one_error("\taggressive=yes\n", 7, "aggressive=yes: not supported: Interlude is IKEv2-only (IKEv1 Aggressive Mode)");
+	check_one_error("\tleftxauthserver=yes\n", 7, "leftxauthserver=yes: not supported: Interlude is IKEv2-only (XAUTH is IKEv1)");
+	check_one_error("\tmobike=yes\n", 7, "mobike=yes: not supported yet: MOBIKE (RFC 4555) is not implemented");
+	check_one_error("\trightupdown=/bin/true\n", 7, "rightupdown=/bin/true: not supported yet: "
+			"pluto installs no routes and runs no updown script yet");
+	check_one_error("\tnarrowing=no\n", 7, "narrowing=no: not supported yet: Interlude always narrows "
+			"traffic selectors (RFC 7296 2.9); write narrowing=yes");
+	check_one_error("\treqid=0\n", 7, "reqid=0: expected 1 to 16383");
+	check_one_error("\tleftnexthop=gw\n", 7, "leftnexthop=gw: expected an IP address, %defaultroute or %direct");
+	check_one_error("\tleftsubnet=vnet:%priv\n", 7, "leftsubnet=vnet:%priv: not supported yet: vhost:, vnet: "
+			"and %priv subnets (virtual-private=) are not implemented");
+	check_one_error("\tleftsubnet=10.0.0.0/8\n\tleftsubnets=10.1.0.0/16\n", 5,
+			"conn bad: leftsubnet= and leftsubnets= cannot be used together");
 	check_one_error("\ttype=bridge\n", 7, "type=bridge: expected tunnel or transport");
 	check_one_error("\tleftprotoport=foo/1\n", 7, "leftprotoport=foo/1: unknown protocol");
 	check_one_error("\trightprotoport=icmp/8\n", 7, "rightprotoport=icmp/8: a port needs tcp, udp or sctp");
@@ -256,13 +267,313 @@ static void test_conn_errors(void **state)
 	check_one_error("\tretransmit-timeout=10x\n", 7, "retransmit-timeout=10x is not a valid duration");
 	check_one_error("\tikelifetime=0\n", 7, "ikelifetime=0 is not a valid duration");
 	check_one_error("\tleftikeport=70000\n", 7, "leftikeport=70000 is not a valid port");
-	check_one_error("\tleftid=%myid\n", 7, "leftid=%myid is not a valid ID");
+	check_one_error("\tleftid=%nonsense\n", 7, "leftid=%nonsense is not a valid ID");
 	check_one_error("\tleftsubnet=10.0.0.1/8\n", 7, "leftsubnet=10.0.0.1/8 is not a valid subnet");
 	check_one_error("\n\tleftsubnet\n", 8, "syntax error: expected key=value, got 'leftsubnet'");
 	check_one_error("\tesp=\"aes\n", 7, "unterminated quoted value for 'esp'");
 	check_one_error("\talso=nowhere\n", 7, "also=nowhere: no such conn");
 	check_one_error("\tright=2001:db8::2\n", 5, "conn bad: left and right are of different address families");
 	check_one_error("x=1\n", 7, "syntax error: unexpected 'x=1' in column 0");
+}
+
+/* keyexchange=ike (4.10's documented value), AEAD written with -null / -none */
+static void test_keyexchange_aead_null(void **state)
+{
+	static const char text[] =
+		"conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tkeyexchange=ike\n"
+		"\tesp=aes_gcm256-null\n\tike=aes_gcm256-sha2_256-dh19\n"
+		"conn b\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tkeyexchange=ikev2\n"
+		"\tphase2alg=aes_gcm128-none,aes256-sha2_256\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("k.conf", text, &cf, collect, &e);
+	if (e.n)
+		fail_msg("unexpected error: %s", e.text[0]);
+	assert_string_equal(conf_find(&cf, "a")->esp, "aes_gcm256-null");
+	assert_string_equal(conf_find(&cf, "b")->esp, "aes_gcm128-none,aes256-sha2_256");
+	conf_free(&cf);
+	/* -null is only the (absent) integrity of AEAD */
+	check_one_error("\tesp=aes256-null\n", 7, "esp: unknown integrity algorithm 'null'");
+}
+
+/* leftsubnets={a b} and rightsubnet=c,d: one conn per pair, "NAME/LxR" from 1 */
+static void test_subnet_lists(void **state)
+{
+	static const char text[] =
+		"conn multi\n\tleft=192.0.2.1\n\tright=192.0.2.2\n"
+		"\tleftsubnets=\"{10.0.1.0/24 10.0.2.0/24}\"\n\trightsubnet=10.1.0.0/16,10.2.0.0/16\n"
+		"\tauto=add\n"
+		"conn one\n\talso=multi\n\tleftsubnets=10.0.9.0/24\n\trightsubnet=\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("m.conf", text, &cf, collect, &e);
+	if (e.n)
+		fail_msg("unexpected error: %s", e.text[0]);
+	assert_int_equal(cf.nconns, 5);
+	assert_null(conf_find(&cf, "multi"));
+	const struct conf_conn *all[8];
+	assert_int_equal(conf_find_all(&cf, "multi", all, 8), 4);
+	static const char *const want[4][3] = {
+		{ "multi/1x1", "10.0.1.0/24", "10.1.0.0/16" }, { "multi/1x2", "10.0.1.0/24", "10.2.0.0/16" },
+		{ "multi/2x1", "10.0.2.0/24", "10.1.0.0/16" }, { "multi/2x2", "10.0.2.0/24", "10.2.0.0/16" },
+	};
+	char b[IP_STR_MAX];
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(all[i]->name, want[i][0]);
+		assert_string_equal(all[i]->alias, "multi");
+		assert_string_equal(ip_subnet_str(&all[i]->left.subnet, b), want[i][1]);
+		assert_string_equal(ip_subnet_str(&all[i]->right.subnet, b), want[i][2]);
+		assert_int_equal(all[i]->autostart, CONF_AUTO_ADD);
+		assert_ptr_equal(conf_find(&cf, want[i][0]), all[i]);
+	}
+	/* one subnet each: a plain conn (rightsubnet= empty: the default, the host) */
+	const struct conf_conn *one = conf_find(&cf, "one");
+	assert_non_null(one);
+	assert_string_equal(ip_subnet_str(&one->left.subnet, b), "10.0.9.0/24");
+	assert_string_equal(ip_subnet_str(&one->right.subnet, b), "192.0.2.2/32");
+	assert_int_equal(conf_find_all(&cf, "one", all, 8), 1);
+	conf_free(&cf);
+	check_one_error("\tleftsubnets=10.0.0.0/8,10.0.0.1/8\n", 7,
+			"leftsubnets=10.0.0.0/8,10.0.0.1/8 is not a valid subnet");
+}
+
+/* left=NAME (getaddrinfo), %defaultroute (netlink), leftnexthop=, offline loads */
+static void test_hosts(void **state)
+{
+	static const char text[] =
+		"conn dns\n\tleft=localhost\n\tright=192.0.2.2\n\thostaddrfamily=ipv4\n"
+		"\tleftnexthop=192.0.2.254\n"
+		"conn bad\n\tleft=192.0.2.1\n\tright=no-such-host.invalid\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	char b[IP_STR_MAX];
+	conf_load_string("h.conf", text, &cf, collect, &e);
+	const struct conf_conn *c = conf_find(&cf, "dns");
+	assert_false(c->error);
+	assert_string_equal(ip_str(&c->left.addr, b), "127.0.0.1");
+	assert_int_equal(c->left.host, CONF_HOST_DNS);
+	assert_int_equal(c->left.id.type, IKE_ID_IPV4_ADDR);	/* the ID is the address */
+	assert_string_equal(ip_subnet_str(&c->left.subnet, b), "127.0.0.1/32");
+	assert_string_equal(ip_str(&c->left.nexthop, b), "192.0.2.254");
+	assert_true(conf_find(&cf, "bad")->error);
+	assert_int_equal(e.n, 1);
+	assert_true(strncmp(e.text[0], "h.conf:6: conn bad: right=no-such-host.invalid: cannot resolve: ", 64) == 0);
+	conf_free(&cf);
+
+	/* %defaultroute: the source address of the main table's default route */
+	static const char dr[] = "conn d\n\tleft=%defaultroute\n\tright=192.0.2.2\n";
+	e.n = 0;
+	conf_load_string("d.conf", dr, &cf, collect, &e);
+	c = conf_find(&cf, "d");
+	FILE *f = popen("ip -4 route show default table main 2>/dev/null", "r");
+	char line[256] = "";
+	bool have = f != NULL && fgets(line, sizeof(line), f) != NULL;
+	if (f != NULL)
+		pclose(f);
+	if (have) {
+		assert_false(c->error);
+		assert_int_equal(c->left.addr.version, 4);
+		assert_int_equal(c->left.host, CONF_HOST_DEFAULTROUTE);
+	} else {
+		assert_true(c->error);
+		assert_string_equal(e.text[0], "d.conf:1: conn d: left=%defaultroute: no default route for IPv4");
+	}
+	conf_free(&cf);
+
+	/* offline (fuzzing): neither is looked up */
+	e.n = 0;
+	conf_load_string_flags("o.conf", dr, &cf, collect, &e, CONF_LOAD_OFFLINE);
+	expect_err(&e, 0, "o.conf:1: conn d: left: not looked up (offline)");
+	conf_free(&cf);
+}
+
+/* the registry's other outcomes: the value Interlude follows anyway, x- keys,
+ * obsolete keywords and names (a warning, the conn loads), reqid=, config setup */
+static void test_registry_outcomes(void **state)
+{
+	static const char text[] =
+		"config setup\n"		/* 1 */
+		"\tlogtime=no\n"		/* 2 */
+		"\tlogappend=no\n"		/* 3 */
+		"\tdumpdir=/var/tmp\n"		/* 4 */
+		"\tx-site=berlin\n"		/* 5 */
+		"\tklipsdebug=none\n"		/* 6: obsolete */
+		"\tvirtual-private=%v4:10.0.0.0/8\n"	/* 7: not yet */
+		"conn a\n"			/* 8 */
+		"\tleft=192.0.2.1\n"		/* 9 */
+		"\tright=192.0.2.2\n"		/* 10 */
+		"\tmobike=no\n"			/* 11: what we do anyway */
+		"\taggressive=no\n"		/* 12 */
+		"\tx-note=anything\n"		/* 13 */
+		"\tleftfirewall=yes\n"		/* 14: obsolete */
+		"\tlifetime=1h\n"		/* 15: obsolete name of salifetime */
+		"\treqid=77\n"			/* 16 */
+		"\tnarrowing=yes\n"		/* 17 */
+		"\tleftupdown=%disabled\n"	/* 18 */
+		"\tencapsulation=no\n";		/* 19 */
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("r.conf", text, &cf, collect, &e);
+	expect_err(&e, 0, "r.conf:6: warning: klipsdebug=none: obsolete keyword, ignored (KLIPS is gone; "
+		       "it has no effect with XFRM)");
+	expect_err(&e, 1, "r.conf:7: virtual-private=%v4:10.0.0.0/8: not supported yet: vhost:, vnet: and "
+		       "%priv subnets are not implemented");
+	expect_err(&e, 2, "r.conf:14: warning: leftfirewall=yes: obsolete keyword, ignored (Libreswan: "
+		       "obsolete, use updown scripts)");
+	expect_err(&e, 3, "r.conf:15: warning: lifetime= is an obsolete name of salifetime=");
+	assert_int_equal(e.n, 4);
+	assert_int_equal(cf.nerrors, 1);
+	assert_int_equal(cf.nwarnings, 3);
+	assert_false(cf.setup.logtime);
+	assert_false(cf.setup.logappend);
+	assert_string_equal(cf.setup.dumpdir, "/var/tmp");
+	const struct conf_conn *a = conf_find(&cf, "a");
+	assert_false(a->error);
+	assert_int_equal(a->salifetime_s, 3600);
+	assert_int_equal(a->reqid, 77);
+	assert_int_equal(a->encapsulation, CONF_ENCAPS_NO);
+	conf_free(&cf);
+	check_one_error("\tencapsulation=maybe\n", 7, "encapsulation=maybe: expected yes, no or auto");
+	check_one_error("\treplay-window=5000\n", 7, "replay-window=5000: at most 4096 packets");
+	check_one_error("\treplay-window=0\n\tesn=yes\n", 5, "conn bad: esn=yes needs a replay window (replay-window=0)");
+	/* replay-window=0: no replay protection and so no ESN (Libreswan) */
+	e.n = 0;
+	conf_load_string("w.conf", "conn w\n\tleft=192.0.2.1\n\treplay-window=0\n"
+			 "conn d\n\tleft=192.0.2.1\n", &cf, collect, &e);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(conf_find(&cf, "w")->replay_window, 0);
+	assert_int_equal(conf_find(&cf, "w")->esn, CONF_ESN_NO);
+	assert_int_equal(conf_find(&cf, "d")->replay_window, CONF_REPLAY_WINDOW_DEFAULT);
+	assert_int_equal(conf_find(&cf, "d")->esn, CONF_ESN_EITHER);
+	conf_free(&cf);
+}
+
+/* conf_messages(): each conn's own messages, those of the sections it uses, and the
+ * file's (config setup) apart */
+static void test_messages_per_conn(void **state)
+{
+	static const char text[] =
+		"config setup\n"		/* 1 */
+		"\tmystery=1\n"		/* 2 */
+		"conn %default\n"		/* 3 */
+		"\tbroken line\n"		/* 4 */
+		"conn base\n"			/* 5 */
+		"\tnot a key\n"		/* 6 */
+		"conn a\n"			/* 7 */
+		"\talso=base\n"		/* 8 */
+		"\tleft=192.0.2.1\n"		/* 9 */
+		"\tmobike=yes\n"		/* 10 */
+		"conn s\n"			/* 11 */
+		"\tleft=192.0.2.1\n"		/* 12 */
+		"\tleftsubnets=10.0.1.0/24,10.0.2.0/24\n"	/* 13 */
+		"\tfoo=1\n";			/* 14 */
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("p.conf", text, &cf, NULL, NULL);
+	conf_messages(&cf, NULL, collect, &e);
+	expect_err(&e, 0, "p.conf:2: unknown keyword 'mystery' in config setup");
+	assert_int_equal(e.n, 1);
+	e.n = 0;
+	conf_messages(&cf, conf_find(&cf, "a"), collect, &e);
+	expect_err(&e, 0, "p.conf:6: syntax error: expected key=value, got 'not a key'");
+	expect_err(&e, 1, "p.conf:4: syntax error: expected key=value, got 'broken line'");
+	expect_err(&e, 2, "p.conf:10: mobike=yes: not supported yet: MOBIKE (RFC 4555) is not implemented");
+	assert_int_equal(e.n, 3);
+	e.n = 0;
+	conf_messages(&cf, conf_find(&cf, "s/2x1"), collect, &e);
+	expect_err(&e, 0, "p.conf:4: syntax error: expected key=value, got 'broken line'");
+	expect_err(&e, 1, "p.conf:14: unknown keyword 'foo'");
+	assert_int_equal(e.n, 2);
+	assert_true(conf_find(&cf, "s/1x1")->error);
+	conf_free(&cf);
+}
+
+/* Every keyword of the registry with its typical value: accepted, or refused with a
+ * "not supported" message naming it, or an obsolete warning; never unknown.  And
+ * every keyword of Libreswan's documentation (testing/unit/libreswan-keywords.txt,
+ * from 4.10's ipsec.conf(5) and 5.x's sources) is in the registry. */
+static void test_every_keyword(void **state)
+{
+	static const char *const elsewhere[] = {	/* added by other branches */
+		"seccomp", "ddos-mode", "ddos-ike-threshold", "max-halfopen-ike",
+	};
+	size_t n;
+	const struct conf_keyword *kw = conf_keywords(&n);
+	assert_true(n > 200);
+	for (size_t i = 0; i < n; i++) {
+		char text[2048], key[96];
+		snprintf(key, sizeof(key), "%s%s", kw[i].section == CONF_KW_END ? "right" : "", kw[i].name);
+		if (kw[i].section == CONF_KW_SETUP)
+			snprintf(text, sizeof(text), "config setup\n\t%s=\"%s\"\n", key, kw[i].example);
+		else
+			snprintf(text, sizeof(text), "conn k\n\tleft=192.0.2.1\n%s\t%s=\"%s\"\n",
+				 kw[i].section == CONF_KW_END && kw[i].name[0] == '\0' ? "" : "\tright=192.0.2.2\n",
+				 key, kw[i].example);
+		struct conf_file cf;
+		struct errs e = { 0 };
+		conf_load_string_flags("kw.conf", text, &cf, collect, &e, CONF_LOAD_OFFLINE);
+		/* an alias behaves as its keyword (an obsolete name warns first) */
+		const struct conf_keyword *t = kw[i].alias_of != NULL ?
+			conf_keyword_find(kw[i].section, kw[i].alias_of) : &kw[i];
+		assert_non_null(t);
+		bool refused = t->status == CONF_KW_IKEV1 || t->status == CONF_KW_NOT_YET;
+		bool same = false;	/* the example is a value Interlude follows anyway */
+		if (t->same != NULL) {
+			char list[256];
+			snprintf(list, sizeof(list), "|%s|", t->same);
+			char v[128];
+			snprintf(v, sizeof(v), "|%s|", kw[i].example);
+			same = strstr(list, v) != NULL;
+		}
+		if (strcmp(key, "rightnexthop") == 0) {
+			/* %defaultroute is looked up: offline, that is the one message */
+			expect_err(&e, 0, "kw.conf:1: conn k: rightnexthop: not looked up (offline)");
+		} else if (kw[i].alias_of != NULL && kw[i].status == CONF_KW_OBSOLETE) {
+			char w[256];
+			snprintf(w, sizeof(w), "kw.conf:4: warning: %s= is %s", key, kw[i].why);
+			expect_err(&e, 0, w);
+			assert_int_equal(e.n, 1);
+		} else if (t->status == CONF_KW_IMPLEMENTED || (refused && same)) {
+			if (e.n != 0)
+				fail_msg("%s=%s: %s", key, kw[i].example, e.text[0]);
+		} else {
+			if (e.n != 1)
+				fail_msg("%s=%s: %d messages", key, kw[i].example, e.n);
+			const char *want = t->status == CONF_KW_OBSOLETE ? "warning: " :
+					   t->status == CONF_KW_IKEV1 ? "not supported: Interlude is IKEv2-only" :
+					   "not supported yet: ";
+			if (strstr(e.text[0], want) == NULL || strstr(e.text[0], key) == NULL)
+				fail_msg("%s: '%s' lacks '%s'", key, e.text[0], want);
+		}
+		assert_int_equal(cf.nerrors, refused && !same ? 1 : strcmp(key, "rightnexthop") == 0);
+		conf_free(&cf);
+	}
+
+	char path[600];
+	snprintf(path, sizeof(path), "%s/testing/unit/libreswan-keywords.txt", SRCDIR);
+	char *list = testutil_slurp(path), *save = NULL;
+	unsigned checked = 0;
+	for (char *l = strtok_r(list, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		char sect[16], name[96];
+		if (l[0] == '#' || sscanf(l, "%15s %95s", sect, name) != 2)
+			continue;
+		bool skip = false;
+		for (size_t j = 0; j < sizeof(elsewhere) / sizeof(elsewhere[0]); j++)
+			skip |= strcmp(name, elsewhere[j]) == 0;
+		checked++;
+		if (skip)
+			continue;
+		const struct conf_keyword *k;
+		if (strcmp(sect, "setup") == 0)
+			k = conf_keyword_find(CONF_KW_SETUP, name);
+		else
+			k = conf_keyword_find(CONF_KW_CONN, name) != NULL ? conf_keyword_find(CONF_KW_CONN, name) :
+			    strncmp(name, "left", 4) == 0 ? conf_keyword_find(CONF_KW_END, name + 4) : NULL;
+		if (k == NULL)
+			fail_msg("%s keyword '%s' of Libreswan's documentation is not in the registry", sect, name);
+	}
+	free(list);
+	assert_true(checked > 190);
 }
 
 /* type=, leftprotoport=, nat-keepalive=, keep-alive=, uniqueids= (Libreswan's
@@ -369,7 +680,7 @@ static void test_syntax(void **state)
 	expect_err(&e, 0, "s.conf:1: conn section has no name");
 	expect_err(&e, 1, "s.conf:9: unknown section 'config nonsense'");
 	expect_err(&e, 2, "s.conf:15: include needs exactly one file name");
-	expect_err(&e, 3, "s.conf:12: protostack=klips is not supported");
+	expect_err(&e, 3, "s.conf:12: protostack=klips: not supported: only xfrm (netkey) or none");
 	expect_err(&e, 4, "s.conf:13: unknown keyword 'mystery' in config setup");
 	expect_err(&e, 5, "s.conf:14: listen=not-an-ip is not an IP address");
 	assert_int_equal(e.n, 6);
@@ -535,6 +846,12 @@ int main(void)
 		cmocka_unit_test(test_conn_certs),
 		cmocka_unit_test(test_conn_errors),
 		cmocka_unit_test(test_mode_protoport_natt),
+		cmocka_unit_test(test_keyexchange_aead_null),
+		cmocka_unit_test(test_subnet_lists),
+		cmocka_unit_test(test_hosts),
+		cmocka_unit_test(test_registry_outcomes),
+		cmocka_unit_test(test_messages_per_conn),
+		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_also_and_default),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_include_errors),
