@@ -512,6 +512,12 @@ static void reset_wire(struct wire *w)
 				i == WEST ? "west" : "east", p->nsas, p->nhalf_open, p->frag_bytes);
 			abort();
 		}
+		for (unsigned b = 0; b < PLUTO_SA_HASH_BUCKETS; b++)
+			if (p->sa_hash[b] != NULL) {
+				fprintf(stderr, "fuzz_pluto_twopeer: %s: an SA left on hash chain %u\n",
+					i == WEST ? "west" : "east", b);
+				abort();
+			}
 		p->next_serial = 0;
 		p->invspi_second = 0;
 		p->invspi_sent = 0;
