@@ -66,7 +66,7 @@ fuzz: fuzz-build
 	      $$(ls -d testing/fuzz/corpus/$$n $(FUZZ_B)/seeds/$$n 2>/dev/null) \
 	      >$(FUZZ_B)/$$n.log 2>&1; then tail -40 $(FUZZ_B)/$$n.log; echo "fuzz: $$n FAILED"; exit 1; fi; \
 	  grep -E '^Done [0-9]+ runs' $(FUZZ_B)/$$n.log; \
-	  grep -E '^#[0-9]+ *DONE' $(FUZZ_B)/$$n.log || true; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' $(FUZZ_B)/$$n.log || true; \
 	done
 
 # every target for FUZZ_SECONDS each (default 5 minutes); not part of `make check`
