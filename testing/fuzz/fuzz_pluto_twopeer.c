@@ -29,7 +29,8 @@
  *   [3] the first inner payload type (forms 0 and 1)
  *   [4] bits 0-2: fragments - 1 (form 1); bit 3: flip the R flag; bit 4: message ID
  *       + 1; bit 5: flip the I flag; bit 6: past the end, a response (to a request
- *       of the receiver that is made outstanding first: an empty INFORMATIONAL)
+ *       of the receiver that is made outstanding first: an empty INFORMATIONAL);
+ *       bit 7: east is under load and demands a COOKIE (RFC 7296 2.6)
  *   [5..] the inner payload chain or the datagram
  *
  * Deterministic: the fuzz build's crypt_random() is a seeded stream
@@ -429,7 +430,7 @@ static void dump_message(struct wire *w, const char *dumpdir, const uint8_t *ctl
 	char tag[96];
 	/* raw: the first datagram */
 	ctl[2] = 2 | 8;
-	snprintf(tag, sizeof(tag), "c%02x-m%02u-%s-%s-raw", ctl[0], idx, ike_exchange_name(h[18]),
+	snprintf(tag, sizeof(tag), "c%02x%s-m%02u-%s-%s-raw", ctl[0], (ctl0[4] & 0x80) ? "-load" : "", idx, ike_exchange_name(h[18]),
 		 (h[19] & IKE_FLAG_RESPONSE) ? "resp" : "req");
 	write_seed(dumpdir, tag, ctl, m[0].d.ptr, m[0].d.len);
 	if (h[18] == IKE_SA_INIT)
@@ -468,13 +469,13 @@ static void dump_message(struct wire *w, const char *dumpdir, const uint8_t *ctl
 	}
 	ctl[3] = np;
 	ctl[2] = 0 | 8;
-	snprintf(tag, sizeof(tag), "c%02x-m%02u-%s-%s-sk", ctl[0], idx, ike_exchange_name(h[18]),
+	snprintf(tag, sizeof(tag), "c%02x%s-m%02u-%s-%s-sk", ctl[0], (ctl0[4] & 0x80) ? "-load" : "", idx, ike_exchange_name(h[18]),
 		 (h[19] & IKE_FLAG_RESPONSE) ? "resp" : "req");
 	write_seed(dumpdir, tag, ctl, all, alen);
 	if (k > 1) {
 		ctl[2] = 1 | 8;
-		ctl[4] = (uint8_t)((k - 1) & 7);
-		snprintf(tag, sizeof(tag), "c%02x-m%02u-%s-%s-skf", ctl[0], idx, ike_exchange_name(h[18]),
+		ctl[4] = (uint8_t)((ctl0[4] & ~7) | ((k - 1) & 7));
+		snprintf(tag, sizeof(tag), "c%02x%s-m%02u-%s-%s-skf", ctl[0], (ctl0[4] & 0x80) ? "-load" : "", idx, ike_exchange_name(h[18]),
 			 (h[19] & IKE_FLAG_RESPONSE) ? "resp" : "req");
 		write_seed(dumpdir, tag, ctl, all, alen);
 	}
@@ -538,6 +539,10 @@ static void run(const uint8_t *ctl, const uint8_t *body, size_t len, const char 
 	struct wire *w = get_wire(ci == 3 ? 0 : ci);
 	crypt_fuzz_seed(0x496e7465726c7564ULL);	/* "Interlud" */
 	reset_wire(w);
+	/* RFC 7296 2.6: east under load (as many half-open SAs as make it demand a
+	 * COOKIE); counted in, and out again before the accounting check */
+	unsigned load = (ctl[4] & 0x80) ? PLUTO_COOKIE_THRESHOLD : 0;
+	w->peer[EAST]->nhalf_open += load;
 	unsigned tail = (ctl[0] >> 2) & 7;
 	if (ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], conn), NULL) == NULL)
 		abort();
@@ -578,6 +583,11 @@ static void run(const uint8_t *ctl, const uint8_t *body, size_t len, const char 
 			free_message(m, k);
 		}
 	}
+	if (w->peer[EAST]->nhalf_open < load) {
+		fprintf(stderr, "fuzz_pluto_twopeer: east: half-open count fell below the load\n");
+		abort();
+	}
+	w->peer[EAST]->nhalf_open -= load;
 	reset_wire(w);
 }
 
@@ -610,6 +620,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		uint8_t ctl[HDR_LEN] = { scenarios[i], 0xff, 0, 0, 0 };
 		run(ctl, NULL, 0, dump);
 	}
+	uint8_t loaded[HDR_LEN] = { 0 | 1 << 2, 0xff, 0, 0, 0x80 };	/* with a COOKIE */
+	run(loaded, NULL, 0, dump);
 	free_wires();
 	exit(0);
 }
