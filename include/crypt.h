@@ -26,6 +26,10 @@ void crypt_shutdown(void);
 #define CRYPT_MUST_CHECK __attribute__((warn_unused_result))
 
 bool crypt_random(void *out, size_t len) CRYPT_MUST_CHECK;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* fuzz builds: crypt_random() is a deterministic stream restarted from seed */
+void crypt_fuzz_seed(uint64_t seed);
+#endif
 
 /* --- hashes (lib/libcrypt/hash.c) --- */
 enum crypt_hash { CRYPT_SHA1, CRYPT_SHA256, CRYPT_SHA384, CRYPT_SHA512 };

@@ -28,20 +28,54 @@ $(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(UNIT_HELPER_OBJS) 
 unit: $(UNIT_BINS)
 	@testing/unit/run-unit $(UNIT_BINS)
 
-# Fuzz targets (clang libFuzzer); FUZZ_SECONDS per target.
+# Fuzz targets (clang libFuzzer); FUZZ_SECONDS per target.  testing/fuzz/README.md.
+# Built with the project's warnings and FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (a
+# seeded crypt_random(), lib/libcrypt/init.c); fuzz_pluto_* also link the daemon's
+# modules.  Before each run: the committed crash inputs (testing/fuzz/regress/<target>)
+# are replayed, and the seeds are made (testing/fuzz/make-seeds from ../shared/vectors,
+# and the target's own FUZZ_SEEDS mode where it has one).
 FUZZ_SRC := $(wildcard testing/fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 20
 FUZZ_B := build-fuzz
-fuzz:
+FUZZ_DEFS := -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+FUZZ_WARN := $(filter-out -Wno-format-truncation,$(WARN))
+FUZZ_PLUTO_OBJS := $(patsubst %.c,$(FUZZ_B)/%.o,$(filter-out programs/pluto/pluto.c,$(PLUTO_SRC)))
+FUZZ_LIBS := $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libbase.a
+.PHONY: fuzz-build fuzz-long
+fuzz-build:
 	$(MAKE) B=$(FUZZ_B) CC=clang SANITIZE=1 \
-	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libbase.a
+	  CFLAGS="-O1 -g $(FUZZ_DEFS) -fsanitize=fuzzer-no-link" $(FUZZ_LIBS) $(FUZZ_PLUTO_OBJS)
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang -std=c17 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    -o $(FUZZ_B)/$$n $$f $(FUZZ_B)/lib/libconf.a $(FUZZ_B)/lib/libike.a $(FUZZ_B)/lib/libcrypt.a $(FUZZ_B)/lib/libbase.a $(PKG_LIBS); \
-	  mkdir -p $(FUZZ_B)/corpus/$$n; \
+	  case $$n in fuzz_pluto_*) extra="-Iprograms/pluto $(FUZZ_PLUTO_OBJS)"; xlibs="$(CAPNG_LIBS)";; \
+	    *) extra=""; xlibs="";; esac; \
+	  clang -std=c17 -D_GNU_SOURCE $(FUZZ_DEFS) $(FUZZ_WARN) -Iinclude $(PKG_CFLAGS) -O1 -g \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -o $(FUZZ_B)/$$n $$f $$extra $(FUZZ_LIBS) $(PKG_LIBS) $$xlibs; \
+	done
+	@rm -rf $(FUZZ_B)/seeds; mkdir -p $(FUZZ_B)/seeds
+	@if [ -d "$(VECTORS)" ]; then testing/fuzz/make-seeds "$(VECTORS)" $(FUZZ_B)/seeds; fi
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  if grep -q FUZZ_SEEDS $$f; then FUZZ_SEEDS=$(FUZZ_B)/seeds/$$n $(FUZZ_B)/$$n >/dev/null 2>&1 || exit 1; fi; \
+	done
+
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  mkdir -p $(FUZZ_B)/corpus/$$n $(FUZZ_B)/seeds/$$n; \
+	  if [ -d testing/fuzz/regress/$$n ]; then \
+	    echo "fuzz: $$n: replaying testing/fuzz/regress/$$n"; \
+	    if ! $(FUZZ_B)/$$n testing/fuzz/regress/$$n/* >$(FUZZ_B)/$$n.regress.log 2>&1; then \
+	      tail -40 $(FUZZ_B)/$$n.regress.log; echo "fuzz: $$n regression FAILED"; exit 1; fi; \
+	  fi; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-	  if ! $(FUZZ_B)/$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_B)/corpus/$$n testing/fuzz/corpus/$$n \
+	  if ! $(FUZZ_B)/$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_B)/corpus/$$n \
+	      $$(ls -d testing/fuzz/corpus/$$n $(FUZZ_B)/seeds/$$n 2>/dev/null) \
 	      >$(FUZZ_B)/$$n.log 2>&1; then tail -40 $(FUZZ_B)/$$n.log; echo "fuzz: $$n FAILED"; exit 1; fi; \
 	  grep -E '^Done [0-9]+ runs' $(FUZZ_B)/$$n.log; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' $(FUZZ_B)/$$n.log || true; \
 	done
+
+# every target for FUZZ_SECONDS each (default 5 minutes); not part of `make check`
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),300)

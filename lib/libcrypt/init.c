@@ -5,6 +5,7 @@
  * the main thread before any other thread uses libcrypt.
  */
 #include <stdio.h>
+#include <string.h>
 #include <nss.h>
 #include <pk11pub.h>
 #include <prerror.h>
@@ -53,6 +54,33 @@ void crypt_shutdown(void)
 		(void)NSS_Shutdown();
 }
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Fuzz builds only (make fuzz defines the macro, as libFuzzer's convention): a
+ * seeded stream (splitmix64) instead of NSS's generator, so that an input replays
+ * the same SPIs, nonces, IVs and ML-KEM keys.  Never compiled into pluto. */
+static uint64_t fuzz_rng_state;
+
+void crypt_fuzz_seed(uint64_t seed)
+{
+	fuzz_rng_state = seed;
+}
+
+bool crypt_random(void *out, size_t len)
+{
+	uint8_t *p = out;
+	while (len > 0) {
+		uint64_t z = (fuzz_rng_state += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		size_t n = len < sizeof(z) ? len : sizeof(z);
+		memcpy(p, &z, n);
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+#else
 bool crypt_random(void *out, size_t len)
 {
 	uint8_t *p = out;
@@ -66,3 +94,4 @@ bool crypt_random(void *out, size_t len)
 	}
 	return true;
 }
+#endif

@@ -115,24 +115,32 @@ static unsigned sa_bucket(const uint8_t spi_i[8])
 	return h % PLUTO_SA_HASH_BUCKETS;
 }
 
+/* From the chain it was put on, which is not the one of its SPIi when that changed
+ * since (the initiator of an IKE SA rekey hashes the new SA under a random SPIi,
+ * then takes the exchange's: found by fuzz_pluto_twopeer, a freed SA left on a chain) */
 static void sa_hash_remove(struct ike_sa *ike)
 {
-	struct ike_sa **pp = &ike->pluto->sa_hash[sa_bucket(ike->spi_i)];
+	if (ike->hbucket == 0)
+		return;
+	struct ike_sa **pp = &ike->pluto->sa_hash[ike->hbucket - 1];
 	for (; *pp != NULL; pp = &(*pp)->hnext) {
 		if (*pp == ike) {
 			*pp = ike->hnext;
-			ike->hnext = NULL;
-			return;
+			break;
 		}
 	}
+	ike->hnext = NULL;
+	ike->hbucket = 0;
 }
 
 void ike_sa_rehash(struct ike_sa *ike)
 {
 	sa_hash_remove(ike);
-	struct ike_sa **head = &ike->pluto->sa_hash[sa_bucket(ike->spi_i)];
+	unsigned b = sa_bucket(ike->spi_i);
+	struct ike_sa **head = &ike->pluto->sa_hash[b];
 	ike->hnext = *head;
 	*head = ike;
+	ike->hbucket = b + 1;
 }
 
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)

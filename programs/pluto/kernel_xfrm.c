@@ -31,11 +31,11 @@
 #include "chunk.h"
 #include "crypt.h"
 #include "tsel.h"
+#include "kernel_xfrm.h"
 
 #define XFRM_BUF 4096
 #define XFRM_AEAD_ICV_BITS 128
 #define XFRM_POLICY_HASH 1024		/* buckets of the policy reference table */
-#define XFRM_MAX_STALE 4096		/* stale objects removed per start (per kind) */
 /* RFC 4301 4.4.1: the more specific selector must win; Linux picks the lowest
  * priority value, so the priority falls with the prefix lengths and port/proto */
 #define XFRM_PRIO_BASE 0x8000u
@@ -72,13 +72,39 @@ static int xfrm_talk(struct xfrm_ctx *x, struct nlmsghdr *nlh)
 	ssize_t n = mnl_socket_recvfrom(x->nl, buf, sizeof(buf));
 	if (n < 0)
 		return errno;
-	if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL) < 0)
-		return errno;
+	return xfrm_parse_ack(buf, (size_t)n, nlh->nlmsg_seq, portid);
+}
+
+/* The octets of buf that are whole netlink messages.  libmnl's mnl_nlmsg_ok()
+ * compares nlmsg_len as an int, so a length of 2^31 or more passes as negative and
+ * mnl_cb_run() then steps outside the buffer (found by fuzz_pluto_xfrm): every
+ * buffer is checked here first, and what follows a bad header is dropped. */
+static size_t nl_whole(const void *buf, size_t len)
+{
+	size_t off = 0;
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		memcpy(&h, (const char *)buf + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			break;
+		size_t step = NLMSG_ALIGN(h.nlmsg_len);
+		off += step < len - off ? step : len - off;
+	}
+	return off;
+}
+
+int xfrm_parse_ack(const void *buf, size_t len, unsigned seq, unsigned portid)
+{
+	size_t whole = nl_whole(buf, len);
+	if (whole != len)
+		return EPROTO;
+	if (mnl_cb_run(buf, len, seq, portid, NULL, NULL) < 0)
+		return errno != 0 ? errno : EPROTO;
 	return 0;
 }
 
-/* a dump request; cb sees every object */
-static int xfrm_dump(struct xfrm_ctx *x, uint16_t type, mnl_cb_t cb, void *data)
+/* a dump request (XFRM_MSG_GETSA or XFRM_MSG_GETPOLICY): our objects go to s */
+static int xfrm_dump(struct xfrm_ctx *x, uint16_t type, struct xfrm_stale *s)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -93,7 +119,7 @@ static int xfrm_dump(struct xfrm_ctx *x, uint16_t type, mnl_cb_t cb, void *data)
 		ssize_t n = mnl_socket_recvfrom(x->nl, buf, sizeof(buf));
 		if (n < 0)
 			return errno;
-		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
+		r = xfrm_parse_dump(type, buf, (size_t)n, nlh->nlmsg_seq, portid, s);
 	} while (r > MNL_CB_STOP);
 	return r < 0 ? errno : 0;
 }
@@ -193,17 +219,17 @@ static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound
 	uint32_t w = child->replay_window;
 	sa->replay_window = (uint8_t)(w <= 255 ? w : 0);
 	if (esn == IKE_ESN_YES || w > 255) {
-		struct {
-			struct xfrm_replay_state_esn r;
-			uint32_t bmp[CONF_REPLAY_WINDOW_MAX / 32];
-		} esnv;
-		memset(&esnv, 0, sizeof(esnv));
-		esnv.r.bmp_len = (w + 31) / 32;
-		esnv.r.replay_window = w;
+		struct xfrm_replay_state_esn r;
+		uint8_t esnv[sizeof(r) + CONF_REPLAY_WINDOW_MAX / 8];	/* r, then the bitmap */
+		memset(&r, 0, sizeof(r));
+		memset(esnv, 0, sizeof(esnv));
+		r.bmp_len = (w + 31) / 32;
+		r.replay_window = w;
+		memcpy(esnv, &r, sizeof(r));
 		if (esn == IKE_ESN_YES)
 			sa->flags |= XFRM_STATE_ESN;
 		sa->replay_window = 0;
-		mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(esnv.r) + esnv.r.bmp_len * 4, &esnv);
+		mnl_attr_put(nlh, XFRMA_REPLAY_ESN_VAL, sizeof(r) + r.bmp_len * 4, esnv);
 	}
 	if (child->encap) {
 		/* RFC 3948 2.1: ESP in UDP between the NAT-T ports of the IKE SA */
@@ -437,46 +463,53 @@ static bool our_reqid(uint32_t reqid)
 	return reqid >= PLUTO_REQID_BASE && reqid - PLUTO_REQID_BASE <= PLUTO_REQID_SPAN;
 }
 
-struct stale {
-	unsigned n;
-	struct xfrm_usersa_id sa[XFRM_MAX_STALE];
-	struct xfrm_userpolicy_id pol[XFRM_MAX_STALE];
-};
-
 static int stale_sa_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct stale *s = data;
-	const struct xfrm_usersa_info *sa = mnl_nlmsg_get_payload(nlh);
-	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || !our_reqid(sa->reqid) || s->n >= XFRM_MAX_STALE)
+	struct xfrm_stale *s = data;
+	/* netlink aligns to 4 octets, the structure wants 8: copied, not pointed at */
+	struct xfrm_usersa_info sa;
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || mnl_nlmsg_get_payload_len(nlh) < sizeof(sa))
+		return MNL_CB_OK;
+	memcpy(&sa, mnl_nlmsg_get_payload(nlh), sizeof(sa));
+	if (!our_reqid(sa.reqid) || s->n >= XFRM_MAX_STALE)
 		return MNL_CB_OK;
 	struct xfrm_usersa_id *id = &s->sa[s->n++];
-	id->daddr = sa->id.daddr;
-	id->spi = sa->id.spi;
-	id->family = sa->family;
-	id->proto = sa->id.proto;
+	id->daddr = sa.id.daddr;
+	id->spi = sa.id.spi;
+	id->family = sa.family;
+	id->proto = sa.id.proto;
 	return MNL_CB_OK;
 }
 
 static int stale_pol_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct stale *s = data;
-	const struct xfrm_userpolicy_info *pol = mnl_nlmsg_get_payload(nlh);
+	struct xfrm_stale *s = data;
+	struct xfrm_userpolicy_info pol;	/* copied: 8-octet alignment (above) */
 	const struct nlattr *a;
-	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY || s->n >= XFRM_MAX_STALE)
+	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY || mnl_nlmsg_get_payload_len(nlh) < sizeof(pol) ||
+	    s->n >= XFRM_MAX_STALE)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*pol)) {
-		if (mnl_attr_get_type(a) != XFRMA_TMPL || mnl_attr_get_payload_len(a) < sizeof(struct xfrm_user_tmpl))
+	memcpy(&pol, mnl_nlmsg_get_payload(nlh), sizeof(pol));
+	mnl_attr_for_each(a, nlh, sizeof(pol)) {
+		struct xfrm_user_tmpl t;
+		if (mnl_attr_get_type(a) != XFRMA_TMPL || mnl_attr_get_payload_len(a) < sizeof(t))
 			continue;
-		const struct xfrm_user_tmpl *t = mnl_attr_get_payload(a);
-		if (our_reqid(t->reqid)) {
+		memcpy(&t, mnl_attr_get_payload(a), sizeof(t));
+		if (our_reqid(t.reqid)) {
 			struct xfrm_userpolicy_id *id = &s->pol[s->n++];
-			id->sel = pol->sel;
-			id->index = pol->index;
-			id->dir = pol->dir;
+			id->sel = pol.sel;
+			id->index = pol.index;
+			id->dir = pol.dir;
 			break;
 		}
 	}
 	return MNL_CB_OK;
+}
+
+int xfrm_parse_dump(uint16_t type, const void *buf, size_t len, unsigned seq, unsigned portid,
+		    struct xfrm_stale *s)
+{
+	return mnl_cb_run(buf, nl_whole(buf, len), seq, portid, type == XFRM_MSG_GETSA ? stale_sa_cb : stale_pol_cb, s);
 }
 
 /* delete n objects whose ids (size octets each) sit at ids; how many went */
@@ -495,14 +528,14 @@ static unsigned delete_each(struct xfrm_ctx *x, uint16_t type, const void *ids, 
 
 static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
 {
-	struct stale *s = calloc(1, sizeof(*s));
+	struct xfrm_stale *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return;
 	unsigned nsa = 0, npol = 0;
-	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, stale_pol_cb, s) == 0)
+	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, s) == 0)
 		npol = delete_each(x, XFRM_MSG_DELPOLICY, s->pol, sizeof(s->pol[0]), s->n);
 	s->n = 0;
-	if (xfrm_dump(x, XFRM_MSG_GETSA, stale_sa_cb, s) == 0)
+	if (xfrm_dump(x, XFRM_MSG_GETSA, s) == 0)
 		nsa = delete_each(x, XFRM_MSG_DELSA, s->sa, sizeof(s->sa[0]), s->n);
 	if (nsa + npol > 0)
 		plog(p, "removed %u IPsec SA(s) and %u policy(ies) left in the kernel by an earlier run", nsa, npol);
@@ -512,18 +545,31 @@ static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
 /* --- the backend ---------------------------------------------------------------------- */
 
 /* XFRM_MSG_EXPIRE: an SA of ours reached a soft or hard limit */
+struct expiries {
+	struct xfrm_expiry *out;
+	unsigned n, max;
+};
+
 static int expire_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct pluto *p = data;
-	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE || mnl_nlmsg_get_payload_len(nlh) < sizeof(struct xfrm_user_expire))
+	struct expiries *x = data;
+	struct xfrm_user_expire e;	/* copied: 8-octet alignment (stale_sa_cb) */
+	if (nlh->nlmsg_type != XFRM_MSG_EXPIRE || mnl_nlmsg_get_payload_len(nlh) < sizeof(e))
 		return MNL_CB_OK;
-	const struct xfrm_user_expire *e = mnl_nlmsg_get_payload(nlh);
-	if (!our_reqid(e->state.reqid) || e->state.id.proto != IPPROTO_ESP)
+	memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+	if (!our_reqid(e.state.reqid) || e.state.id.proto != IPPROTO_ESP || x->n >= x->max)
 		return MNL_CB_OK;
-	uint8_t spi[4];
-	memcpy(spi, &e->state.id.spi, 4);
-	lifetime_kernel_expired(p, spi, e->hard != 0);
+	memcpy(x->out[x->n].spi, &e.state.id.spi, 4);
+	x->out[x->n].hard = e.hard != 0;
+	x->n++;
 	return MNL_CB_OK;
+}
+
+unsigned xfrm_parse_expire(const void *buf, size_t len, struct xfrm_expiry *out, unsigned max)
+{
+	struct expiries x = { out, 0, max };
+	mnl_cb_run(buf, nl_whole(buf, len), 0, 0, expire_msg_cb, &x);
+	return x.n;
 }
 
 static void expire_read(evutil_socket_t fd, short what, void *arg)
@@ -532,8 +578,10 @@ static void expire_read(evutil_socket_t fd, short what, void *arg)
 	struct xfrm_ctx *x = p->kernel_ctx;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	ssize_t n = mnl_socket_recvfrom(x->events, buf, sizeof(buf));
-	if (n > 0)
-		mnl_cb_run(buf, (size_t)n, 0, 0, expire_msg_cb, p);
+	struct xfrm_expiry e[XFRM_MAX_EXPIRIES];
+	unsigned k = n > 0 ? xfrm_parse_expire(buf, (size_t)n, e, XFRM_MAX_EXPIRIES) : 0;
+	for (unsigned i = 0; i < k; i++)
+		lifetime_kernel_expired(p, e[i].spi, e[i].hard);
 }
 
 /* the kernel's expire events drive rekeys (byte and packet limits) */

@@ -165,6 +165,8 @@ struct child_sa {
 
 struct ike_sa {
 	struct ike_sa *hnext;		/* hash chain by SPIi */
+	unsigned hbucket;		/* the chain it is on, + 1 (0: none); SPIi may
+					 * change while it is hashed (IKE SA rekey) */
 	struct ike_sa *next, *prev;	/* list of live SAs, or (next only) of dead ones */
 	struct pluto *pluto;
 	unsigned serial;

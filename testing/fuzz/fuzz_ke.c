@@ -3,7 +3,8 @@
  * peer's KE data, given both to the responder side (ke_respond: DH derive or ML-KEM
  * Encaps with the encapsulation-key check) and to the initiator side (ke_finish: DH
  * derive or ML-KEM Decaps).  Any outcome but a crash, a sanitizer report or a
- * secret of the wrong length is fine. */
+ * secret of the wrong length is fine.  crypt_random() is the fuzz build's seeded
+ * stream (lib/libcrypt/init.c), restarted per input; NSS's DH key pairs stay random. */
 #include <stdint.h>
 #include <stdlib.h>
 #include "crypt.h"
@@ -26,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1)
 		return 0;
+	crypt_fuzz_seed(size);	/* the same ML-KEM keys whenever this input runs */
 	uint16_t m = methods[data[0] % (sizeof(methods) / sizeof(methods[0]))];
 	const uint8_t *peer = data + 1;
 	size_t len = size - 1;
