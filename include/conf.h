@@ -45,6 +45,13 @@ enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
 /* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
 #define CONF_KEEP_ALIVE_DEFAULT_S 20
+/* ddos-mode= / ddos-ike-threshold= / max-halfopen-ike= (config setup), with
+ * Libreswan's meaning and smaller defaults: half-open IKE SAs (responder, not yet
+ * authenticated) past which IKE_SA_INIT needs a COOKIE (RFC 7296 2.6), and past
+ * which none is accepted */
+enum conf_ddos_mode { CONF_DDOS_AUTO, CONF_DDOS_BUSY, CONF_DDOS_UNLIMITED };
+#define CONF_DDOS_IKE_THRESHOLD_DEFAULT 256
+#define CONF_MAX_HALFOPEN_IKE_DEFAULT   1024
 
 struct conf_end {
 	struct ip_addr addr;		/* left=/right=: an IP literal; unset = %any */
@@ -102,6 +109,10 @@ struct conf_setup {
 	unsigned keep_alive_s;		/* keep-alive= NAT-T keepalive interval (default 20) */
 	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
 					 * connection replaces older ones with the same IDs */
+	enum conf_ddos_mode ddos_mode;	/* ddos-mode=auto (default): cookies past the
+					 * threshold; busy: always; unlimited: never */
+	unsigned ddos_ike_threshold;	/* ddos-ike-threshold= (default 256) */
+	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
 };
 
 struct conf_file {

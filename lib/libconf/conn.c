@@ -653,6 +653,9 @@ void conf_setup_defaults(struct conf_setup *s)
 	s->nattport = 4500;
 	s->keep_alive_s = CONF_KEEP_ALIVE_DEFAULT_S;
 	s->uniqueids = true;
+	s->ddos_mode = CONF_DDOS_AUTO;
+	s->ddos_ike_threshold = CONF_DDOS_IKE_THRESHOLD_DEFAULT;
+	s->max_halfopen_ike = CONF_MAX_HALFOPEN_IKE_DEFAULT;
 }
 
 /* Libreswan setup keys accepted and ignored. */
@@ -661,11 +664,36 @@ static const char *const setup_ignored[] = {
 	"plutostderrlog", "logtime", "logappend", "logip", "audit-log", "ipsecdir",
 	"secretsfile", "nssdir", "crlcheckinterval", "strictcrlpolicy", "curl-timeout",
 	"ocsp-enable", "ocsp-strict", "ocsp-timeout", "ocsp-uri", "ocsp-trustname",
-	"myvendorid", "ddos-mode", "ddos-ike-threshold", "max-halfopen-ike",
+	"myvendorid",
 	"shuntlifetime", "interfaces", "seedbits", "statsbin", "ikev1-policy",
 	"global-redirect", "global-redirect-to", "syslog", "klipsdebug", "plutorestartoncrash",
 	"perpeerlog", "perpeerlogdir", "fragicmp", "hidetos", "overridemtu", "expire-lifetime",
 };
+
+/* Libreswan's ddos-mode=: auto (cookies past ddos-ike-threshold), busy (always),
+ * unlimited (never) */
+static bool ddos_mode(const char *v, enum conf_ddos_mode *out, char *why, size_t n)
+{
+	static const char *const names[] = { "auto", "busy", "unlimited" };
+	for (unsigned i = 0; i < 3; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			*out = (enum conf_ddos_mode)i;
+			return true;
+		}
+	}
+	return fail(why, n, "ddos-mode=%s: expected auto, busy or unlimited%s", v, "");
+}
+
+static bool setup_count(const char *k, const char *v, unsigned *out, char *why, size_t n)
+{
+	uint64_t x;
+	if (!count(k, v, &x, why, n))
+		return false;
+	if (x == 0 || x > 1000000)
+		return fail(why, n, "%s=%s: expected 1 to 1000000", k, v);
+	*out = (unsigned)x;
+	return true;
+}
 
 static bool setup_key(struct conf_setup *s, const char *k, const char *v, char *why, size_t n)
 {
@@ -691,6 +719,12 @@ static bool setup_key(struct conf_setup *s, const char *k, const char *v, char *
 		return duration(k, v, 1000, 1000, &s->keep_alive_s, why, n);
 	} else if (strcmp(k, "uniqueids") == 0) {
 		return yes_no(k, v, &s->uniqueids, why, n);
+	} else if (strcmp(k, "ddos-mode") == 0) {
+		return ddos_mode(v, &s->ddos_mode, why, n);
+	} else if (strcmp(k, "ddos-ike-threshold") == 0) {
+		return setup_count(k, v, &s->ddos_ike_threshold, why, n);
+	} else if (strcmp(k, "max-halfopen-ike") == 0) {
+		return setup_count(k, v, &s->max_halfopen_ike, why, n);
 	} else {
 		for (size_t i = 0; i < sizeof(setup_ignored) / sizeof(setup_ignored[0]); i++)
 			if (strcmp(k, setup_ignored[i]) == 0)

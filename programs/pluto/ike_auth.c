@@ -2,6 +2,7 @@
  * the RFC 9242 3.3.2 IntAuth appended to the signed octets, and one Child SA. */
 #include <string.h>
 #include "ikev2.h"
+#include "admission.h"
 #include "authdata.h"
 #include "child_sa.h"
 
@@ -268,8 +269,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		return auth_failed(ike, md);
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
-	if (ike->pluto->nhalf_open > 0)
-		ike->pluto->nhalf_open--;
+	admission_release(ike);
 	uint8_t storage[4096], idb[ID_BODY_MAX], auth[CRYPT_MAX_PRF_LEN];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));

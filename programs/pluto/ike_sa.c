@@ -5,6 +5,7 @@
 #include "crypt.h"
 #include "frag.h"
 #include "ikev2.h"
+#include "admission.h"
 
 static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_NONE] = "STATE_V2_NEW",
@@ -91,13 +92,13 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
 }
 
 /* A responder SA for a retransmitted IKE_SA_INIT request: RFC 7296 2.1, the peer
- * does not know our SPI yet, so match SPIi and the peer's address. */
-struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote,
-				uint16_t rport)
+ * does not know our SPI yet, so match SPIi and the peer's address -- not its port,
+ * so that one request replayed from many ports makes one SA (admission.h). */
+struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote)
 {
 	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
 		if (!s->initiator && !s->dead && memcmp(s->spi_i, spi_i, 8) == 0 &&
-		    ip_eq(&s->remote, remote) && s->rport == rport)
+		    ip_eq(&s->remote, remote))
 			return s;
 	}
 	return NULL;
@@ -198,8 +199,7 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	}
 	if (ike->bench)
 		bench_sa_finished(ike, false);
-	if (!ike->authenticated && !ike->initiator && p->nhalf_open > 0)
-		p->nhalf_open--;
+	admission_release(ike);
 	sa_hash_remove(ike);
 	/* from the live list to the dead one, freed at the end of the event */
 	if (ike->prev != NULL)

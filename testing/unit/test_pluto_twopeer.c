@@ -250,6 +250,7 @@ static int teardown(void **state)
 		conf_secrets_free(&p->secrets);
 		p->kernel->shutdown(p);
 		iface_close_all(p);
+		log_drops_stop(p);
 		event_base_free(p->base);
 		fclose(p->log);
 		free(p);
