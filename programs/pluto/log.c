@@ -79,10 +79,24 @@ static void drops_summarise(struct pluto *p)
 	}
 }
 
+static void drops_arm(struct pluto *p)
+{
+	/* just past the turn of the second */
+	uint64_t left = 1000 - pluto_now_ms() % 1000 + 1;
+	struct timeval tv = { 0, (suseconds_t)left * 1000 };
+	evtimer_add(p->drops.ev, &tv);
+}
+
+/* the summary also comes when the flood stops */
 static void drops_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pluto *p = arg;
-	p->drops.second = pluto_now_ms() / 1000;
+	uint64_t sec = pluto_now_ms() / 1000;
+	if (sec == p->drops.second) {	/* early (the loop's clock is cached) */
+		drops_arm(p);
+		return;
+	}
+	p->drops.second = sec;
 	drops_summarise(p);
 	log_flush(p);
 }
@@ -122,12 +136,8 @@ void log_drop(struct pluto *p, struct ike_sa *ike, const char *reason, const cha
 		r->suppressed++;
 		if (p->drops.ev == NULL && p->base != NULL)
 			p->drops.ev = evtimer_new(p->base, drops_timer_cb, p);
-		if (p->drops.ev != NULL && !evtimer_pending(p->drops.ev, NULL)) {
-			/* at the turn of the second, whether or not more come */
-			uint64_t left = 1000 - pluto_now_ms() % 1000;
-			struct timeval tv = { 0, (suseconds_t)left * 1000 };
-			evtimer_add(p->drops.ev, &tv);
-		}
+		if (p->drops.ev != NULL && !evtimer_pending(p->drops.ev, NULL))
+			drops_arm(p);
 		return;
 	}
 	r->logged++;
