@@ -8,8 +8,8 @@
 struct admission_addr {
 	struct admission_addr *next;
 	struct ip_addr key;		/* the address (IPv6: its /64) */
-	unsigned half_open;
-	size_t octets;
+	unsigned half_open, proven;	/* half-open SAs, and those made with a cookie */
+	size_t octets, proven_octets;
 };
 
 const char *admission_verdict_name(enum admission_verdict v)
@@ -29,8 +29,20 @@ static unsigned max_half_open(const struct pluto *p)
 	return p->setup.max_halfopen_ike ? p->setup.max_halfopen_ike : CONF_MAX_HALFOPEN_IKE_DEFAULT;
 }
 
-bool admission_cookie_required(struct pluto *p)
+static unsigned addr_share(const struct pluto *p)
 {
+	unsigned share = max_half_open(p) / ADMISSION_ADDR_SHARE_DIV;
+	return share ? share : 1;
+}
+
+static struct admission_addr *find_addr(struct pluto *p, const struct ip_addr *from);
+
+bool admission_cookie_required(struct pluto *p, const struct ip_addr *from, size_t octets)
+{
+	const struct admission_addr *a = find_addr(p, from);
+	if (a != NULL && (a->half_open - a->proven >= addr_share(p) ||
+			  a->octets - a->proven_octets + octets > ADMISSION_HALF_OPEN_OCTETS / ADMISSION_ADDR_SHARE_DIV))
+		return true;
 	unsigned threshold = p->setup.ddos_ike_threshold ? p->setup.ddos_ike_threshold
 							 : CONF_DDOS_IKE_THRESHOLD_DEFAULT;
 	switch (p->setup.ddos_mode) {
@@ -66,23 +78,24 @@ static struct admission_addr *find_addr(struct pluto *p, const struct ip_addr *f
 	return NULL;
 }
 
-enum admission_verdict admission_check(struct pluto *p, const struct ip_addr *from, size_t octets)
+enum admission_verdict admission_check(struct pluto *p, const struct ip_addr *from, size_t octets, bool proven)
 {
-	unsigned max = max_half_open(p);
-	unsigned share = max / ADMISSION_ADDR_SHARE_DIV ? max / ADMISSION_ADDR_SHARE_DIV : 1;
 	const struct admission_addr *a = find_addr(p, from);
-	if (p->nhalf_open >= max)
+	/* the share this request draws on: with a cookie, or without */
+	unsigned n = a == NULL ? 0 : proven ? a->proven : a->half_open - a->proven;
+	size_t o = a == NULL ? 0 : proven ? a->proven_octets : a->octets - a->proven_octets;
+	if (p->nhalf_open >= max_half_open(p))
 		return ADMIT_FULL;
-	if (a != NULL && a->half_open >= share)
+	if (n >= addr_share(p))
 		return ADMIT_ADDR_FULL;
 	if (p->half_open_octets + octets > ADMISSION_HALF_OPEN_OCTETS)
 		return ADMIT_MEMORY;
-	if (a != NULL && a->octets + octets > ADMISSION_HALF_OPEN_OCTETS / ADMISSION_ADDR_SHARE_DIV)
+	if (o + octets > ADMISSION_HALF_OPEN_OCTETS / ADMISSION_ADDR_SHARE_DIV)
 		return ADMIT_ADDR_MEMORY;
 	return ADMIT_OK;
 }
 
-void admission_charge(struct ike_sa *ike, size_t octets)
+void admission_charge(struct ike_sa *ike, size_t octets, bool proven)
 {
 	struct pluto *p = ike->pluto;
 	if (ike->admitted)
@@ -97,8 +110,11 @@ void admission_charge(struct ike_sa *ike, size_t octets)
 	if (a != NULL) {	/* else counted in the totals only */
 		a->half_open++;
 		a->octets += octets;
+		a->proven += proven;
+		a->proven_octets += proven ? octets : 0;
 	}
 	ike->admitted = true;
+	ike->admitted_proven = proven;
 	ike->admitted_from = ike->remote;	/* the peer may move (RFC 7296 2.23) */
 	ike->admitted_octets = octets;
 	p->nhalf_open++;
@@ -120,6 +136,8 @@ void admission_release(struct ike_sa *ike)
 			continue;
 		a->half_open--;
 		a->octets -= ike->admitted_octets;
+		a->proven -= ike->admitted_proven;
+		a->proven_octets -= ike->admitted_proven ? ike->admitted_octets : 0;
 		if (a->half_open == 0) {
 			*pp = a->next;
 			free(a);

@@ -12,7 +12,10 @@
 
 /* One source address (an IPv6 one by its /64: a host usually owns the whole
  * prefix) holds at most 1/ADMISSION_ADDR_SHARE_DIV of the half-open budget, in number
- * and in octets, so that one address cannot lock out the others */
+ * and in octets, so that one address cannot lock out the others.  Requests without a
+ * cookie may come from a forged address: past its share, the address must return a
+ * COOKIE (RFC 7296 2.6), and those with one have a share of their own, so that
+ * forged requests cannot use up the share of the address they name. */
 #define ADMISSION_ADDR_SHARE_DIV     4
 #define ADMISSION_IPV6_PREFIX_OCTETS 8
 /* Octets the half-open SAs together may make us keep: each is charged its
@@ -29,12 +32,14 @@ enum admission_verdict {
 };
 const char *admission_verdict_name(enum admission_verdict v);
 
-/* RFC 7296 2.6: must a new IKE_SA_INIT request return a cookie (ddos-mode=)? */
-bool admission_cookie_required(struct pluto *p);
-/* May a half-open SA for a request of octets from this address be created? */
-enum admission_verdict admission_check(struct pluto *p, const struct ip_addr *from, size_t octets);
+/* RFC 7296 2.6: must a new IKE_SA_INIT request of octets from this address return a
+ * cookie (ddos-mode=, ddos-ike-threshold=, or the address past its share)? */
+bool admission_cookie_required(struct pluto *p, const struct ip_addr *from, size_t octets);
+/* May a half-open SA for a request of octets from this address be created?  proven:
+ * the request returned a valid cookie */
+enum admission_verdict admission_check(struct pluto *p, const struct ip_addr *from, size_t octets, bool proven);
 /* ike (a new responder SA) takes its slot and octets; admission_check said OK */
-void admission_charge(struct ike_sa *ike, size_t octets);
+void admission_charge(struct ike_sa *ike, size_t octets, bool proven);
 /* ike is authenticated or gone: its slot and octets go back (idempotent) */
 void admission_release(struct ike_sa *ike);
 /* The one half-open responder SA of (address, SPIi), whatever the source port: a

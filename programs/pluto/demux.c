@@ -71,11 +71,13 @@ static void rotate_cookie_secret(struct pluto *p)
 }
 
 /* Under load, only a request that returns our cookie (as its first payload) may
- * create state; others get the cookie and nothing is kept (RFC 7296 2.6). */
-static bool cookie_ok(struct pluto *p, struct msg_digest *md)
+ * create state; others get the cookie and nothing is kept (RFC 7296 2.6).  *proven:
+ * it returned a valid one. */
+static bool cookie_ok(struct pluto *p, struct msg_digest *md, size_t octets, bool *proven)
 {
 	uint8_t want[COOKIE_LEN], prev[COOKIE_LEN];
-	if (!admission_cookie_required(p))
+	*proven = false;
+	if (!admission_cookie_required(p, &md->from, octets))
 		return true;
 	rotate_cookie_secret(p);
 	if (!make_cookie(p, md, 0, want) || !make_cookie(p, md, 1, prev)) {
@@ -86,7 +88,7 @@ static bool cookie_ok(struct pluto *p, struct msg_digest *md)
 	if (md->outer.n > 0 && md->outer.pl[0].type == IKE_PL_NOTIFY &&
 	    codec_decode_notify(&md->outer.pl[0], &n) == CODEC_OK && n.type == IKE_N_COOKIE &&
 	    n.len == COOKIE_LEN && (chunk_memeq(n.data, want, COOKIE_LEN) || chunk_memeq(n.data, prev, COOKIE_LEN)))
-		return true;
+		return *proven = true;
 	md_log(p, md, p->setup.ddos_mode == CONF_DDOS_BUSY ? "ddos-mode=busy: answering with a COOKIE"
 						      : "many half-open IKE SAs: answering with a COOKIE");
 	send_init_notify(p, md, IKE_N_COOKIE, want, COOKIE_LEN);
@@ -101,11 +103,12 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 		md_log(p, md, "IKE_SA_INIT request with non-zero responder SPI or message ID");
 		return NULL;
 	}
-	if (!cookie_ok(p, md))
-		return NULL;
 	/* the request is kept for AUTH (RFC 7296 2.15): it counts in the budget */
 	size_t octets = sizeof(struct ike_sa) + md->raw_len;
-	enum admission_verdict v = admission_check(p, &md->from, octets);
+	bool proven;
+	if (!cookie_ok(p, md, octets, &proven))
+		return NULL;
+	enum admission_verdict v = admission_check(p, &md->from, octets, proven);
 	if (v != ADMIT_OK) {
 		md_log(p, md, admission_verdict_name(v));
 		return NULL;
@@ -127,7 +130,7 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	ike->rport = md->fport;
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
-	admission_charge(ike, octets);
+	admission_charge(ike, octets, proven);
 	ike_sa_expire_unauthenticated(ike, PLUTO_HALF_OPEN_TIMEOUT_S);
 	char a[IP_STR_MAX];
 	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);

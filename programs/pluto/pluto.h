@@ -230,7 +230,7 @@ struct ike_sa {
 	unsigned resend_count;
 	/* admission.c: a half-open responder SA holds a slot and octets of the
 	 * budget of its source address until it is authenticated or gone */
-	bool admitted;
+	bool admitted, admitted_proven;		/* ... with a cookie */
 	size_t admitted_octets;
 	struct ip_addr admitted_from;
 	struct event *expire_ev;		/* half-open timeout / deletion */
