@@ -39,18 +39,17 @@ static struct admission_addr *find_addr(struct pluto *p, const struct ip_addr *f
 
 bool admission_cookie_required(struct pluto *p, const struct ip_addr *from, size_t octets)
 {
-	const struct admission_addr *a = find_addr(p, from);
-	if (a != NULL && (a->half_open - a->proven >= addr_share(p) ||
-			  a->octets - a->proven_octets + octets > ADMISSION_HALF_OPEN_OCTETS / ADMISSION_ADDR_SHARE_DIV))
-		return true;
-	unsigned threshold = p->setup.ddos_ike_threshold ? p->setup.ddos_ike_threshold
-							 : CONF_DDOS_IKE_THRESHOLD_DEFAULT;
 	switch (p->setup.ddos_mode) {
 	case CONF_DDOS_BUSY: return true;
 	case CONF_DDOS_UNLIMITED: return false;
 	case CONF_DDOS_AUTO: break;
 	}
-	return p->nhalf_open >= threshold;
+	unsigned threshold = p->setup.ddos_ike_threshold ? p->setup.ddos_ike_threshold
+							 : CONF_DDOS_IKE_THRESHOLD_DEFAULT;
+	const struct admission_addr *a = find_addr(p, from);
+	return p->nhalf_open >= threshold ||
+	       (a != NULL && (a->half_open - a->proven >= addr_share(p) ||
+			      a->octets - a->proven_octets + octets > ADMISSION_HALF_OPEN_OCTETS / ADMISSION_ADDR_SHARE_DIV));
 }
 
 static struct ip_addr addr_key(const struct ip_addr *a)
