@@ -58,6 +58,14 @@ enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
 #define CONF_REPLAY_WINDOW_MAX     4096	/* XFRM's largest replay bitmap */
 /* keep-alive= (config setup): NAT-T keepalive interval, Libreswan's default */
 #define CONF_KEEP_ALIVE_DEFAULT_S 20
+/* ddos-mode= / ddos-ike-threshold= / max-halfopen-ike= (config setup), with
+ * Libreswan's meaning and smaller defaults: half-open IKE SAs (responder, not yet
+ * authenticated) past which IKE_SA_INIT needs a COOKIE (RFC 7296 2.6), and past
+ * which none is accepted */
+enum conf_ddos_mode { CONF_DDOS_AUTO, CONF_DDOS_BUSY, CONF_DDOS_UNLIMITED };
+#define CONF_DDOS_IKE_THRESHOLD_DEFAULT 256
+#define CONF_MAX_HALFOPEN_IKE_DEFAULT   1024
+#define CONF_MAX_HALFOPEN_IKE_MAX       1000000	/* the largest ddos-ike-threshold= / max-halfopen-ike= */
 
 #define CONF_MAX_SUBNETS 16		/* leftsubnets= / leftsubnet=a,b entries */
 
@@ -152,6 +160,10 @@ struct conf_setup {
 	unsigned ike_socket_bufsize;	/* ike-socket-bufsize= octets (0: pluto's own) */
 	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
 					 * connection replaces older ones with the same IDs */
+	enum conf_ddos_mode ddos_mode;	/* ddos-mode=auto (default): cookies past the
+					 * threshold; busy: always; unlimited: never */
+	unsigned ddos_ike_threshold;	/* ddos-ike-threshold= (default 256) */
+	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
 };
 
 /* Every error and warning of a load, with the conn it belongs to ("" for config

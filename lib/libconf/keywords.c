@@ -7,8 +7,7 @@
  * (Libreswan's default, e.g. mobike=no) is accepted.  conn.c applies the table;
  * testing/unit/test_conf.c loads every entry's example value.
  *
- * Left out on purpose (other branches add them): seccomp, ddos-mode,
- * ddos-ike-threshold, max-halfopen-ike.
+ * Left out on purpose (another branch adds it): seccomp.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -729,6 +728,44 @@ static bool s_uniqueids(struct conf_setup *s, const char *key, const char *v, ch
 	return yes_no(key, v, &s->uniqueids, why, n);
 }
 
+/* Libreswan's ddos-mode=: auto (cookies past ddos-ike-threshold=), busy (always),
+ * unlimited (never) */
+static bool s_ddos_mode(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	static const char *const names[] = { "auto", "busy", "unlimited" };
+	for (unsigned i = 0; i < 3; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			s->ddos_mode = (enum conf_ddos_mode)i;
+			return true;
+		}
+	}
+	return fail(why, n, "%s=%s: expected auto, busy or unlimited", key, v);
+}
+
+static bool setup_count(const char *key, const char *v, unsigned *out, char *why, size_t n)
+{
+	uint64_t x;
+	if (!count(key, v, &x, why, n))
+		return false;
+	if (x == 0 || x > CONF_MAX_HALFOPEN_IKE_MAX)
+		return fail(why, n, "%s=%s: expected 1 to " CONF_STR(CONF_MAX_HALFOPEN_IKE_MAX), key, v);
+	*out = (unsigned)x;
+	return true;
+}
+
+/* ddos-ike-threshold=: half-open IKE SAs before IKE_SA_INIT requests must return a
+ * COOKIE (RFC 7296 2.6) */
+static bool s_ddos_threshold(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	return setup_count(key, v, &s->ddos_ike_threshold, why, n);
+}
+
+/* max-halfopen-ike=: half-open IKE SAs before new IKE_SA_INIT requests are dropped */
+static bool s_max_halfopen(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	return setup_count(key, v, &s->max_halfopen_ike, why, n);
+}
+
 /* --- the table --- */
 
 #define C(name, fn, ex)  { name, CONF_KW_CONN, CONF_KW_IMPLEMENTED, NULL, NULL, ex, NULL, fn, NULL, NULL }
@@ -920,6 +957,9 @@ static const struct conf_keyword table[] = {
 	S("nat-ikeport", s_nattport, "4500"),
 	S("keep-alive", s_keepalive, "20"),
 	S("uniqueids", s_uniqueids, "yes"),
+	S("ddos-mode", s_ddos_mode, "auto"),
+	S("ddos-ike-threshold", s_ddos_threshold, "256"),
+	S("max-halfopen-ike", s_max_halfopen, "1024"),
 	S("ike-socket-bufsize", s_bufsize, "262144"),
 	S("logfile", s_logfile, "/var/log/pluto.log"),
 	S("logtime", s_logtime, "yes"),

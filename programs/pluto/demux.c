@@ -5,12 +5,15 @@
 #include "ikev2.h"
 #include "frag.h"
 #include "crypt.h"
+#include "admission.h"
 
+/* one line per dropped datagram, rate-limited by reason (log.c) */
 static void md_log(struct pluto *p, const struct msg_digest *md, const char *why)
 {
 	char a[IP_STR_MAX];
-	plog(p, "packet from %s:%u: %s %s (message ID %u) dropped: %s", ip_str(&md->from, a), md->fport,
-	     ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
+	log_drop(p, NULL, why, "packet from %s:%u: %s %s (message ID %u) dropped: %s", ip_str(&md->from, a),
+		 md->fport, ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request",
+		 md->hdr.msgid, why);
 }
 
 /* RFC 7296 2.5: answer a higher major version with INVALID_MAJOR_VERSION (unprotected);
@@ -18,8 +21,8 @@ static void md_log(struct pluto *p, const struct msg_digest *md, const char *why
 static void bad_version(struct pluto *p, struct msg_digest *md, const uint8_t *d, size_t len)
 {
 	char a[IP_STR_MAX];
-	plog(p, "packet from %s:%u: IKE major version %u not supported", ip_str(&md->from, a),
-	     md->fport, d[17] >> 4);
+	log_drop(p, NULL, "IKE major version not supported", "packet from %s:%u: IKE major version %u not supported",
+		 ip_str(&md->from, a), md->fport, d[17] >> 4);
 	if ((d[17] >> 4) > 2 && (d[19] & IKE_FLAG_RESPONSE) == 0 && len >= IKE_HDR_LEN) {
 		memcpy(md->hdr.spi_i, d, 8);
 		memcpy(md->hdr.spi_r, d + 8, 8);
@@ -46,30 +49,35 @@ static bool make_cookie(struct pluto *p, const struct msg_digest *md, unsigned w
 }
 
 /* RFC 7296 2.6: the secret changes every PLUTO_COOKIE_ROTATE_S; a cookie made with
- * the previous one is still good for one more period */
+ * the previous one is still good for one more period, and never longer: after two
+ * periods without a rotation (none is needed without load) both secrets are new, so
+ * that a cookie expires with its secret however rarely this runs */
 static void rotate_cookie_secret(struct pluto *p)
 {
-	uint64_t now = pluto_now_ms(p);
-	if (now - p->cookie_rotated_ms < PLUTO_COOKIE_ROTATE_S * 1000u)
+	uint64_t now = pluto_now_ms(p), period = PLUTO_COOKIE_ROTATE_S * 1000u;
+	if (now - p->cookie_rotated_ms < period)
 		return;
-	uint8_t next[PLUTO_COOKIE_SECRET_LEN];
+	bool both = now - p->cookie_rotated_ms >= 2 * period;
+	uint8_t next[2][PLUTO_COOKIE_SECRET_LEN];
 	if (!crypt_random(next, sizeof(next))) {
 		plog(p, "no randomness for a new cookie secret; keeping the current one");
 		return;
 	}
-	memcpy(p->cookie_secret[1], p->cookie_secret[0], PLUTO_COOKIE_SECRET_LEN);
-	memcpy(p->cookie_secret[0], next, sizeof(next));
+	memcpy(p->cookie_secret[1], both ? next[1] : p->cookie_secret[0], PLUTO_COOKIE_SECRET_LEN);
+	memcpy(p->cookie_secret[0], next[0], PLUTO_COOKIE_SECRET_LEN);
 	chunk_wipe(next, sizeof(next));
-	p->cookie_version++;
+	p->cookie_version += both ? 2 : 1;
 	p->cookie_rotated_ms = now;
 }
 
 /* Under load, only a request that returns our cookie (as its first payload) may
- * create state; others get the cookie and nothing is kept (RFC 7296 2.6). */
-static bool cookie_ok(struct pluto *p, struct msg_digest *md)
+ * create state; others get the cookie and nothing is kept (RFC 7296 2.6).  *proven:
+ * it returned a valid one. */
+static bool cookie_ok(struct pluto *p, struct msg_digest *md, size_t octets, bool *proven)
 {
 	uint8_t want[COOKIE_LEN], prev[COOKIE_LEN];
-	if (p->nhalf_open < PLUTO_COOKIE_THRESHOLD)
+	*proven = false;
+	if (!admission_cookie_required(p, &md->from, octets))
 		return true;
 	rotate_cookie_secret(p);
 	if (!make_cookie(p, md, 0, want) || !make_cookie(p, md, 1, prev)) {
@@ -80,8 +88,9 @@ static bool cookie_ok(struct pluto *p, struct msg_digest *md)
 	if (md->outer.n > 0 && md->outer.pl[0].type == IKE_PL_NOTIFY &&
 	    codec_decode_notify(&md->outer.pl[0], &n) == CODEC_OK && n.type == IKE_N_COOKIE &&
 	    n.len == COOKIE_LEN && (chunk_memeq(n.data, want, COOKIE_LEN) || chunk_memeq(n.data, prev, COOKIE_LEN)))
-		return true;
-	md_log(p, md, "many half-open IKE SAs: answering with a COOKIE");
+		return *proven = true;
+	md_log(p, md, p->setup.ddos_mode == CONF_DDOS_BUSY ? "ddos-mode=busy: answering with a COOKIE"
+						      : "many half-open IKE SAs: answering with a COOKIE");
 	send_init_notify(p, md, IKE_N_COOKIE, want, COOKIE_LEN);
 	return false;
 }
@@ -94,10 +103,14 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 		md_log(p, md, "IKE_SA_INIT request with non-zero responder SPI or message ID");
 		return NULL;
 	}
-	if (!cookie_ok(p, md))
+	/* the request is kept for AUTH (RFC 7296 2.15): it counts in the budget */
+	size_t octets = sizeof(struct ike_sa) + md->raw_len;
+	bool proven;
+	if (!cookie_ok(p, md, octets, &proven))
 		return NULL;
-	if (p->nhalf_open >= PLUTO_MAX_HALF_OPEN) {
-		md_log(p, md, "too many half-open IKE SAs");
+	enum admission_verdict v = admission_check(p, &md->from, octets, proven);
+	if (v != ADMIT_OK) {
+		md_log(p, md, admission_verdict_name(v));
 		return NULL;
 	}
 	struct connection *c = connection_for_peer(p, &md->to, &md->from);
@@ -117,6 +130,7 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	ike->rport = md->fport;
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
+	admission_charge(ike, octets, proven);
 	char a[IP_STR_MAX];
 	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);
 	return ike;
@@ -126,7 +140,7 @@ static struct ike_sa *find_sa(struct pluto *p, struct msg_digest *md)
 {
 	static const uint8_t zero[IKE_SPI_LEN];
 	if (md->hdr.exchange == IKE_SA_INIT && !md->response) {
-		struct ike_sa *old = ike_sa_find_init(p, md->hdr.spi_i, &md->from, md->fport);
+		struct ike_sa *old = admission_find(p, md->hdr.spi_i, &md->from);
 		return old != NULL ? old : new_responder(p, md);
 	}
 	if (md->hdr.exchange == IKE_SA_INIT && md->response) {
@@ -138,6 +152,28 @@ static struct ike_sa *find_sa(struct pluto *p, struct msg_digest *md)
 		return NULL;
 	}
 	return ike_sa_find(p, md->hdr.spi_i, md->hdr.spi_r);
+}
+
+/* RFC 7296 2.1: a retransmitted request gets the cached response again; anyone can
+ * send one with the right SPIs and message ID (the check is not authenticated), so
+ * at most PLUTO_RESEND_PER_S a second per IKE SA -- more than an initiator's own
+ * retransmissions need -- and never to another address or port than the SA's */
+static void resend_response(struct ike_sa *ike, const struct msg_digest *md)
+{
+	uint64_t sec = pluto_now_ms(ike->pluto) / 1000;
+	if (sec != ike->resend_second) {
+		ike->resend_second = sec;
+		ike->resend_count = 0;
+	}
+	if (ike->resend_count >= PLUTO_RESEND_PER_S) {
+		md_log(ike->pluto, md, "retransmitted request: cached response re-sent too often (rate limit)");
+		return;
+	}
+	ike->resend_count++;
+	ike_log(ike, "retransmitting response to %s request (message ID %u)", ike_exchange_name(md->hdr.exchange),
+		md->hdr.msgid);
+	for (unsigned i = 0; i < ike->resp.n; i++)
+		iface_send(ike, &ike->resp.d[i]);
 }
 
 /* RFC 7296 2.2 / 2.3: window size 1 in each direction */
@@ -157,12 +193,8 @@ static bool msgid_ok(struct ike_sa *ike, struct msg_digest *md)
 		 * RFC 7383 2.6.1: for a fragmented request, only on its first fragment */
 		const struct ike_pl *skf = codec_find(&md->outer, IKE_PL_SKF);
 		struct ike_skf_pl f;
-		if (skf == NULL || (codec_decode_skf(skf, &f) == CODEC_OK && f.number == 1)) {
-			ike_log(ike, "retransmitting response to %s request (message ID %u)",
-				ike_exchange_name(md->hdr.exchange), id);
-			for (unsigned i = 0; i < ike->resp.n; i++)
-				iface_send(ike, &ike->resp.d[i]);
-		}
+		if (skf == NULL || (codec_decode_skf(skf, &f) == CODEC_OK && f.number == 1))
+			resend_response(ike, md);
 		return false;
 	}
 	md_log(ike->pluto, md, "unexpected message ID");
@@ -300,7 +332,8 @@ void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fpor
 	if (r != CODEC_OK) {
 		char a[IP_STR_MAX];
 		/* RFC 7296 2.21.1: unauthenticated garbage is dropped without an answer */
-		plog(p, "packet from %s:%u: dropped: %s", ip_str(from, a), fport, codec_result_name(r));
+		log_drop(p, NULL, codec_result_name(r), "packet from %s:%u: dropped: %s", ip_str(from, a), fport,
+			 codec_result_name(r));
 		return;
 	}
 	md.response = (md.hdr.flags & IKE_FLAG_RESPONSE) != 0;

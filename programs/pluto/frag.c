@@ -5,19 +5,95 @@
 #include "frag.h"
 #include "reasm.h"
 
-static struct reasm_limits limits(struct pluto *p)
+/* One collection in progress: an IKE SA's, one direction's.  Those of IKE SAs not
+ * yet authenticated are also on the daemon's list, oldest first. */
+struct frag_rx {
+	struct reasm r;
+	struct ike_sa *ike;
+	bool unauth;			/* charged to the unauthenticated budget */
+	bool listed;			/* on p->frag_oldest .. frag_newest */
+	uint64_t started_ms;
+	struct frag_rx *older, *newer;
+};
+
+static struct reasm_limits limits(struct pluto *p, bool unauth)
 {
+	if (unauth)
+		return (struct reasm_limits){ FRAG_MAX_BYTES_UNAUTH_SA, FRAG_MAX_BYTES_UNAUTH_TOTAL,
+					      &p->frag_unauth_bytes };
 	return (struct reasm_limits){ FRAG_MAX_BYTES_PER_SA, FRAG_MAX_BYTES_TOTAL, &p->frag_bytes };
 }
 
-static void frag_free_one(struct ike_sa *ike, struct reasm **r)
+static void unlist(struct frag_rx *x)
 {
-	if (*r == NULL)
+	struct pluto *p = x->ike->pluto;
+	if (!x->listed)
 		return;
-	struct reasm_limits lim = limits(ike->pluto);
-	reasm_reset(*r, &lim);
-	free(*r);
-	*r = NULL;
+	if (x->older != NULL)
+		x->older->newer = x->newer;
+	else
+		p->frag_oldest = x->newer;
+	if (x->newer != NULL)
+		x->newer->older = x->older;
+	else
+		p->frag_newest = x->older;
+	x->older = x->newer = NULL;
+	x->listed = false;
+}
+
+/* a new unauthenticated collection is the newest */
+static void list_newest(struct frag_rx *x)
+{
+	struct pluto *p = x->ike->pluto;
+	unlist(x);
+	x->started_ms = pluto_now_ms(p);
+	x->older = p->frag_newest;
+	if (p->frag_newest != NULL)
+		p->frag_newest->newer = x;
+	else
+		p->frag_oldest = x;
+	p->frag_newest = x;
+	x->listed = true;
+}
+
+static void frag_free_one(struct ike_sa *ike, struct frag_rx **slot)
+{
+	struct frag_rx *x = *slot;
+	if (x == NULL)
+		return;
+	unlist(x);
+	struct reasm_limits lim = limits(ike->pluto, x->unauth);
+	reasm_reset(&x->r, &lim);
+	free(x);
+	*slot = NULL;
+}
+
+static struct frag_rx **slot_of(struct frag_rx *x)
+{
+	return x->ike->frag_rx[0] == x ? &x->ike->frag_rx[0] : &x->ike->frag_rx[1];
+}
+
+/* Drop the oldest unauthenticated collection (not keep); false when none is left */
+static bool evict_oldest(struct pluto *p, const struct frag_rx *keep, const char *why)
+{
+	struct frag_rx *x = p->frag_oldest;
+	if (x != NULL && x == keep)
+		x = x->newer;
+	if (x == NULL)
+		return false;
+	log_drop(p, x->ike, why, "dropping the fragments of %s (message ID %u) collected so far: %s",
+		 x->r.response ? "a response" : "a request", x->r.msgid, why);
+	frag_free_one(x->ike, slot_of(x));
+	return true;
+}
+
+/* RFC 7383 2.6.1 leaves it to the receiver how long to keep an incomplete message:
+ * an unauthenticated one goes after FRAG_UNAUTH_TIMEOUT_S */
+static void expire_unauth(struct pluto *p)
+{
+	uint64_t now = pluto_now_ms(p);
+	while (p->frag_oldest != NULL && now - p->frag_oldest->started_ms >= FRAG_UNAUTH_TIMEOUT_S * 1000u)
+		evict_oldest(p, NULL, "incomplete before authentication, timed out");
 }
 
 void frag_free(struct ike_sa *ike)
@@ -109,9 +185,23 @@ bool frag_protect(struct ike_sa *ike, const struct ike_hdr *h, const struct sk_s
 static enum frag_result dropped(struct ike_sa *ike, const struct msg_digest *md, const struct ike_skf_pl *f,
 				const char *why)
 {
-	ike_log(ike, "dropping fragment %u/%u of %s %s (message ID %u): %s", f->number, f->total,
-		ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
+	log_drop(ike->pluto, ike, why, "dropping fragment %u/%u of %s %s (message ID %u): %s", f->number, f->total,
+		 ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid, why);
 	return FRAG_DROP;
+}
+
+/* Before storing len octets for an IKE SA not yet authenticated: a fragment that
+ * starts a collection makes it the newest, and room is made by evicting the oldest
+ * (RFC 7383 2.6.1: the receiver limits what it keeps) */
+static void make_room(struct frag_rx *x, const struct msg_digest *md, const struct ike_skf_pl *f, size_t len)
+{
+	struct pluto *p = x->ike->pluto;
+	const struct reasm *r = &x->r;
+	if (!r->active || r->msgid != md->hdr.msgid || r->response != md->response || f->total > r->total)
+		list_newest(x);
+	while (p->frag_unauth_bytes + len > FRAG_MAX_BYTES_UNAUTH_TOTAL &&
+	       evict_oldest(p, x, "unauthenticated fragment memory full: evicting the oldest collection"))
+		;
 }
 
 enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const struct ike_pl *skf,
@@ -120,10 +210,17 @@ enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const s
 	struct ike_skf_pl f = { 0 };
 	if (codec_decode_skf(skf, &f) != CODEC_OK)
 		return dropped(ike, md, &f, "malformed Encrypted Fragment payload");
-	struct reasm **slot = &ike->frag_rx[md->response ? 1 : 0];
-	if (*slot == NULL && (*slot = calloc(1, sizeof(**slot))) == NULL)
-		return FRAG_DROP;
-	struct reasm *r = *slot;
+	struct pluto *p = ike->pluto;
+	expire_unauth(p);
+	struct frag_rx **slot = &ike->frag_rx[md->response ? 1 : 0];
+	if (*slot == NULL) {
+		if ((*slot = calloc(1, sizeof(**slot))) == NULL)
+			return FRAG_DROP;
+		(*slot)->ike = ike;
+		(*slot)->unauth = !ike->authenticated;
+	}
+	struct frag_rx *x = *slot;
+	struct reasm *r = &x->r;
 	enum reasm_result rr = reasm_check(r, md->hdr.msgid, md->response, f.number, f.total);
 	if (rr != REASM_WANTED)
 		return dropped(ike, md, &f, reasm_result_name(rr));
@@ -134,7 +231,9 @@ enum frag_result frag_receive(struct ike_sa *ike, struct msg_digest *md, const s
 	const uint8_t *plain;
 	size_t plain_len;
 	enum sk_result sr = sk_decrypt(&ike->suite, ke, ka, md->raw, md->raw_len, skf, out, &plain, &plain_len);
-	struct reasm_limits lim = limits(ike->pluto);
+	struct reasm_limits lim = limits(p, x->unauth);
+	if (sr == SK_OK && x->unauth)
+		make_room(x, md, &f, plain_len);
 	if (sr == SK_OK)
 		rr = reasm_add(r, &lim, md->raw, md->hdr.msgid, md->response, f.number, f.total, skf->np,
 			       plain, plain_len);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "ikev2.h"
 #include "auth.h"
+#include "admission.h"
 #include "authdata.h"
 #include "child_sa.h"
 

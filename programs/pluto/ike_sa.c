@@ -5,6 +5,7 @@
 #include "crypt.h"
 #include "frag.h"
 #include "ikev2.h"
+#include "admission.h"
 
 static const char *const state_names[IKE_STATE_COUNT] = {
 	[IKE_STATE_NONE] = "STATE_V2_NEW",
@@ -38,13 +39,6 @@ static const unsigned legal_moves[IKE_STATE_COUNT] = {
 	[IKE_DEAD] = 0,
 };
 
-/* A responder SA the peer has not authenticated yet (RFC 7296 2.6: it costs us
- * state and the peer nothing): what the half-open limits count. */
-static bool half_open(const struct ike_sa *ike)
-{
-	return !ike->initiator && (ike->state == IKE_R_INIT_DONE || ike->state == IKE_R_FAILED);
-}
-
 void ike_sa_notify_waiters(struct ike_sa *ike)
 {
 	if (ike->state != IKE_ESTABLISHED)
@@ -72,15 +66,13 @@ bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
 			ike_state_name(to));
 		return false;
 	}
-	struct pluto *p = ike->pluto;
-	bool was_half_open = half_open(ike);
 	ike->state = to;
 	if (to != IKE_DEAD)
 		ike_log(ike, "%s -> %s", ike_state_name(from), ike_state_name(to));
-	if (was_half_open && !half_open(ike))
-		p->nhalf_open--;
-	else if (!was_half_open && half_open(ike))
-		p->nhalf_open++;
+	/* a responder SA holds its half-open slot and octets (admission.c, charged when
+	 * demux.c created it) until it is authenticated or gone */
+	if (to == IKE_ESTABLISHED || to == IKE_DEAD)
+		admission_release(ike);
 	switch (to) {
 	case IKE_R_INIT_DONE:
 		ike_sa_expire_unauthenticated(ike, PLUTO_HALF_OPEN_TIMEOUT_S);
@@ -184,13 +176,13 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
 }
 
 /* A responder SA for a retransmitted IKE_SA_INIT request: RFC 7296 2.1, the peer
- * does not know our SPI yet, so match SPIi and the peer's address. */
-struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote,
-				uint16_t rport)
+ * does not know our SPI yet, so match SPIi and the peer's address -- not its port,
+ * so that one request replayed from many ports makes one SA (admission.h). */
+struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote)
 {
 	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
 		if (!s->initiator && !ike_sa_dead(s) && memcmp(s->spi_i, spi_i, 8) == 0 &&
-		    ip_eq(&s->remote, remote) && s->rport == rport)
+		    ip_eq(&s->remote, remote))
 			return s;
 	}
 	return NULL;

@@ -60,6 +60,97 @@ void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* --- rate-limited drop lines (principle 4, docs/architecture.md: every rejection logs;
+ * under a flood, the lines past PLUTO_LOG_DROP_BURST a second become one summary
+ * per reason and second, so that the log cannot be used to fill the disk) --- */
+
+static void drops_summarise(struct pluto *p)
+{
+	for (unsigned i = 0; i < PLUTO_LOG_DROP_REASONS; i++) {
+		struct log_drop_reason *r = &p->drops.r[i];
+		if (r->suppressed > 0)
+			plog(p, "dropped %u more datagrams: %s", r->suppressed, r->reason);
+		r->logged = r->suppressed = 0;
+		r->reason[0] = '\0';
+	}
+}
+
+static void drops_timer_cb(void *arg);
+
+static void drops_arm(struct pluto *p)
+{
+	/* just past the turn of the second */
+	uint64_t left = 1000 - pluto_now_ms(p) % 1000 + 1;
+	timer_schedule(&p->drops.timer, p, drops_timer_cb, p, left);
+}
+
+/* the summary also comes when the flood stops */
+static void drops_timer_cb(void *arg)
+{
+	struct pluto *p = arg;
+	uint64_t sec = pluto_now_ms(p) / 1000;
+	if (sec == p->drops.second) {
+		drops_arm(p);
+		return;
+	}
+	p->drops.second = sec;
+	drops_summarise(p);
+	log_flush(p);
+}
+
+/* The reason's counter: found, or a free one, or NULL when all are taken */
+static struct log_drop_reason *drop_reason(struct pluto *p, const char *reason)
+{
+	struct log_drop_reason *free_slot = NULL;
+	for (unsigned i = 0; i < PLUTO_LOG_DROP_REASONS; i++) {
+		struct log_drop_reason *r = &p->drops.r[i];
+		if (r->reason[0] == '\0') {
+			if (free_slot == NULL)
+				free_slot = r;
+		} else if (strncmp(r->reason, reason, sizeof(r->reason) - 1) == 0) {
+			return r;
+		}
+	}
+	if (free_slot != NULL)
+		snprintf(free_slot->reason, sizeof(free_slot->reason), "%s", reason);
+	return free_slot;
+}
+
+void log_drop(struct pluto *p, struct ike_sa *ike, const char *reason, const char *fmt, ...)
+{
+	uint64_t sec = pluto_now_ms(p) / 1000;
+	if (sec != p->drops.second) {
+		p->drops.second = sec;
+		drops_summarise(p);
+	}
+	/* every reason slot taken: all further reasons share one */
+	struct log_drop_reason *r = drop_reason(p, reason);
+	if (r == NULL)
+		r = drop_reason(p, "(other reasons)");
+	if (r == NULL)
+		r = &p->drops.r[PLUTO_LOG_DROP_REASONS - 1];
+	if (r->logged >= PLUTO_LOG_DROP_BURST) {
+		r->suppressed++;
+		if (!timer_is_pending(&p->drops.timer))
+			drops_arm(p);
+		return;
+	}
+	r->logged++;
+	char prefix[CONF_NAME_MAX + 32] = "";
+	if (ike != NULL)
+		snprintf(prefix, sizeof(prefix), "\"%s\" #%u: ", ike->c != NULL ? ike->c->name : "", ike->serial);
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(p, ike != NULL ? ike->whack : NULL, prefix, fmt, ap);
+	va_end(ap);
+}
+
+void log_drops_stop(struct pluto *p)
+{
+	drops_summarise(p);
+	timer_cancel(&p->drops.timer);
+}
+
 /* Called at the end of every event callback: one write per batch of log lines. */
 void log_flush(struct pluto *p)
 {

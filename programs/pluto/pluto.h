@@ -26,15 +26,15 @@
 
 /* Limits (principle 4, docs/architecture.md) */
 #define PLUTO_MAX_IFACES        16	/* UDP sockets */
-#define PLUTO_MAX_HALF_OPEN     1024	/* responder IKE SAs not yet authenticated */
 #define PLUTO_MAX_IKE_SAS       65536
 #define PLUTO_SA_HASH_BUCKETS   4096
 #define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
 #define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
 #define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
 #define PLUTO_FAILED_LINGER_S   10	/* responder: keep a failed SA to re-send its error */
-#define PLUTO_COOKIE_THRESHOLD  (PLUTO_MAX_HALF_OPEN / 4)	/* half-open SAs before
-					 * new IKE_SA_INIT requests must return a cookie (RFC 7296 2.6) */
+/* half-open responder SAs: max-halfopen-ike= and ddos-ike-threshold= (conf.h),
+ * the rest of the policy in admission.h */
+#define PLUTO_ADMISSION_BUCKETS 1024	/* hash of source addresses holding half-open SAs */
 #define PLUTO_COOKIE_SECRET_LEN 32
 #define PLUTO_COOKIE_ROTATE_S   120	/* a new cookie secret this often (as WireGuard) */
 #define PLUTO_MAX_WHACK_CLIENTS 32
@@ -50,6 +50,11 @@
 #define PLUTO_PEER_DIGEST_LEN   16	/* SHA-256 of the peer's ID, truncated */
 #define PLUTO_NONCE_KEEP        64	/* nonce octets kept to settle rekey collisions */
 #define PLUTO_INVALID_SPI_PER_S 10	/* INVALID_IKE_SPI answers per second, at most */
+#define PLUTO_RESEND_PER_S      2	/* cached responses re-sent per second and IKE SA
+					 * (an initiator retransmits every 0.5 s at most) */
+#define PLUTO_LOG_DROP_BURST    10	/* log.c: lines per drop reason and second in full */
+#define PLUTO_LOG_DROP_REASONS  32	/* ... reasons counted at once */
+#define PLUTO_LOG_REASON_MAX    96
 
 /* whack --impair WHAT: deliberate protocol violations, so that tests can watch a
  * peer answer them (as Libreswan's --impair); never set in normal operation */
@@ -69,6 +74,8 @@ struct whack_client;
 struct reasm;
 struct bench;
 struct cc_exchange;
+struct admission_addr;
+struct frag_rx;
 
 /* One UDP socket */
 struct iface {
@@ -235,6 +242,14 @@ struct ike_sa {
 	bool resp_valid;
 	uint32_t resp_msgid;
 	struct dgrams resp;
+	/* re-sends of the cached response: this second, and how many in it */
+	uint64_t resend_second;
+	unsigned resend_count;
+	/* admission.c: a half-open responder SA holds a slot and octets of the
+	 * budget of its source address until it is authenticated or gone */
+	bool admitted, admitted_proven;		/* ... with a cookie */
+	size_t admitted_octets;
+	struct ip_addr admitted_from;
 	struct pluto_timer expire_timer;	/* half-open timeout / deletion */
 	struct child_sa *children;		/* newest first */
 	struct child_sa *larval;		/* the one our outstanding request negotiates */
@@ -258,7 +273,7 @@ struct ike_sa {
 	bool frag_negotiated;			/* both sent IKEV2_FRAGMENTATION_SUPPORTED */
 	/* RFC 7383 reassembly in progress, one per direction (a request from the peer
 	 * and a response to ours may arrive at once, RFC 7296 2.3) */
-	struct reasm *frag_rx[2];		/* [0] requests, [1] responses */
+	struct frag_rx *frag_rx[2];		/* [0] requests, [1] responses */
 	uint16_t last_error;			/* last notify error sent or received */
 	bool bench;				/* started by whack --bench */
 };
@@ -286,12 +301,28 @@ struct pluto {
 	struct ike_sa *sas;			/* live IKE SAs */
 	struct ike_sa *dead;			/* deleted, freed after the current event */
 	unsigned nsas, nhalf_open;
+	/* admission.c: source addresses holding half-open SAs, their octets in total */
+	struct admission_addr *adm_addrs[PLUTO_ADMISSION_BUCKETS];
+	size_t half_open_octets;
 	/* RFC 7296 2.6: the cookie secret, rotated every PLUTO_COOKIE_ROTATE_S; [0] is
 	 * the current one (version cookie_version), [1] the one before */
 	uint8_t cookie_secret[2][PLUTO_COOKIE_SECRET_LEN];
 	uint8_t cookie_version;
 	uint64_t cookie_rotated_ms;
-	size_t frag_bytes;			/* reassembly octets held by all SAs */
+	size_t frag_bytes;			/* reassembly octets held by authenticated SAs */
+	/* frag.c: collections of IKE SAs not yet authenticated, oldest first, and
+	 * their octets (a budget of their own, RFC 7383 2.6.1) */
+	struct frag_rx *frag_oldest, *frag_newest;
+	size_t frag_unauth_bytes;
+	/* log.c: drop lines rate-limited by reason, summarised once a second */
+	struct log_drops {
+		uint64_t second;
+		struct pluto_timer timer;	/* the summary when the flood stops */
+		struct log_drop_reason {
+			char reason[PLUTO_LOG_REASON_MAX];
+			unsigned logged, suppressed;
+		} r[PLUTO_LOG_DROP_REASONS];
+	} drops;
 	uint64_t invspi_second;			/* INVALID_IKE_SPI rate limit: this second, */
 	unsigned invspi_sent;			/* and how many went out in it */
 	unsigned next_serial;
@@ -321,6 +352,13 @@ void ike_log(struct ike_sa *ike, const char *fmt, ...) __attribute__((format(pri
 void conn_log(struct pluto *p, const struct connection *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void log_flush(struct pluto *p);
+/* A line about a dropped datagram: at most PLUTO_LOG_DROP_BURST a second per
+ * reason are written; the rest are counted and summarised once a second as
+ * "dropped N more datagrams: REASON".  ike may be NULL (no SA prefix). */
+void log_drop(struct pluto *p, struct ike_sa *ike, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* writes the pending summaries and stops the timer (shutdown) */
+void log_drops_stop(struct pluto *p);
 
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
@@ -359,8 +397,8 @@ void child_sa_free_all(struct ike_sa *ike);
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator);
 struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_t spi_r[8]);
-struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote,
-				uint16_t rport);
+/* the responder SA of (peer address, SPIi), any source port (admission.h) */
+struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote);
 void ike_sa_rehash(struct ike_sa *ike);
 /* delete the SA after seconds unless it is authenticated by then */
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);

@@ -145,6 +145,7 @@ void server_stop(struct pluto *p)
 	}
 	if (p->kernel != NULL)
 		p->kernel->shutdown(p);
+	log_drops_stop(p);
 	timers_free(p);
 	event_base_free(p->base);
 	crypt_shutdown();

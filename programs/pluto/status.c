@@ -99,8 +99,10 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 {
 	if (!traffic_only) {
-		whack_printf(w, "interlude pluto: %u IKE SA(s), %u half-open; kernel interface %s", p->nsas,
-			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none");
+		whack_printf(w, "interlude pluto: %u IKE SA(s), %u half-open; kernel interface %s; "
+			     "half-open SAs hold %zu KiB, unauthenticated fragments %zu KiB", p->nsas,
+			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
+			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024);
 		for (const struct connection *c = p->conns; c != NULL; c = c->next)
 			show_conn(p, w, c);
 	}

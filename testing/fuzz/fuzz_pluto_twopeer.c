@@ -541,7 +541,7 @@ static void run(const uint8_t *ctl, const uint8_t *body, size_t len, const char 
 	reset_wire(w);
 	/* RFC 7296 2.6: east under load (as many half-open SAs as make it demand a
 	 * COOKIE); counted in, and out again before the accounting check */
-	unsigned load = (ctl[4] & 0x80) ? PLUTO_COOKIE_THRESHOLD : 0;
+	unsigned load = (ctl[4] & 0x80) ? CONF_DDOS_IKE_THRESHOLD_DEFAULT : 0;
 	w->peer[EAST]->nhalf_open += load;
 	unsigned tail = (ctl[0] >> 2) & 7;
 	if (ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], conn), NULL) == NULL)

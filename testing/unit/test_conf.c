@@ -608,6 +608,29 @@ static void test_mode_protoport_natt(void **state)
 	conf_free(&cf);
 }
 
+/* ddos-mode=, ddos-ike-threshold=, max-halfopen-ike= (Libreswan's keywords) */
+static void test_ddos_setup(void **state)
+{
+	struct conf_file cf;
+	struct errs e = { 0 };
+	assert_true(conf_load_string("d.conf", "config setup\n\tddos-mode=busy\n\tddos-ike-threshold=10\n"
+				     "\tmax-halfopen-ike=20\n", &cf, collect, &e));
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cf.setup.ddos_mode, CONF_DDOS_BUSY);
+	assert_int_equal(cf.setup.ddos_ike_threshold, 10);
+	assert_int_equal(cf.setup.max_halfopen_ike, 20);
+	conf_free(&cf);
+	assert_true(conf_load_string("e.conf", "config setup\n\tprotostack=none\n", &cf, collect, &e));
+	assert_int_equal(cf.setup.ddos_mode, CONF_DDOS_AUTO);
+	assert_int_equal(cf.setup.ddos_ike_threshold, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
+	assert_int_equal(cf.setup.max_halfopen_ike, CONF_MAX_HALFOPEN_IKE_DEFAULT);
+	conf_free(&cf);
+	assert_true(conf_load_string("f.conf", "config setup\n\tddos-mode=sometimes\n\tmax-halfopen-ike=0\n",
+				     &cf, collect, &e));
+	assert_int_equal(e.n, 2);
+	conf_free(&cf);
+}
+
 static void test_also_and_default(void **state)
 {
 	static const char text[] =
@@ -854,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_also_and_default),
 		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_ddos_setup),
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),

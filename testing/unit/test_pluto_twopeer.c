@@ -330,6 +330,7 @@ static int teardown(void **state)
 		conf_secrets_free(&p->secrets);
 		p->kernel->shutdown(p);
 		iface_close_all(p);
+		log_drops_stop(p);
 		assert_false(timer_next_due(p, &(uint64_t){ 0 }));	/* every timer's owner is gone */
 		timers_free(p);
 		fclose(p->log);
@@ -1143,7 +1144,7 @@ static void test_invalid_ke(void **state)
 	drop_conns(w, "ke-i", "ke-r");
 }
 
-/* RFC 7296 2.6: PLUTO_COOKIE_THRESHOLD half-open IKE SAs at east (a flood of
+/* RFC 7296 2.6: CONF_DDOS_IKE_THRESHOLD_DEFAULT half-open IKE SAs at east (a flood of
  * IKE_SA_INIT requests, each with its own SPIi, never continued) put it under
  * cookie pressure: west's request gets COOKIE and nothing is kept; west sends it
  * again with the cookie first and gets its IKE SA.  The flood's half-open SAs expire
@@ -1159,7 +1160,7 @@ static void test_cookie(void **state)
 	take(w, 0, &req);
 	/* the flood: west's own request with other SPIs; east's answers are lost */
 	uint64_t flood_at = now(w);
-	for (unsigned i = 0; i < PLUTO_COOKIE_THRESHOLD; i++) {
+	for (unsigned i = 0; i < CONF_DDOS_IKE_THRESHOLD_DEFAULT; i++) {
 		struct dgram f = { .from = WEST, .d = chunk_dup(req.d.ptr, req.d.len) };
 		f.d.ptr[0] ^= 0x80;
 		be_put32(f.d.ptr + 4, i);
@@ -1169,12 +1170,12 @@ static void test_cookie(void **state)
 		assert_true(xchg(&w->q[0]) == IKE_SA_INIT && is_response(&w->q[0]));
 		drop_all(w);
 	}
-	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
-	assert_int_equal(e->nsas, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(e->nhalf_open, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
+	assert_int_equal(e->nsas, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
 	/* west's request: a COOKIE, no state */
 	deliver(w, &req);
 	drop(&req);
-	assert_int_equal(e->nsas, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(e->nsas, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
 	assert_int_equal(w->n, 1);
 	static struct opened o;
 	open_dgram(w, &w->q[0], &o);
@@ -1209,10 +1210,10 @@ static void test_cookie(void **state)
 	struct ike_sa *b = ike_sa_find(e, a->spi_i, a->spi_r);
 	assert_non_null(b);
 	assert_int_equal(b->state, IKE_ESTABLISHED);
-	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(e->nhalf_open, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
 	/* the flood's SAs expire on time, all of them */
 	run_until(w, flood_at + PLUTO_HALF_OPEN_TIMEOUT_S * 1000 - 1, true);
-	assert_int_equal(e->nhalf_open, PLUTO_COOKIE_THRESHOLD);
+	assert_int_equal(e->nhalf_open, CONF_DDOS_IKE_THRESHOLD_DEFAULT);
 	run_until(w, flood_at + PLUTO_HALF_OPEN_TIMEOUT_S * 1000, true);
 	assert_int_equal(e->nhalf_open, 0);
 	assert_true(logged(w, EAST, "not authenticated in time (half-open IKE SA timed out)"));
