@@ -18,8 +18,9 @@ $(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(call obj,$(UNIT_HE
 	$(CC) $(CFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
 	  $(LDFLAGS) -o $@ $< $(call obj,$(UNIT_HELPERS)) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(PLUTO) $(WHACK)
 	@testing/unit/run-unit $(UNIT_BINS)
+	@testing/unit/check-hardening $(if $(filter 1,$(HARDEN_FORTIFY)),--fortify) $(PLUTO) $(WHACK)
 
 # Fuzz targets (clang libFuzzer); FUZZ_SECONDS per target.
 FUZZ_SRC := $(wildcard testing/fuzz/fuzz_*.c)
