@@ -40,6 +40,11 @@ enum conf_authby { CONF_AUTHBY_SECRET };
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
 enum conf_esn { CONF_ESN_EITHER, CONF_ESN_YES, CONF_ESN_NO };
 enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
+/* seccomp= (config setup, Libreswan's keyword and meaning): after start-up pluto
+ * allows only the system calls on its list; enabled: a forbidden call ends pluto,
+ * tolerant: it fails (EACCES) and pluto goes on, disabled (Libreswan's default): no
+ * filter */
+enum conf_seccomp { CONF_SECCOMP_DISABLED, CONF_SECCOMP_TOLERANT, CONF_SECCOMP_ENABLED };
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
@@ -102,6 +107,7 @@ struct conf_setup {
 	unsigned keep_alive_s;		/* keep-alive= NAT-T keepalive interval (default 20) */
 	bool uniqueids;			/* uniqueids=yes (default): a new IKE SA of a
 					 * connection replaces older ones with the same IDs */
+	enum conf_seccomp seccomp;	/* seccomp=enabled|tolerant|disabled (default) */
 };
 
 struct conf_file {

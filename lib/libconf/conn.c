@@ -691,6 +691,15 @@ static bool setup_key(struct conf_setup *s, const char *k, const char *v, char *
 		return duration(k, v, 1000, 1000, &s->keep_alive_s, why, n);
 	} else if (strcmp(k, "uniqueids") == 0) {
 		return yes_no(k, v, &s->uniqueids, why, n);
+	} else if (strcmp(k, "seccomp") == 0) {
+		if (strcmp(v, "enabled") == 0)
+			s->seccomp = CONF_SECCOMP_ENABLED;
+		else if (strcmp(v, "tolerant") == 0)
+			s->seccomp = CONF_SECCOMP_TOLERANT;
+		else if (strcmp(v, "disabled") == 0)
+			s->seccomp = CONF_SECCOMP_DISABLED;
+		else
+			return fail(why, n, "seccomp=%s: expected enabled, tolerant or disabled%s", v, "");
 	} else {
 		for (size_t i = 0; i < sizeof(setup_ignored) / sizeof(setup_ignored[0]); i++)
 			if (strcmp(k, setup_ignored[i]) == 0)
