@@ -16,7 +16,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: pluto [--config FILE] [--secretsfile FILE] [--ipsecdir DIR] [--nssdir DIR]\n"
-		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n");
+		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n"
+		   "             [--seccomp-enabled | --seccomp-tolerant | --seccomp-disabled]\n");
 }
 
 static void setpath(char *dst, size_t len, const char *v)
@@ -37,6 +38,10 @@ static bool parse_args(struct pluto *p, int argc, char **argv)
 		{ "nofork", no_argument, NULL, 'f' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Libreswan's pluto options; they override config setup seccomp= */
+		{ "seccomp-enabled", no_argument, NULL, 'S' },
+		{ "seccomp-tolerant", no_argument, NULL, 'T' },
+		{ "seccomp-disabled", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	setpath(p->config, sizeof(p->config), "/etc/ipsec.conf");
@@ -59,6 +64,9 @@ static bool parse_args(struct pluto *p, int argc, char **argv)
 		case 'l': setpath(p->logfile, sizeof(p->logfile), optarg); break;
 		case 'e': p->stderrlog = true; break;
 		case 'f': p->nofork = true; break;
+		case 'S': p->seccomp_cli = PLUTO_SECCOMP_CLI_ENABLED; break;
+		case 'T': p->seccomp_cli = PLUTO_SECCOMP_CLI_TOLERANT; break;
+		case 'D': p->seccomp_cli = PLUTO_SECCOMP_CLI_DISABLED; break;
 		case 'v': printf("Interlude pluto %s\n", PLUTO_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;
