@@ -79,8 +79,8 @@ static const char *const confine_allowed[] = {
 /* ASan/UBSan builds only: the sanitizer runtime's own calls (LeakSanitizer stops the
  * world at exit with a ptrace()ing helper thread; reports read /proc/self/maps). */
 static const char *const confine_sanitizer[] = {
-	"clone", "clone3", "ptrace", "wait4", "waitpid", "prctl", "sched_getaffinity",
-	"set_tid_address", "personality", "rseq", "getdents",
+	"clone", "clone3", "ptrace", "wait4", "waitpid", "prctl", "getppid", "sigaltstack",
+	"arch_prctl", "sched_getaffinity", "getdents",
 };
 #endif
 
