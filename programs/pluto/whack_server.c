@@ -291,8 +291,9 @@ static void read_cb(struct bufferevent *bev, void *arg)
 static void read_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct whack_client *w = arg;
+	struct pluto *p = w->p;
 	client_reject(w, "no complete command within " CONF_STR(PLUTO_WHACK_READ_TIMEOUT_S) " seconds");
-	log_flush(w->p);
+	log_flush(p);
 }
 
 static void event_cb(struct bufferevent *bev, short what, void *arg)
