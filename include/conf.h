@@ -50,6 +50,11 @@ enum conf_dpdaction { CONF_DPD_HOLD, CONF_DPD_CLEAR, CONF_DPD_RESTART };
 /* encapsulation= (RFC 7296 2.23): auto follows NAT detection, yes forces ESP in UDP
  * (a NAT_DETECTION_SOURCE_IP that cannot match), no ignores a detected NAT */
 enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
+/* seccomp= (config setup, Libreswan's keyword and meaning): after start-up pluto
+ * allows only the system calls on its list; enabled: a forbidden call ends pluto,
+ * tolerant: it fails (EACCES) and pluto goes on, disabled (Libreswan's default): no
+ * filter */
+enum conf_seccomp { CONF_SECCOMP_DISABLED, CONF_SECCOMP_TOLERANT, CONF_SECCOMP_ENABLED };
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
@@ -164,6 +169,7 @@ struct conf_setup {
 					 * threshold; busy: always; unlimited: never */
 	unsigned ddos_ike_threshold;	/* ddos-ike-threshold= (default 256) */
 	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
+	enum conf_seccomp seccomp;	/* seccomp=enabled|tolerant|disabled (default) */
 };
 
 /* Every error and warning of a load, with the conn it belongs to ("" for config

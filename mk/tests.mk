@@ -25,8 +25,9 @@ $(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(UNIT_HELPER_OBJS) 
 	$(CC) $(CFLAGS) $(UNIT_DEPFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
 	  $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(PLUTO) $(WHACK)
 	@testing/unit/run-unit $(UNIT_BINS)
+	@testing/unit/check-hardening $(if $(filter 1,$(HARDEN_FORTIFY)),--fortify) $(PLUTO) $(WHACK)
 
 # Fuzz targets (clang libFuzzer); FUZZ_SECONDS per target.  testing/fuzz/README.md.
 # Built with the project's warnings and FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (a

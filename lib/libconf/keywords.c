@@ -7,7 +7,6 @@
  * (Libreswan's default, e.g. mobike=no) is accepted.  conn.c applies the table;
  * testing/unit/test_conf.c loads every entry's example value.
  *
- * Left out on purpose (another branch adds it): seccomp.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -728,6 +727,19 @@ static bool s_uniqueids(struct conf_setup *s, const char *key, const char *v, ch
 	return yes_no(key, v, &s->uniqueids, why, n);
 }
 
+/* seccomp= (Libreswan): enabled, tolerant or disabled (the default) */
+static bool s_seccomp(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	static const char *const names[] = { "disabled", "tolerant", "enabled" };
+	for (unsigned i = 0; i < 3; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			s->seccomp = (enum conf_seccomp)i;
+			return true;
+		}
+	}
+	return fail(why, n, "%s=%s: expected enabled, tolerant or disabled", key, v);
+}
+
 /* Libreswan's ddos-mode=: auto (cookies past ddos-ike-threshold=), busy (always),
  * unlimited (never) */
 static bool s_ddos_mode(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
@@ -957,6 +969,7 @@ static const struct conf_keyword table[] = {
 	S("nat-ikeport", s_nattport, "4500"),
 	S("keep-alive", s_keepalive, "20"),
 	S("uniqueids", s_uniqueids, "yes"),
+	S("seccomp", s_seccomp, "enabled"),
 	S("ddos-mode", s_ddos_mode, "auto"),
 	S("ddos-ike-threshold", s_ddos_threshold, "256"),
 	S("max-halfopen-ike", s_max_halfopen, "1024"),

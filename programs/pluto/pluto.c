@@ -17,6 +17,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: pluto [--config FILE] [--secretsfile FILE] [--ipsecdir DIR] [--nssdir DIR]\n"
 		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n"
+		   "             [--seccomp-enabled | --seccomp-tolerant | --seccomp-disabled]\n"
 		   "       pluto --checkconfig [--config FILE]\n");
 }
 
@@ -44,6 +45,10 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 		{ "checkconfig", no_argument, NULL, 'k' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Libreswan's pluto options; they override config setup seccomp= */
+		{ "seccomp-enabled", no_argument, NULL, 'S' },
+		{ "seccomp-tolerant", no_argument, NULL, 'T' },
+		{ "seccomp-disabled", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	setpath(p->config, sizeof(p->config), "/etc/ipsec.conf");
@@ -68,6 +73,9 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 		case 'k': g->checkconfig = true; break;
 		case 'e': p->stderrlog = true; break;
 		case 'f': p->nofork = true; break;
+		case 'S': p->seccomp_cli = PLUTO_SECCOMP_CLI_ENABLED; break;
+		case 'T': p->seccomp_cli = PLUTO_SECCOMP_CLI_TOLERANT; break;
+		case 'D': p->seccomp_cli = PLUTO_SECCOMP_CLI_DISABLED; break;
 		case 'v': printf("Interlude pluto %s\n", PLUTO_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;

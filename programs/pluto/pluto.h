@@ -37,8 +37,14 @@
 #define PLUTO_ADMISSION_BUCKETS 1024	/* hash of source addresses holding half-open SAs */
 #define PLUTO_COOKIE_SECRET_LEN 32
 #define PLUTO_COOKIE_ROTATE_S   120	/* a new cookie secret this often (as WireGuard) */
-#define PLUTO_MAX_WHACK_CLIENTS 32
-#define PLUTO_WHACK_LINE_MAX    1024
+/* the control socket (whack_server.c) */
+#define PLUTO_MAX_WHACK_CLIENTS 32	/* connections at once */
+#define PLUTO_WHACK_LINE_MAX    1024	/* octets of one log or answer line */
+#define PLUTO_WHACK_READ_TIMEOUT_S 5	/* to send the whole command, from connect */
+#define PLUTO_WHACK_WRITE_TIMEOUT_S 10	/* to take some of a pending answer */
+#define PLUTO_WHACK_BACKLOG     16	/* listen(2) */
+#define PLUTO_WHACK_SOCKET_MODE 0600	/* the socket file: root only */
+#define PLUTO_WHACK_UID         0	/* the only peer uid accepted (SO_PEERCRED) */
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
 #define IKE_AUTH_MSG_MAX        16384	/* IKE_AUTH plaintext: IDs, certificates, AUTH, SA, TS */
@@ -284,6 +290,9 @@ struct pluto {
 	/* command line */
 	char config[512], secretsfile[512], nssdir[512], rundir[512], logfile[512];
 	bool stderrlog, nofork;
+	/* --seccomp-enabled|tolerant|disabled: overrides config setup seccomp= */
+	enum { PLUTO_SECCOMP_CLI_NONE, PLUTO_SECCOMP_CLI_ENABLED, PLUTO_SECCOMP_CLI_TOLERANT,
+	       PLUTO_SECCOMP_CLI_DISABLED } seccomp_cli;
 	FILE *log;
 	struct conf_setup setup;
 	struct connection *conns;
@@ -430,6 +439,10 @@ void dgrams_free(struct dgrams *d);
 bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len);
 /* appends *c itself (emptied on success) */
 bool dgrams_take(struct dgrams *d, struct chunk *c);
+
+/* confine.c: config setup seccomp= (libseccomp) */
+bool confine_install(struct pluto *p);
+int confine_crashtest(struct pluto *p, struct whack_client *w);
 
 /* whack_server.c */
 bool whack_server_start(struct pluto *p);

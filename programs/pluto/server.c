@@ -17,6 +17,17 @@ static void load_setup_and_autoconns(struct pluto *p)
 	conf_free(&cf);
 }
 
+/* pluto --seccomp-*: the command line beats config setup seccomp= */
+static void seccomp_from_cli(struct pluto *p)
+{
+	switch (p->seccomp_cli) {
+	case PLUTO_SECCOMP_CLI_NONE: break;
+	case PLUTO_SECCOMP_CLI_ENABLED: p->setup.seccomp = CONF_SECCOMP_ENABLED; break;
+	case PLUTO_SECCOMP_CLI_TOLERANT: p->setup.seccomp = CONF_SECCOMP_TOLERANT; break;
+	case PLUTO_SECCOMP_CLI_DISABLED: p->setup.seccomp = CONF_SECCOMP_DISABLED; break;
+	}
+}
+
 static void startup_conf_error(void *ctx, const char *file, int line, const char *reason)
 {
 	plog(ctx, "%s:%d: %s", file, line, reason);
@@ -96,6 +107,7 @@ bool server_configure(struct pluto *p)
 		}
 	}
 	load_setup_and_autoconns(p);
+	seccomp_from_cli(p);
 	if (!kernel_init(p, err, sizeof(err))) {
 		plog(p, "%s", err);
 		return false;
@@ -124,8 +136,10 @@ bool server_start(struct pluto *p)
 		return false;
 	drop_privileges(p);
 	start_autoconns(p);
+	/* last: everything pluto opens at start-up is open */
+	bool confined = confine_install(p);
 	log_flush(p);
-	return true;
+	return confined;
 }
 
 void server_stop(struct pluto *p)

@@ -1,8 +1,18 @@
 /* whack_server.c -- the control socket (RUNDIR/pluto.ctl).
  *
- * Protocol: the client sends one line "COMMAND [NAME]"; the server answers with
- * text lines and ends with "=rc N", N being whack's exit status.  `up` keeps the
- * connection open and streams the SA's log lines until it is established or fails. */
+ * Protocol: the client sends one line "COMMAND [ARG]" (include/whack_cmd.h, parsed by
+ * whack_cmd_parse()); the server answers with text lines and ends with "=rc N", N being
+ * whack's exit status.  `up` keeps the connection open and streams the SA's log lines
+ * until it is established or fails.
+ *
+ * Who may talk to it: root only.  The socket file is created mode 0600 (umask around
+ * bind(), so there is no moment it is wider) and each connection's SO_PEERCRED uid is
+ * checked, so a socket file made wider by mistake still lets nobody else in.
+ * Limits: PLUTO_MAX_WHACK_CLIENTS connections; a client has PLUTO_WHACK_READ_TIMEOUT_S
+ * to send its whole command and PLUTO_WHACK_WRITE_TIMEOUT_S to take each part of the
+ * answer; when every slot is taken, the oldest client that has not yet sent a command
+ * makes room for the new one.  Every refusal is one log line and, where the client
+ * can still read, an answer. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,12 +24,17 @@
 #include <event2/bufferevent.h>
 #include "ikev2.h"
 #include "status.h"
+#include "whack_cmd.h"
 
 struct whack_client {
 	struct whack_client *next;
 	struct pluto *p;
 	struct bufferevent *bev;
+	struct event *read_deadline;	/* PLUTO_WHACK_READ_TIMEOUT_S after accept */
+	bool commanded;			/* its command line arrived */
 	bool closing;
+	uid_t uid;
+	pid_t pid;
 };
 
 void whack_printf(struct whack_client *w, const char *fmt, ...)
@@ -48,6 +63,8 @@ static void client_free(struct whack_client *w)
 		}
 	}
 	p->nwhack--;
+	if (w->read_deadline != NULL)
+		event_free(w->read_deadline);
 	bufferevent_free(w->bev);
 	free(w);
 }
@@ -206,67 +223,114 @@ static int cmd_shutdown(struct pluto *p, struct whack_client *w)
 	return 0;
 }
 
-static int dispatch(struct pluto *p, struct whack_client *w, const char *cmd, const char *arg)
+static int dispatch(struct pluto *p, struct whack_client *w, const struct whack_cmd *cmd)
 {
-	if (strcmp(cmd, "add") == 0)
-		return connections_load(p, arg, w) ? 0 : 1;
-	if (strcmp(cmd, "delete") == 0)
-		return connections_delete(p, arg) ? 0 : 1;
-	if (strcmp(cmd, "up") == 0)
-		return cmd_up(p, w, arg);
-	if (strcmp(cmd, "down") == 0)
-		return cmd_down(p, w, arg);
-	if (strcmp(cmd, "status") == 0)
-		return status_show(p, w, false), 0;
-	if (strcmp(cmd, "trafficstatus") == 0)
-		return status_show(p, w, true), 0;
-	if (strcmp(cmd, "rereadsecrets") == 0)
-		return secrets_load(p) ? 0 : 1;
-	if (strcmp(cmd, "shutdown") == 0)
-		return cmd_shutdown(p, w);
-	if (strcmp(cmd, "listen") == 0)
-		return 0;
-	if (strcmp(cmd, "bench") == 0)
-		return bench_start(p, w, arg);
-	if (strcmp(cmd, "impair") == 0)
-		return cmd_impair(p, w, arg);
-	if (strcmp(cmd, "rekey-ike") == 0)
-		return cmd_rekey(p, w, arg, true);
-	if (strcmp(cmd, "rekey-child") == 0)
-		return cmd_rekey(p, w, arg, false);
-	whack_printf(w, "unknown command '%s'", cmd);
+	const char *arg = cmd->arg;
+	switch (cmd->verb) {
+	case WHACK_ADD: return connections_load(p, arg, w) ? 0 : 1;
+	case WHACK_DELETE: return connections_delete(p, arg) ? 0 : 1;
+	case WHACK_UP: return cmd_up(p, w, arg);
+	case WHACK_DOWN: return cmd_down(p, w, arg);
+	case WHACK_STATUS: return status_show(p, w, false), 0;
+	case WHACK_TRAFFICSTATUS: return status_show(p, w, true), 0;
+	case WHACK_REREADSECRETS: return secrets_load(p) ? 0 : 1;
+	case WHACK_SHUTDOWN: return cmd_shutdown(p, w);
+	case WHACK_LISTEN: return 0;
+	case WHACK_BENCH: return bench_start(p, w, arg);
+	case WHACK_IMPAIR: return cmd_impair(p, w, arg);
+	case WHACK_REKEY_IKE: return cmd_rekey(p, w, arg, true);
+	case WHACK_REKEY_CHILD: return cmd_rekey(p, w, arg, false);
+	case WHACK_SECCOMP_CRASHTEST: return confine_crashtest(p, w);
+	case WHACK_VERB_COUNT: break;
+	}
+	whack_printf(w, "unknown command");
 	return 1;
+}
+
+/* a client that broke the protocol: its answer says why, the log says who */
+static void client_reject(struct whack_client *w, const char *why)
+{
+	plog(w->p, "control socket: client pid %d uid %u: %s", (int)w->pid, (unsigned)w->uid, why);
+	event_del(w->read_deadline);
+	bufferevent_disable(w->bev, EV_READ);
+	whack_printf(w, "pluto: %s", why);
+	whack_done(w, 1);
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct whack_client *w = arg;
-	size_t len;
-	char *line = evbuffer_readln(bufferevent_get_input(bev), &len, EVBUFFER_EOL_LF);
-	if (line == NULL) {
-		if (evbuffer_get_length(bufferevent_get_input(bev)) > PLUTO_WHACK_LINE_MAX)
-			whack_done(w, 1);
+	if (w->commanded || w->closing)
+		return;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr nl = evbuffer_search(in, "\n", 1, NULL);
+	if (nl.pos < 0) {
+		if (evbuffer_get_length(in) >= WHACK_CMD_LINE_MAX)
+			client_reject(w, whack_parse_str(WHACK_PARSE_TOO_LONG));
 		return;
 	}
-	bufferevent_disable(bev, EV_READ);
-	char *sp = strchr(line, ' ');
-	const char *name = "";
-	if (sp != NULL) {
-		*sp = '\0';
-		name = sp + 1;
-	}
 	struct pluto *p = w->p;
-	int rc = dispatch(p, w, line, name);
-	free(line);
+	w->commanded = true;
+	bufferevent_disable(bev, EV_READ);
+	event_del(w->read_deadline);
+	size_t len = (size_t)nl.pos;
+	struct whack_cmd cmd;
+	enum whack_parse r = len >= WHACK_CMD_LINE_MAX ? WHACK_PARSE_TOO_LONG
+		: whack_cmd_parse((const char *)evbuffer_pullup(in, (ssize_t)len + 1), len, &cmd);
+	if (r != WHACK_PARSE_OK) {
+		client_reject(w, whack_parse_str(r));
+		log_flush(p);
+		return;
+	}
+	int rc = dispatch(p, w, &cmd);
 	if (rc >= 0)
 		whack_done(w, rc);
 	log_flush(p);
 }
 
+static void read_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct whack_client *w = arg;
+	struct pluto *p = w->p;
+	client_reject(w, "no complete command within " CONF_STR(PLUTO_WHACK_READ_TIMEOUT_S) " seconds");
+	log_flush(p);
+}
+
 static void event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		client_free(arg);
+	struct whack_client *w = arg;
+	if (what & BEV_EVENT_TIMEOUT) {
+		plog(w->p, "control socket: client pid %d took no answer for " CONF_STR(PLUTO_WHACK_WRITE_TIMEOUT_S)
+		     " seconds; closed", (int)w->pid);
+		client_free(w);
+	} else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		client_free(w);
+	}
+}
+
+/* every slot taken: the oldest client still to send its command goes */
+static bool make_room(struct pluto *p)
+{
+	struct whack_client *oldest = NULL;
+	for (struct whack_client *w = p->whacks; w != NULL; w = w->next)
+		if (!w->commanded && !w->closing)
+			oldest = w;	/* the list is newest first */
+	if (oldest == NULL)
+		return false;
+	client_reject(oldest, "all " CONF_STR(PLUTO_MAX_WHACK_CLIENTS) " control connections taken; "
+		      "the oldest one without a command is closed");
+	return true;
+}
+
+/* a refusal before there is a client: one line, the status, close */
+static void refuse(int fd, const char *why)
+{
+	char buf[160];
+	int n = snprintf(buf, sizeof(buf), "pluto: %s\n=rc 1\n", why);
+	if (n > 0 && send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		/* the client is gone already */
+	}
+	close(fd);
 }
 
 static void accept_cb(evutil_socket_t fd, short what, void *arg)
@@ -275,18 +339,52 @@ static void accept_cb(evutil_socket_t fd, short what, void *arg)
 	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (cfd < 0)
 		return;
-	if (p->nwhack >= PLUTO_MAX_WHACK_CLIENTS) {
-		close(cfd);
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
+		plog(p, "control socket: SO_PEERCRED: %s; connection refused", strerror(errno));
+		refuse(cfd, "cannot tell who you are");
 		return;
 	}
+	if (cred.uid != PLUTO_WHACK_UID) {
+		plog(p, "control socket: connection from pid %d uid %u refused: only root may control pluto",
+		     (int)cred.pid, (unsigned)cred.uid);
+		refuse(cfd, "permission denied: only root may control pluto");
+		log_flush(p);
+		return;
+	}
+	if (p->nwhack >= PLUTO_MAX_WHACK_CLIENTS && !make_room(p)) {
+		plog(p, "control socket: all %d connections busy with commands; pid %d refused",
+		     PLUTO_MAX_WHACK_CLIENTS, (int)cred.pid);
+		refuse(cfd, "too many control connections; try again");
+		log_flush(p);
+		return;
+	}
+	log_flush(p);
 	struct whack_client *w = calloc(1, sizeof(*w));
 	if (w == NULL) {
 		close(cfd);
 		return;
 	}
-	w->p = p;
+	*w = (struct whack_client){ .p = p, .uid = cred.uid, .pid = cred.pid };
 	w->bev = bufferevent_socket_new(p->base, cfd, BEV_OPT_CLOSE_ON_FREE);
+	w->read_deadline = evtimer_new(p->base, read_deadline_cb, w);
+	if (w->bev == NULL || w->read_deadline == NULL) {
+		if (w->bev != NULL)
+			bufferevent_free(w->bev);
+		else
+			close(cfd);
+		if (w->read_deadline != NULL)
+			event_free(w->read_deadline);
+		free(w);
+		return;
+	}
 	bufferevent_setcb(w->bev, read_cb, write_cb, event_cb, w);
+	/* a whole command never needs more than a line's worth of buffer */
+	bufferevent_setwatermark(w->bev, EV_READ, 0, WHACK_CMD_LINE_MAX);
+	struct timeval rtv = { .tv_sec = PLUTO_WHACK_READ_TIMEOUT_S }, wtv = { .tv_sec = PLUTO_WHACK_WRITE_TIMEOUT_S };
+	bufferevent_set_timeouts(w->bev, NULL, &wtv);
+	evtimer_add(w->read_deadline, &rtv);
 	bufferevent_enable(w->bev, EV_READ | EV_WRITE);
 	w->next = p->whacks;
 	p->whacks = w;
@@ -303,12 +401,14 @@ bool whack_server_start(struct pluto *p)
 	strcpy(sun.sun_path, p->ctl_path);
 	unlink(p->ctl_path);
 	p->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->ctl_fd < 0 || bind(p->ctl_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(p->ctl_fd, 16) < 0) {
+	/* the socket file is born 0600: never a moment with a wider mode */
+	mode_t old = umask(0777 & ~PLUTO_WHACK_SOCKET_MODE);
+	bool ok = p->ctl_fd >= 0 && bind(p->ctl_fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	umask(old);
+	if (!ok || chmod(p->ctl_path, PLUTO_WHACK_SOCKET_MODE) < 0 || listen(p->ctl_fd, PLUTO_WHACK_BACKLOG) < 0) {
 		plog(p, "cannot create control socket %s: %s", p->ctl_path, strerror(errno));
 		return false;
 	}
-	chmod(p->ctl_path, 0600);
 	p->ctl_ev = event_new(p->base, p->ctl_fd, EV_READ | EV_PERSIST, accept_cb, p);
 	event_add(p->ctl_ev, NULL);
 	return true;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "whack_cmd.h"
 
 #define WHACK_DEFAULT_RUNDIR "/run/pluto"
 
@@ -18,26 +19,26 @@ enum { OPT_RUNDIR = 256, OPT_CTL, OPT_ASYNC, OPT_BENCH };
 
 struct cmd {
 	const char *option;	/* --up */
-	const char *verb;	/* what pluto understands */
-	bool needs_name;
+	enum whack_verb verb;	/* what pluto understands (include/whack_cmd.h) */
 };
 
 static const struct cmd cmds[] = {
-	{ "add", "add", true },
-	{ "delete", "delete", true },
-	{ "up", "up", true },
-	{ "initiate", "up", true },
-	{ "down", "down", true },
-	{ "terminate", "down", true },
-	{ "status", "status", false },
-	{ "trafficstatus", "trafficstatus", false },
-	{ "rereadsecrets", "rereadsecrets", false },
-	{ "shutdown", "shutdown", false },
-	{ "listen", "listen", false },
-	{ "impair", "impair", true },	/* --impair WHAT: tests only */
-	{ "rekey-ike", "rekey-ike", true },
-	{ "rekey-ipsec", "rekey-child", true },
-	{ "rekey-child", "rekey-child", true },
+	{ "add", WHACK_ADD },
+	{ "delete", WHACK_DELETE },
+	{ "up", WHACK_UP },
+	{ "initiate", WHACK_UP },
+	{ "down", WHACK_DOWN },
+	{ "terminate", WHACK_DOWN },
+	{ "status", WHACK_STATUS },
+	{ "trafficstatus", WHACK_TRAFFICSTATUS },
+	{ "rereadsecrets", WHACK_REREADSECRETS },
+	{ "shutdown", WHACK_SHUTDOWN },
+	{ "listen", WHACK_LISTEN },
+	{ "impair", WHACK_IMPAIR },	/* --impair WHAT: tests only */
+	{ "rekey-ike", WHACK_REKEY_IKE },
+	{ "rekey-ipsec", WHACK_REKEY_CHILD },
+	{ "rekey-child", WHACK_REKEY_CHILD },
+	{ "seccomp-crashtest", WHACK_SECCOMP_CRASHTEST },	/* Libreswan: test seccomp= */
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -45,7 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: whack [--rundir DIR | --ctlsocket PATH] COMMAND [--name NAME]\n"
 		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --shutdown\n"
-		   "          --rekey-ike --rekey-ipsec (--rekey-child)\n"
+		   "          --rekey-ike --rekey-ipsec (--rekey-child) --seccomp-crashtest\n"
 		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n");
 }
 
@@ -79,6 +80,8 @@ static int talk(const char *path, const char *line)
 		fputs(buf, stdout);
 		fflush(stdout);
 	}
+	if (rc == 3)
+		fprintf(stderr, "whack: pluto closed the connection without a status\n");
 	if (in != NULL)
 		fclose(in);
 	return rc;
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
 	opts[NCMDS + 2] = (struct option){ "ctlsocket", required_argument, NULL, OPT_CTL };
 	opts[NCMDS + 3] = (struct option){ "asynchronous", no_argument, NULL, OPT_ASYNC };
 	opts[NCMDS + 4] = (struct option){ "bench", required_argument, NULL, OPT_BENCH };
-	static const struct cmd bench = { "bench", "bench", true };
+	static const struct cmd bench = { "bench", WHACK_BENCH };
 	const char *bench_n = NULL;
 	const struct cmd *cmd = NULL;
 	const char *name = NULL;
@@ -118,14 +121,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (cmd != NULL && strcmp(cmd->verb, "impair") == 0 && optind + 1 == argc)
+	if (cmd != NULL && cmd->verb == WHACK_IMPAIR && optind + 1 == argc)
 		name = argv[optind++];	/* whack --impair WHAT */
-	if (cmd == NULL || optind != argc || (cmd->needs_name && (name == NULL || strchr(name, '\n')))) {
+	bool needs_name = cmd != NULL && whack_verb_arg(cmd->verb) != WHACK_ARG_NONE;
+	if (cmd == NULL || optind != argc || (needs_name && name == NULL)) {
 		usage(stderr);
 		return 2;
 	}
-	char line[600];
-	snprintf(line, sizeof(line), "%s%s%s%s%s\n", cmd->verb, cmd->needs_name ? " " : "",
-		 cmd->needs_name ? name : "", bench_n ? " " : "", bench_n ? bench_n : "");
+	char arg[WHACK_ARG_MAX], line[WHACK_CMD_LINE_MAX];
+	snprintf(arg, sizeof(arg), "%s%s%s", name ? name : "", bench_n ? " " : "", bench_n ? bench_n : "");
+	if (!whack_cmd_format(cmd->verb, arg, line, sizeof(line))) {
+		fprintf(stderr, "whack: bad argument '%s' for --%s\n", arg, cmd->option);
+		return 2;
+	}
 	return talk(path, line);
 }

@@ -29,6 +29,11 @@ SCENARIO_TIMEOUT=${SCENARIO_TIMEOUT:-60}	# seconds per scenario, all steps inclu
 STEP_TIMEOUT=${STEP_TIMEOUT:-30}		# seconds per command
 UNTIL_DEFAULT=${UNTIL_DEFAULT:-20}		# seconds an `until:` step polls by default
 START_TIMEOUT=${START_TIMEOUT:-10}		# seconds to wait for pluto.ctl
+# seccomp= for Interlude's daemons whose ipsec.conf does not set it: launch_daemon
+# passes pluto --seccomp-$IL_SECCOMP (a command-line option, so that the scenarios'
+# files and their line numbers stay as written); every scenario runs with the
+# system call filter on unless it says otherwise.  IL_SECCOMP= (empty): none.
+IL_SECCOMP=${IL_SECCOMP-enabled}
 
 HOSTS=(west east)		# the hosts that run a daemon
 STEP_HOSTS=(west east)		# the names a step may start with (`west: ...`)
@@ -282,9 +287,12 @@ launch_daemon() {
 	local h=$1 d=$TMP/$1 i
 	rm -f "$d/run/pluto.ctl"
 	if [ "${IMPL[$h]}" = interlude ]; then
+		local sc=()
+		[ -n "$IL_SECCOMP" ] && ! grep -qE '^[[:space:]]+seccomp[[:space:]]*=' "$d/ipsec.conf" &&
+			sc=("--seccomp-$IL_SECCOMP")
 		daemon_spawn "$h" "$d/pluto.stderr" "$d/pluto.stderr" "$IL_PLUTO" \
 			--config "$d/ipsec.conf" --secretsfile "$d/ipsec.secrets" --nssdir "$d/nss" \
-			--rundir "$d/run" --logfile "$d/pluto.log" --nofork
+			--rundir "$d/run" --logfile "$d/pluto.log" --nofork "${sc[@]}"
 	else
 		daemon_spawn "$h" /dev/null "$d/pluto.log" "$LS_PLUTO" --config "$d/ipsec.conf" \
 			--secretsfile "$d/ipsec.secrets" --ipsecdir "$d" --nssdir "$d/nss" \

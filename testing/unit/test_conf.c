@@ -631,6 +631,32 @@ static void test_ddos_setup(void **state)
 	conf_free(&cf);
 }
 
+/* seccomp= (config setup): Libreswan's three values, disabled by default */
+static void test_setup_seccomp(void **state)
+{
+	static const char *const vals[] = { "enabled", "tolerant", "disabled" };
+	static const enum conf_seccomp want[] = {
+		CONF_SECCOMP_ENABLED, CONF_SECCOMP_TOLERANT, CONF_SECCOMP_DISABLED,
+	};
+	struct conf_file cf;
+	struct errs e = { 0 };
+	for (size_t i = 0; i < 3; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "config setup\n\tseccomp=%s\n", vals[i]);
+		assert_true(conf_load_string("s.conf", text, &cf, collect, &e));
+		assert_int_equal(e.n, 0);
+		assert_int_equal(cf.setup.seccomp, want[i]);
+		conf_free(&cf);
+	}
+	assert_true(conf_load_string("d.conf", "config setup\n\tuniqueids=yes\n", &cf, collect, &e));
+	assert_int_equal(cf.setup.seccomp, CONF_SECCOMP_DISABLED);
+	conf_free(&cf);
+	assert_true(conf_load_string("b.conf", "config setup\n\tseccomp=on\n", &cf, collect, &e));
+	assert_int_equal(e.n, 1);
+	assert_int_equal(cf.setup.seccomp, CONF_SECCOMP_DISABLED);
+	conf_free(&cf);
+}
+
 static void test_also_and_default(void **state)
 {
 	static const char text[] =
@@ -878,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_also_and_default),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_ddos_setup),
+		cmocka_unit_test(test_setup_seccomp),
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),
