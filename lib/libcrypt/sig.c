@@ -51,38 +51,17 @@ static bool sig_info(enum crypt_sig s, struct sig_info *out)
 	return false;
 }
 
-static CK_MECHANISM_TYPE hash_mech(enum crypt_hash h)
-{
-	switch (h) {
-	case CRYPT_SHA1: return CKM_SHA_1;
-	case CRYPT_SHA256: return CKM_SHA256;
-	case CRYPT_SHA384: return CKM_SHA384;
-	case CRYPT_SHA512: return CKM_SHA512;
-	}
-	return CKM_INVALID_MECHANISM;
-}
-
-static CK_MECHANISM_TYPE pkcs1_mech(enum crypt_hash h)
-{
-	switch (h) {
-	case CRYPT_SHA1: return CKM_SHA1_RSA_PKCS;
-	case CRYPT_SHA256: return CKM_SHA256_RSA_PKCS;
-	case CRYPT_SHA384: return CKM_SHA384_RSA_PKCS;
-	case CRYPT_SHA512: return CKM_SHA512_RSA_PKCS;
-	}
-	return CKM_INVALID_MECHANISM;
-}
-
-static CK_RSA_PKCS_MGF_TYPE mgf1(enum crypt_hash h)
-{
-	switch (h) {
-	case CRYPT_SHA1: return CKG_MGF1_SHA1;
-	case CRYPT_SHA256: return CKG_MGF1_SHA256;
-	case CRYPT_SHA384: return CKG_MGF1_SHA384;
-	case CRYPT_SHA512: return CKG_MGF1_SHA512;
-	}
-	return 0;
-}
+/* The PKCS #11 names of each hash: the digest, RSA PKCS#1 v1.5 with it, and MGF1
+ * with it (RFC 8017 B.2.1) */
+static const struct hash_mechs {
+	CK_MECHANISM_TYPE digest, pkcs1;
+	CK_RSA_PKCS_MGF_TYPE mgf1;
+} hash_mechs[] = {
+	[CRYPT_SHA1] = { CKM_SHA_1, CKM_SHA1_RSA_PKCS, CKG_MGF1_SHA1 },
+	[CRYPT_SHA256] = { CKM_SHA256, CKM_SHA256_RSA_PKCS, CKG_MGF1_SHA256 },
+	[CRYPT_SHA384] = { CKM_SHA384, CKM_SHA384_RSA_PKCS, CKG_MGF1_SHA384 },
+	[CRYPT_SHA512] = { CKM_SHA512, CKM_SHA512_RSA_PKCS, CKG_MGF1_SHA512 },
+};
 
 static bool key_fits(enum crypt_sig s, KeyType t)
 {
@@ -250,8 +229,8 @@ void crypt_privkey_free(struct crypt_privkey *k)
  * (RFC 7427 A.4.1's parameters, and what its AlgorithmIdentifiers carry) */
 static SECItem pss_params(enum crypt_hash h, CK_RSA_PKCS_PSS_PARAMS *p)
 {
-	p->hashAlg = hash_mech(h);
-	p->mgf = mgf1(h);
+	p->hashAlg = hash_mechs[h].digest;
+	p->mgf = hash_mechs[h].mgf1;
 	p->sLen = (CK_ULONG)crypt_hash_len(h);
 	return (SECItem){ siBuffer, (unsigned char *)p, sizeof(*p) };
 }
@@ -276,7 +255,7 @@ bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t 
 	SECItem msg = { siBuffer, (unsigned char *)data, (unsigned int)len };
 	SECItem sg = { siBuffer, (unsigned char *)sig, (unsigned int)siglen };
 	if (si.kind == SIG_PKCS1)
-		return PK11_VerifyWithMechanism(k->k, pkcs1_mech(si.hash), NULL, &sg, &msg, NULL) == SECSuccess;
+		return PK11_VerifyWithMechanism(k->k, hash_mechs[si.hash].pkcs1, NULL, &sg, &msg, NULL) == SECSuccess;
 	uint8_t digest[SIG_MAX_DIGEST];
 	struct iov in = { data, len };
 	if (!crypt_hash(si.hash, &in, 1, digest))
@@ -320,7 +299,7 @@ bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *
 	SECItem msg = { siBuffer, (unsigned char *)data, (unsigned int)len };
 	SECStatus rv;
 	if (si.kind == SIG_PKCS1) {
-		rv = PK11_SignWithMechanism(k->k, pkcs1_mech(si.hash), NULL, &sg, &msg);
+		rv = PK11_SignWithMechanism(k->k, hash_mechs[si.hash].pkcs1, NULL, &sg, &msg);
 	} else {
 		uint8_t digest[SIG_MAX_DIGEST];
 		struct iov in = { data, len };
