@@ -8,6 +8,8 @@
  *   SPIi,SPIr,SK_ei,SK_er,"ENCR",SK_ai,SK_ar,"INTEG"        (hex, no 0x)
  *   "IPv4","SRC","DST","0xSPI","ENCR","0xKEY","AUTH","0xKEY"
  *
+ * (for AES-GCM, ESP's names differ from strongSwan's: see ws_esp_encr())
+ *
  * An IKE SA gets a line after IKE_SA_INIT, one after each IKE_INTERMEDIATE key update
  * (RFC 9370 2.2.2) and one per IKE SA rekey (new SPIs).  Wireshark keys its table by
  * the SPI pair and uses the last line of a pair, so the final keys (IKE_AUTH and
@@ -75,12 +77,15 @@ static const char *ws_ike_integ(enum ike_integ integ)
 	}
 }
 
-/* the ESP table's names; an AEAD's ICV goes unchecked, as strongSwan writes it */
+/* The ESP table's names.  AES-GCM: not strongSwan's "AES-GCM [RFC4106]" with "ANY 128
+ * bit authentication [no checking]", which Wireshark 4.0 refuses ("AES-GCM encryption
+ * can only be used with NULL authentication"), but the name with the ICV length and
+ * NULL authentication, which it decrypts (docs/architecture.md). */
 static const char *ws_esp_encr(uint16_t encr)
 {
 	switch (encr) {
 	case IKE_ENCR_AES_CBC: return "AES-CBC [RFC3602]";
-	case IKE_ENCR_AES_GCM_16: return "AES-GCM [RFC4106]";
+	case IKE_ENCR_AES_GCM_16: return "AES-GCM with 16 octet ICV [RFC4106]";
 	default: return NULL;
 	}
 }
@@ -88,7 +93,7 @@ static const char *ws_esp_encr(uint16_t encr)
 static const char *ws_esp_integ(uint16_t integ, bool aead)
 {
 	if (aead)
-		return "ANY 128 bit authentication [no checking]";
+		return "NULL";
 	switch (integ) {
 	case IKE_INTEG_HMAC_SHA1_96: return "HMAC-SHA-1-96 [RFC2404]";
 	case IKE_INTEG_HMAC_SHA2_256_128: return "HMAC-SHA-256-128 [RFC4868]";

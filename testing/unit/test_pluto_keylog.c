@@ -1,6 +1,6 @@
 /* test_pluto_keylog.c -- keylog.c (config setup keylog-dir=): the lines are those
  * strongSwan's save-keys plugin wrote for the same keys (../shared/vectors), octet for
- * octet; the names Wireshark has for our other algorithms; the files are appended to,
+ * octet (ESP with AES-GCM: but for the names Wireshark 4.0 can use); the names Wireshark has for our other algorithms; the files are appended to,
  * created 0600, and a file others may read gets no secrets. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -85,8 +85,14 @@ static void esp_lines_as_strongswan(void **state)
 			assert_true(ip_parse(f[1], &src));
 			assert_true(ip_parse(f[2], &dst));
 			struct chunk spi = testutil_hex(f[3]), key = testutil_hex(f[5]);
-			char out[1024], want[1024];
-			snprintf(want, sizeof(want), "%s\n", l);
+			/* the same but for the AES-GCM names: those Wireshark 4.0 decrypts with */
+			char out[1024], want[1024], *g = strstr(l, "\"AES-GCM [RFC4106]\"");
+			char *a = strstr(l, "\"ANY 128 bit authentication [no checking]\"");
+			assert_non_null(g);
+			assert_non_null(a);
+			snprintf(want, sizeof(want), "%.*s\"AES-GCM with 16 octet ICV [RFC4106]\"%.*s\"NULL\"%s\n",
+				 (int)(g - l), l, (int)(a - g - strlen("\"AES-GCM [RFC4106]\"")),
+				 g + strlen("\"AES-GCM [RFC4106]\""), a + strlen("\"ANY 128 bit authentication [no checking]\""));
 			assert_int_equal(keylog_esp_line(out, sizeof(out), &src, &dst, spi.ptr, IKE_ENCR_AES_GCM_16,
 							 IKE_INTEG_NONE, key.ptr, key.len, 0),
 					 strlen(want));
