@@ -170,6 +170,9 @@ struct conf_setup {
 	unsigned ddos_ike_threshold;	/* ddos-ike-threshold= (default 256) */
 	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
 	enum conf_seccomp seccomp;	/* seccomp=enabled|tolerant|disabled (default) */
+	char keylog_dir[CONF_VALUE_MAX];	/* keylog-dir= (Interlude's own): an absolute
+					 * directory where pluto appends every IKE and Child
+					 * SA's keys for Wireshark; "" (default) = off */
 };
 
 /* Every error and warning of a load, with the conn it belongs to ("" for config

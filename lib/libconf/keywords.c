@@ -675,6 +675,16 @@ static bool s_secretsfile(struct conf_setup *s, const char *key, const char *v, 
 	return path(s->secretsfile, key, v, why, n);
 }
 
+/* keylog-dir= (Interlude's own, no Libreswan equivalent): the files Wireshark reads
+ * (ikev2_decryption_table, esp_sa) are appended to in this directory.  Absolute,
+ * because pluto's working directory is dumpdir= or wherever it was started. */
+static bool s_keylog_dir(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	if (v[0] != '/')
+		return fail(why, n, "%s=%s: not an absolute path", key, v);
+	return path(s->keylog_dir, key, v, why, n);
+}
+
 static bool s_logtime(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
 {
 	return yes_no(key, v, &s->logtime, why, n);
@@ -980,6 +990,7 @@ static const struct conf_keyword table[] = {
 	S("dumpdir", s_dumpdir, "/run/pluto"),
 	S("nssdir", s_nssdir, "/var/lib/ipsec/nss"),
 	S("secretsfile", s_secretsfile, "/etc/ipsec.secrets"),
+	S("keylog-dir", s_keylog_dir, "/var/lib/ipsec/keylog"),
 	/* config setup: IKEv1 */
 	V1(SE, "ikev1-policy", "IKEv1 messages are dropped", "drop", "drop"),
 	V1(SE, "ikev1-secctx-attr-type", "IKEv1 labeled IPsec", NULL, "32001"),

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "child_sa.h"
 #include "crypt.h"
+#include "keylog.h"
 #include "tsel.h"
 
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
@@ -314,6 +315,8 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	child_sa_endpoints(ike, child);
 	lifetime_child_plan(ike, child, child->initiator);
 	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
+	if (ok)
+		keylog_child(ike, child);
 	/* the kernel has the keys now (or never will): ours go */
 	chunk_free(&child->keymat);
 	if (!ok) {

@@ -11,6 +11,7 @@
 #include "ikev2.h"
 #include "child_sa.h"
 #include "crypt.h"
+#include "keylog.h"
 
 #define CC_NONCE_LEN   32	/* RFC 7296 2.10: at least half the PRF key size */
 #define CC_INNER_MAX   4096	/* N, SA, Nonce, KE (up to ML-KEM-1024), TSi, TSr */
@@ -222,6 +223,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->intermediate = old->intermediate;
 	ike->keys_ready = true;
 	ike->authenticated = true;
+	keylog_ike(ike);
 	ike_sa_set_state(ike, IKE_ESTABLISHED);
 	/* RFC 7296 2.18: the Child SAs belong to the new IKE SA now */
 	struct child_sa **tail = &ike->children;

@@ -8,6 +8,7 @@
  * (ikev2.c on receipt, send.c on sending) before any key update here. */
 #include <string.h>
 #include "ikev2.h"
+#include "keylog.h"
 
 #define INT_INNER_MAX 2048	/* inner payloads of one round: a KE payload at most */
 #define INT_KE_MAX    1600	/* the largest KE data: ML-KEM-1024's 1568 octets */
@@ -23,6 +24,7 @@ static bool update_keys(struct ike_sa *ike, const struct chunk *sk_n)
 	}
 	keymat_free(&ike->keys);
 	ike->keys = next;
+	keylog_ike(ike);
 	return true;
 }
 

@@ -4,6 +4,7 @@
 #include "ikev2.h"
 #include "auth.h"
 #include "crypt.h"
+#include "keylog.h"
 
 #define NONCE_LEN 32		/* RFC 7296 2.10: at least half the PRF key size, >= 16 */
 #define NAT_HASH_LEN 20		/* SHA-1 */
@@ -104,6 +105,8 @@ bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir)
 	keymat_free(&ike->keys);
 	ike->keys_ready = keymat_ike_sa_init(ike->prf, &ike->ni, &ike->nr, gir, ike->spi_i, ike->spi_r,
 					     &ike->sizes, &ike->keys);
+	if (ike->keys_ready)
+		keylog_ike(ike);
 	return ike->keys_ready;
 }
 

@@ -295,6 +295,7 @@ struct pluto {
 	       PLUTO_SECCOMP_CLI_DISABLED } seccomp_cli;
 	FILE *log;
 	struct conf_setup setup;
+	bool keylog_failing;			/* keylog.c: the last key line was not written */
 	struct connection *conns;
 	struct conf_secrets secrets;
 	/* sockets */

@@ -108,6 +108,10 @@ bool server_configure(struct pluto *p)
 	}
 	load_setup_and_autoconns(p);
 	seccomp_from_cli(p);
+	if (p->setup.keylog_dir[0] != '\0')
+		plog(p, "keylog-dir=%s: WARNING: the keys of every IKE and Child SA are appended to "
+		     "%s/ikev2_decryption_table and %s/esp_sa (for Wireshark)", p->setup.keylog_dir,
+		     p->setup.keylog_dir, p->setup.keylog_dir);
 	if (!kernel_init(p, err, sizeof(err))) {
 		plog(p, "%s", err);
 		return false;

@@ -657,6 +657,29 @@ static void test_setup_seccomp(void **state)
 	conf_free(&cf);
 }
 
+/* keylog-dir= (Interlude's own): an absolute directory, off by default */
+static void test_setup_keylog_dir(void **state)
+{
+	struct conf_file cf;
+	struct errs e = { 0 };
+	assert_true(conf_load_string("k.conf", "config setup\n\tkeylog-dir=/var/lib/ipsec/keylog\n", &cf, collect, &e));
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cf.nerrors, 0);
+	assert_string_equal(cf.setup.keylog_dir, "/var/lib/ipsec/keylog");
+	assert_int_equal(conf_keyword_find(CONF_KW_SETUP, "keylog-dir")->status, CONF_KW_IMPLEMENTED);
+	conf_free(&cf);
+	assert_true(conf_load_string("d.conf", "config setup\n\tuniqueids=yes\n", &cf, collect, &e));
+	assert_string_equal(cf.setup.keylog_dir, "");
+	conf_free(&cf);
+	assert_true(conf_load_string("r.conf", "config setup\n\tkeylog-dir=keys\n", &cf, collect, &e));
+	expect_err(&e, 0, "r.conf:2: keylog-dir=keys: not an absolute path");
+	assert_int_equal(e.n, 1);
+	assert_int_equal(cf.nerrors, 1);
+	assert_string_equal(cf.setup.keylog_dir, "");
+	conf_free(&cf);
+	(void)state;
+}
+
 static void test_also_and_default(void **state)
 {
 	static const char text[] =
@@ -905,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_ddos_setup),
 		cmocka_unit_test(test_setup_seccomp),
+		cmocka_unit_test(test_setup_keylog_dir),
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),
