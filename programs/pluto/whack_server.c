@@ -234,6 +234,7 @@ static int dispatch(struct pluto *p, struct whack_client *w, const struct whack_
 	case WHACK_STATUS: return status_show(p, w, false), 0;
 	case WHACK_TRAFFICSTATUS: return status_show(p, w, true), 0;
 	case WHACK_REREADSECRETS: return secrets_load(p) ? 0 : 1;
+	case WHACK_REREADALL: return connections_reload(p, w) ? 0 : 1;
 	case WHACK_SHUTDOWN: return cmd_shutdown(p, w);
 	case WHACK_LISTEN: return 0;
 	case WHACK_BENCH: return bench_start(p, w, arg);
