@@ -79,7 +79,7 @@ static void refused(enum conf_kw_status st, const struct conf_keyword *t, size_t
 		printf("\n\t");
 		esc(k->why != NULL ? k->why : "");
 		if (k->same != NULL) {
-			printf(". Accepted without a word: ");
+			printf(". Accepted, without a message, with the value ");
 			esc(k->same);
 		}
 		printf(".\n\n");
