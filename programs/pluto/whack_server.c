@@ -417,6 +417,10 @@ bool whack_server_start(struct pluto *p)
 
 void whack_server_stop(struct pluto *p)
 {
+	/* what is still queued (whack --shutdown's "=rc 0") goes out before the close;
+	 * the socket is non-blocking and these answers are short */
+	for (struct whack_client *w = p->whacks; w != NULL; w = w->next)
+		evbuffer_write(bufferevent_get_output(w->bev), bufferevent_getfd(w->bev));
 	while (p->whacks != NULL)
 		client_free(p->whacks);
 	if (p->ctl_ev != NULL)
