@@ -17,6 +17,24 @@ static void esc(const char *s)
 	}
 }
 
+/* text as a sentence: its first letter a capital */
+static void sentence(const char *s)
+{
+	if (*s >= 'a' && *s <= 'z') {
+		putchar(*s - 'a' + 'A');
+		s++;
+	}
+	esc(s);
+}
+
+/* the left form only, for "*leftX*=, *rightX*=" */
+static void left_name(const struct conf_keyword *k)
+{
+	printf("*left");
+	esc(k->name);
+	printf("*");
+}
+
 static void name(const struct conf_keyword *k)
 {
 	if (k->section == CONF_KW_END) {
@@ -45,7 +63,10 @@ static void implemented(enum conf_kw_section sec, const struct conf_keyword *t, 
 		const struct conf_keyword *k = &t[i];
 		if (k->section != sec || k->status != CONF_KW_IMPLEMENTED)
 			continue;
-		name(k);
+		if (sec == CONF_KW_END && k->alias_of == NULL)
+			left_name(k);
+		else
+			name(k);
 		if (k->alias_of != NULL) {
 			printf("\n\tAnother name of *");
 			esc(k->alias_of);
@@ -53,10 +74,14 @@ static void implemented(enum conf_kw_section sec, const struct conf_keyword *t, 
 			continue;
 		}
 		const struct conf_keyword_doc *d = conf_keyword_doc(sec, k->name);
-		printf("=_");
+		if (sec == CONF_KW_END)
+			printf("=, *right");	/* leftX=, rightX=VALUES */
+		if (sec == CONF_KW_END)
+			esc(k->name);
+		printf("%s=_", sec == CONF_KW_END ? "*" : "");
 		esc(d->values);
 		printf("_\n\t");
-		esc(d->text);
+		sentence(d->text);
 		printf(".\n\tDefault: ");
 		esc(d->dflt);
 		printf(".\n\n");
@@ -77,7 +102,7 @@ static void refused(enum conf_kw_status st, const struct conf_keyword *t, size_t
 			printf("*");
 		}
 		printf("\n\t");
-		esc(k->why != NULL ? k->why : "");
+		sentence(k->why != NULL ? k->why : "");
 		if (k->same != NULL) {
 			printf(". Accepted, without a message, with the value ");
 			esc(k->same);
