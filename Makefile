@@ -10,9 +10,12 @@
 #   make check-asan the unit tests and scenarios under ASan+UBSan
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks (testing/bench)
+#   make man        the man pages (scdoc) into build/man
+#   make install    PREFIX=/usr/local DESTDIR= (mk/install.mk); make uninstall
 include mk/config.mk
 include mk/rules.mk
 include mk/tests.mk
+include mk/install.mk
 
 .PHONY: all deps demo check unit netns interop uml check-asan fuzz bench clean
 .DEFAULT_GOAL := all

@@ -227,6 +227,17 @@ struct conf_keyword {
 };
 
 const struct conf_keyword *conf_keywords(size_t *n);
+
+/* ipsec.conf(5) for each implemented, non-alias keyword (keyword_doc.c) */
+struct conf_keyword_doc {
+	enum conf_kw_section section;
+	const char *name;
+	const char *values;
+	const char *dflt;
+	const char *text;
+};
+const struct conf_keyword_doc *conf_keyword_docs(size_t *n);
+const struct conf_keyword_doc *conf_keyword_doc(enum conf_kw_section sec, const char *name);
 /* key as written ("leftsubnet", "x-foo" is not looked up); NULL when unknown */
 const struct conf_keyword *conf_keyword_find(enum conf_kw_section where, const char *key);
 

@@ -28,6 +28,8 @@ $(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(UNIT_HELPER_OBJS) 
 unit: $(UNIT_BINS) $(PLUTO) $(WHACK)
 	@testing/unit/run-unit $(UNIT_BINS)
 	@testing/unit/check-hardening $(if $(filter 1,$(HARDEN_FORTIFY)),--fortify) $(PLUTO) $(WHACK)
+	@testing/unit/check-configs $(PLUTO)
+	@testing/unit/check-man $(MAN_PAGES)
 
 # Fuzz targets (clang libFuzzer); FUZZ_SECONDS per target.  testing/fuzz/README.md.
 # Built with the project's warnings and FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (a

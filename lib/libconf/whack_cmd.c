@@ -24,6 +24,7 @@ static const struct {
 	[WHACK_REKEY_IKE] = { "rekey-ike", WHACK_ARG_NAME },
 	[WHACK_REKEY_CHILD] = { "rekey-child", WHACK_ARG_NAME },
 	[WHACK_SECCOMP_CRASHTEST] = { "seccomp-crashtest", WHACK_ARG_NONE },
+	[WHACK_REREADALL] = { "rereadall", WHACK_ARG_NONE },
 };
 
 const char *whack_verb_str(enum whack_verb v)

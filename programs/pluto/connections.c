@@ -170,6 +170,64 @@ bool connections_load(struct pluto *p, const char *name, struct whack_client *w)
 	return ok;
 }
 
+/* the configuration of a conn as read, without where it was read from */
+static bool conf_same(const struct conf_conn *a, const struct conf_conn *b)
+{
+	struct conf_conn *x = calloc(2, sizeof(*x));
+	if (x == NULL)
+		return false;
+	memcpy(&x[0], a, sizeof(*a));
+	memcpy(&x[1], b, sizeof(*b));
+	for (int i = 0; i < 2; i++) {
+		x[i].file = NULL;
+		x[i].line = 0;
+	}
+	bool same = memcmp(&x[0], &x[1], sizeof(*x)) == 0;
+	free(x);
+	return same;
+}
+
+/* whack --rereadall (ipsec.service's ExecReload): the secrets file again, then the
+ * config file: each conn already loaded or with auto=add|start is added again when
+ * its configuration changed (its SAs go with the old one) and left alone, SAs and
+ * all, when it did not; a loaded conn no longer in the file stays until --delete.
+ * Libreswan's --rereadall rereads secrets and certificates; re-adding conns is what
+ * its `ipsec auto --rereadall` plus `addconn --autoall` amount to. */
+bool connections_reload(struct pluto *p, struct whack_client *w)
+{
+	bool ok = secrets_load(p);
+	whack_printf(w, ok ? "reread secrets from %s" : "cannot read secrets file %s", p->secretsfile);
+	struct conf_file cf;
+	if (!conf_load(p->config, &cf, NULL, NULL)) {
+		plog(p, "cannot read %s", p->config);
+		whack_printf(w, "cannot read %s", p->config);
+		return false;
+	}
+	unsigned added = 0, kept = 0;
+	for (size_t i = 0; i < cf.nconns; i++) {
+		const struct conf_conn *cc = &cf.conns[i];
+		struct connection *c = connection_find(p, cc->name);
+		if (c == NULL && cc->autostart == CONF_AUTO_IGNORE)
+			continue;
+		if (c != NULL && !cc->error && conf_same(&c->conf, cc)) {
+			kept++;
+			continue;
+		}
+		if (!connections_add_conf(p, &cf, cc, w)) {
+			ok = false;
+			continue;
+		}
+		added++;
+		c = connection_find(p, cc->name);
+		if (cc->autostart == CONF_AUTO_START && c != NULL && ikev2_initiate(p, c, NULL) == NULL)
+			lifetime_revive(c);
+	}
+	plog(p, "reread %s: %u conn(s) added, %u unchanged", p->config, added, kept);
+	whack_printf(w, "reread %s: %u conn(s) added, %u unchanged", p->config, added, kept);
+	conf_free(&cf);
+	return ok;
+}
+
 static bool delete_one(struct pluto *p, const char *name);
 
 /* whack --delete NAME: the conn NAME, or every "NAME/LxR" of a subnets template */

@@ -372,6 +372,9 @@ void log_drops_stop(struct pluto *p);
 
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
+/* whack --rereadall: secrets again, then every conn of the file that is loaded or
+ * auto=add|start, re-added only when its configuration changed */
+bool connections_reload(struct pluto *p, struct whack_client *w);
 bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const struct conf_conn *cc,
 			  struct whack_client *w);
 bool connections_delete(struct pluto *p, const char *name);

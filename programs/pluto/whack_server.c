@@ -234,6 +234,7 @@ static int dispatch(struct pluto *p, struct whack_client *w, const struct whack_
 	case WHACK_STATUS: return status_show(p, w, false), 0;
 	case WHACK_TRAFFICSTATUS: return status_show(p, w, true), 0;
 	case WHACK_REREADSECRETS: return secrets_load(p) ? 0 : 1;
+	case WHACK_REREADALL: return connections_reload(p, w) ? 0 : 1;
 	case WHACK_SHUTDOWN: return cmd_shutdown(p, w);
 	case WHACK_LISTEN: return 0;
 	case WHACK_BENCH: return bench_start(p, w, arg);
@@ -416,6 +417,17 @@ bool whack_server_start(struct pluto *p)
 
 void whack_server_stop(struct pluto *p)
 {
+	/* what is still queued (whack --shutdown's "=rc 0") goes out before the close;
+	 * the socket is non-blocking and these answers are short (evbuffer_write() on the
+	 * bufferevent's output fails here, so the octets are sent directly) */
+	for (struct whack_client *w = p->whacks; w != NULL; w = w->next) {
+		struct evbuffer *out = bufferevent_get_output(w->bev);
+		size_t len = evbuffer_get_length(out);
+		if (len > 0 && send(bufferevent_getfd(w->bev), evbuffer_pullup(out, -1), len,
+				    MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			/* the client is gone, or its socket full: it gets no status */
+		}
+	}
 	while (p->whacks != NULL)
 		client_free(p->whacks);
 	if (p->ctl_ev != NULL)

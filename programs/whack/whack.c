@@ -1,6 +1,6 @@
 /* whack.c -- the control client of Interlude's pluto, with Libreswan's options:
  *   whack [--rundir DIR | --ctlsocket PATH] --add|--delete|--up|--down --name NAME
- *   whack --status | --trafficstatus | --rereadsecrets | --shutdown
+ *   whack --status | --trafficstatus | --rereadsecrets | --rereadall | --shutdown
  * It sends one command line to RUNDIR/pluto.ctl, prints what pluto answers and
  * exits with the status pluto gives in its final "=rc N" line. */
 #include <getopt.h>
@@ -32,6 +32,7 @@ static const struct cmd cmds[] = {
 	{ "status", WHACK_STATUS },
 	{ "trafficstatus", WHACK_TRAFFICSTATUS },
 	{ "rereadsecrets", WHACK_REREADSECRETS },
+	{ "rereadall", WHACK_REREADALL },
 	{ "shutdown", WHACK_SHUTDOWN },
 	{ "listen", WHACK_LISTEN },
 	{ "impair", WHACK_IMPAIR },	/* --impair WHAT: tests only */
@@ -45,8 +46,8 @@ static const struct cmd cmds[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: whack [--rundir DIR | --ctlsocket PATH] COMMAND [--name NAME]\n"
-		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --shutdown\n"
-		   "          --rekey-ike --rekey-ipsec (--rekey-child) --seccomp-crashtest\n"
+		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --rereadall\n"
+		   "          --shutdown --rekey-ike --rekey-ipsec (--rekey-child) --seccomp-crashtest\n"
 		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n");
 }
 

@@ -26,6 +26,9 @@ static void test_good(void **state)
 	assert_string_equal(c.arg, "west-east 500");
 	assert_int_equal(parse("seccomp-crashtest", &c), WHACK_PARSE_OK);
 	assert_int_equal(c.verb, WHACK_SECCOMP_CRASHTEST);
+	assert_int_equal(parse("rereadall", &c), WHACK_PARSE_OK);
+	assert_int_equal(c.verb, WHACK_REREADALL);
+	assert_int_equal(parse("rereadall west-east", &c), WHACK_PARSE_EXTRA_ARG);
 	/* the longest name there is */
 	char line[80] = "add ";
 	memset(line + 4, 'n', CONF_NAME_MAX - 1);
