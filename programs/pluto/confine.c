@@ -185,10 +185,11 @@ static bool add_narrow_rules(struct pluto *p, scmp_filter_ctx f)
 		int nr;
 		struct scmp_arg_cmp arg;
 	} rules[] = {
-		{ "tgkill", SCMP_SYS(tgkill), SCMP_A0(SCMP_CMP_EQ, me) },
-		{ "kill", SCMP_SYS(kill), SCMP_A0(SCMP_CMP_EQ, me) },
-		{ "socket", SCMP_SYS(socket), SCMP_A0(SCMP_CMP_EQ, AF_NETLINK) },
-		{ "ioctl", SCMP_SYS(ioctl), SCMP_A1(SCMP_CMP_EQ, FIONREAD) },
+		/* written out (not SCMP_A0/SCMP_A1, which leave datum_b to the compiler) */
+		{ "tgkill", SCMP_SYS(tgkill), { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = me, .datum_b = 0 } },
+		{ "kill", SCMP_SYS(kill), { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = me, .datum_b = 0 } },
+		{ "socket", SCMP_SYS(socket), { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_NETLINK, .datum_b = 0 } },
+		{ "ioctl", SCMP_SYS(ioctl), { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = FIONREAD, .datum_b = 0 } },
 	};
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		int rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, rules[i].nr, 1, rules[i].arg);

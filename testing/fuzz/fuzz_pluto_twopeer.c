@@ -164,12 +164,13 @@ static struct pluto *make_peer(struct wire *w, int who, const char *conn)
 	if (p == NULL)
 		abort();
 	p->ctl_fd = -1;
-	p->base = event_base_new();
+	/* no event base: timers on the manual clock, which this target never advances */
+	timers_use_manual(p, 1000);
 	snprintf(p->config, sizeof(p->config), "%s/%s.conf", dir, who == WEST ? "west" : "east");
 	snprintf(p->secretsfile, sizeof(p->secretsfile), "%s/ipsec.secrets", dir);
 	snprintf(p->nssdir, sizeof(p->nssdir), "%s/no-nss-db", dir);
 	p->log = logf;
-	if (p->base == NULL || !server_configure(p))
+	if (!server_configure(p))
 		abort();
 	p->nifaces = 1;
 	p->ifaces[0] = (struct iface){ .fd = -1, .version = 4,
@@ -191,7 +192,8 @@ static void free_peer(struct pluto *p)
 	conf_secrets_free(&p->secrets);
 	p->kernel->shutdown(p);
 	iface_close_all(p);
-	event_base_free(p->base);
+	log_drops_stop(p);
+	timers_free(p);
 	free(p);
 }
 
@@ -317,7 +319,7 @@ static unsigned protect(struct ike_sa *ike, const uint8_t *hdr, uint8_t np, cons
 		struct ike_buf b;
 		codec_buf_init(&b, d.ptr, d.len);
 		struct ike_hdr h = { .version = hdr[17], .exchange = hdr[18], .flags = hdr[19],
-				     .msgid = codec_get32(hdr + 20) };
+				     .msgid = be_get32(hdr + 20) };
 		memcpy(h.spi_i, hdr, IKE_SPI_LEN);
 		memcpy(h.spi_r, hdr + 8, IKE_SPI_LEN);
 		codec_put_hdr(&b, &h);
@@ -347,7 +349,7 @@ static void inject(struct wire *w, int to, const uint8_t *honest_hdr, const uint
 	if (ctl[4] & 0x20)
 		hdr[19] ^= IKE_FLAG_INITIATOR;
 	if (ctl[4] & 0x10)
-		codec_set32(hdr + 20, codec_get32(hdr + 20) + 1);
+		be_put32(hdr + 20, be_get32(hdr + 20) + 1);
 	unsigned form = ctl[2] & 3;
 	if (form >= 2) {
 		uint8_t *d = malloc(len ? len : 1);
@@ -391,7 +393,7 @@ static void inject_past_end(struct wire *w, const uint8_t *ctl, const uint8_t *b
 		memcpy(hdr, ike->spi_i, IKE_SPI_LEN);
 		memcpy(hdr + 8, ike->spi_r, IKE_SPI_LEN);
 		hdr[19] = (ike->initiator ? 0 : IKE_FLAG_INITIATOR) | (response ? IKE_FLAG_RESPONSE : 0);
-		codec_set32(hdr + 20, response ? ike->req_msgid : ike->next_msgid_in);
+		be_put32(hdr + 20, response ? ike->req_msgid : ike->next_msgid_in);
 		if (response)
 			hdr[18] = ike->req_exchange;
 	}
@@ -525,7 +527,7 @@ static void reset_wire(struct wire *w)
 		if (!crypt_random(p->cookie_secret, sizeof(p->cookie_secret)))
 			abort();
 		p->cookie_version = 0;
-		p->cookie_rotated_ms = pluto_now_ms();
+		p->cookie_rotated_ms = pluto_now_ms(p);
 	}
 	for (unsigned i = 0; i < w->n; i++)
 		chunk_free(&w->q[i].d);
