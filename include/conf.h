@@ -71,6 +71,10 @@ enum conf_ddos_mode { CONF_DDOS_AUTO, CONF_DDOS_BUSY, CONF_DDOS_UNLIMITED };
 #define CONF_DDOS_IKE_THRESHOLD_DEFAULT 256
 #define CONF_MAX_HALFOPEN_IKE_DEFAULT   1024
 #define CONF_MAX_HALFOPEN_IKE_MAX       1000000	/* the largest ddos-ike-threshold= / max-halfopen-ike= */
+/* max-ike-sas= (config setup, Interlude's own, as strongSwan's ikesa_limit): IKE SAs this
+ * daemon keeps at once, established or not; past it no new one is started or answered */
+#define CONF_MAX_IKE_SAS_DEFAULT        1000000
+#define CONF_MAX_IKE_SAS_MAX            100000000
 
 #define CONF_MAX_SUBNETS 16		/* leftsubnets= / leftsubnet=a,b entries */
 
@@ -169,6 +173,7 @@ struct conf_setup {
 					 * threshold; busy: always; unlimited: never */
 	unsigned ddos_ike_threshold;	/* ddos-ike-threshold= (default 256) */
 	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
+	unsigned max_ike_sas;		/* max-ike-sas= (default 1000000) */
 	enum conf_seccomp seccomp;	/* seccomp=enabled|tolerant|disabled (default) */
 	char keylog_dir[CONF_VALUE_MAX];	/* keylog-dir= (Interlude's own): an absolute
 					 * directory where pluto appends every IKE and Child

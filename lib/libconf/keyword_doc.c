@@ -74,6 +74,7 @@ static const struct conf_keyword_doc docs[] = {
 	D(SETUP, "ddos-mode", "auto | busy | unlimited", "auto", "when IKE_SA_INIT must return a COOKIE"),
 	D(SETUP, "ddos-ike-threshold", "count", "256", "half-open IKE SAs before cookies are required"),
 	D(SETUP, "max-halfopen-ike", "count", "1024", "half-open IKE SAs before new ones are refused"),
+	D(SETUP, "max-ike-sas", "count (1 to 100000000)", "1000000", "IKE SAs kept at once, established or negotiating (Interlude's own, as strongSwan's ikesa_limit); past it pluto initiates none and drops new IKE_SA_INIT requests with a rate-limited log line"),
 	D(SETUP, "ike-socket-bufsize", "octets", "the system's", "receive and send buffers of the IKE sockets"),
 	D(SETUP, "logfile", "path", "(stderr)", "the log file; pluto --logfile wins"),
 	D(SETUP, "logtime", "yes | no", "yes", "timestamps in the log file"),

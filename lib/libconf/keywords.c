@@ -788,6 +788,18 @@ static bool s_max_halfopen(struct conf_setup *s, const char *key, const char *v,
 	return setup_count(key, v, &s->max_halfopen_ike, why, n);
 }
 
+/* max-ike-sas=: IKE SAs kept at once (no hidden ceiling: the table grows to it) */
+static bool s_max_ike_sas(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	uint64_t x;
+	if (!count(key, v, &x, why, n))
+		return false;
+	if (x == 0 || x > CONF_MAX_IKE_SAS_MAX)
+		return fail(why, n, "%s=%s: expected 1 to " CONF_STR(CONF_MAX_IKE_SAS_MAX), key, v);
+	s->max_ike_sas = (unsigned)x;
+	return true;
+}
+
 /* --- the table --- */
 
 #define C(name, fn, ex)  { name, CONF_KW_CONN, CONF_KW_IMPLEMENTED, NULL, NULL, ex, NULL, fn, NULL, NULL }
@@ -983,6 +995,7 @@ static const struct conf_keyword table[] = {
 	S("ddos-mode", s_ddos_mode, "auto"),
 	S("ddos-ike-threshold", s_ddos_threshold, "256"),
 	S("max-halfopen-ike", s_max_halfopen, "1024"),
+	S("max-ike-sas", s_max_ike_sas, "1000000"),
 	S("ike-socket-bufsize", s_bufsize, "262144"),
 	S("logfile", s_logfile, "/var/log/pluto.log"),
 	S("logtime", s_logtime, "yes"),

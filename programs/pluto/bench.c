@@ -8,7 +8,6 @@
 #include "ikev2.h"
 
 #define BENCH_CONCURRENCY 64	/* IKE SAs negotiating at once */
-#define BENCH_MAX         200000
 
 struct bench {
 	struct whack_client *w;
@@ -72,8 +71,11 @@ int bench_start(struct pluto *p, struct whack_client *w, const char *arg)
 {
 	char name[CONF_NAME_MAX];
 	unsigned n = 0;
-	if (sscanf(arg, "%63s %u", name, &n) != 2 || n == 0 || n > BENCH_MAX) {
-		whack_printf(w, "bench: expected a connection name and a count from 1 to %u", BENCH_MAX);
+	/* as many as max-ike-sas= lets this daemon keep (the SAs stay up) */
+	unsigned most = p->setup.max_ike_sas ? p->setup.max_ike_sas : CONF_MAX_IKE_SAS_DEFAULT;
+	if (sscanf(arg, "%63s %u", name, &n) != 2 || n == 0 || n > most - p->nsas) {
+		whack_printf(w, "bench: expected a connection name and a count from 1 to %u (max-ike-sas=)",
+			     most > p->nsas ? most - p->nsas : 0);
 		return 1;
 	}
 	struct connection *c = connection_find(p, name);

@@ -120,7 +120,9 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	}
 	struct ike_sa *ike = ike_sa_new(p, c, false);
 	if (ike == NULL) {
-		md_log(p, md, "cannot create an IKE SA");
+		/* max-ike-sas= reached (or no memory): nothing kept, nothing answered; the
+		 * initiator retransmits and may find room (RFC 7296 2.1) */
+		md_log(p, md, "cannot create an IKE SA (max-ike-sas= reached)");
 		return NULL;
 	}
 	memcpy(ike->spi_i, md->hdr.spi_i, IKE_SPI_LEN);

@@ -99,12 +99,59 @@ bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
 	return true;
 }
 
-static unsigned sa_bucket(const uint8_t spi_i[8])
+static struct ike_sa **sa_table(const struct pluto *p, unsigned *size)
+{
+	*size = p->sa_hash != NULL ? p->sa_hash_size : PLUTO_SA_HASH_BUCKETS;
+	return p->sa_hash != NULL ? p->sa_hash : (struct ike_sa **)p->sa_hash_fixed;
+}
+
+static unsigned sa_bucket(const struct pluto *p, const uint8_t spi_i[8])
 {
 	/* SPIi is random (RFC 7296 2.6), so its octets hash well enough */
 	uint32_t h = (uint32_t)spi_i[0] | (uint32_t)spi_i[1] << 8 | (uint32_t)spi_i[2] << 16 |
 		     (uint32_t)spi_i[3] << 24;
-	return h % PLUTO_SA_HASH_BUCKETS;
+	unsigned size;
+	sa_table(p, &size);
+	return h % size;
+}
+
+static void sa_hash_put(struct ike_sa *ike)
+{
+	unsigned size, b = sa_bucket(ike->pluto, ike->spi_i);
+	struct ike_sa **head = &sa_table(ike->pluto, &size)[b];
+	ike->hnext = *head;
+	*head = ike;
+	ike->hbucket = b + 1;
+}
+
+/* Lookups stay O(1) however many SAs there are: past 2 SAs a bucket the table doubles
+ * and every hashed SA moves (amortised O(1) per SA) */
+static void sa_hash_grow(struct pluto *p)
+{
+	unsigned size;
+	sa_table(p, &size);
+	if (p->nsas <= 2 * size || size > UINT32_MAX / 2)
+		return;
+	struct ike_sa **t = calloc((size_t)size * 2, sizeof(*t));
+	if (t == NULL)
+		return;		/* longer chains, still correct */
+	free(p->sa_hash);
+	memset(p->sa_hash_fixed, 0, sizeof(p->sa_hash_fixed));
+	p->sa_hash = t;
+	p->sa_hash_size = size * 2;
+	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (s->hbucket != 0) {
+			s->hnext = NULL;
+			sa_hash_put(s);
+		}
+	}
+}
+
+void ike_sa_table_free(struct pluto *p)
+{
+	free(p->sa_hash);
+	p->sa_hash = NULL;
+	p->sa_hash_size = 0;
 }
 
 /* From the chain it was put on, which is not the one of its SPIi when that changed
@@ -114,7 +161,8 @@ static void sa_hash_remove(struct ike_sa *ike)
 {
 	if (ike->hbucket == 0)
 		return;
-	struct ike_sa **pp = &ike->pluto->sa_hash[ike->hbucket - 1];
+	unsigned size;
+	struct ike_sa **pp = &sa_table(ike->pluto, &size)[ike->hbucket - 1];
 	for (; *pp != NULL; pp = &(*pp)->hnext) {
 		if (*pp == ike) {
 			*pp = ike->hnext;
@@ -128,16 +176,15 @@ static void sa_hash_remove(struct ike_sa *ike)
 void ike_sa_rehash(struct ike_sa *ike)
 {
 	sa_hash_remove(ike);
-	unsigned b = sa_bucket(ike->spi_i);
-	struct ike_sa **head = &ike->pluto->sa_hash[b];
-	ike->hnext = *head;
-	*head = ike;
-	ike->hbucket = b + 1;
+	sa_hash_put(ike);
+	sa_hash_grow(ike->pluto);
 }
 
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 {
-	if (p->nsas >= PLUTO_MAX_IKE_SAS)
+	/* max-ike-sas= (config setup): the one ceiling, the operator's */
+	unsigned limit = p->setup.max_ike_sas ? p->setup.max_ike_sas : CONF_MAX_IKE_SAS_DEFAULT;
+	if (p->nsas >= limit)
 		return NULL;
 	struct ike_sa *ike = calloc(1, sizeof(*ike));
 	if (ike == NULL)
@@ -168,7 +215,8 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 
 struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_t spi_r[8])
 {
-	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
+	unsigned size;
+	for (struct ike_sa *s = sa_table(p, &size)[sa_bucket(p, spi_i)]; s != NULL; s = s->hnext) {
 		if (memcmp(s->spi_i, spi_i, 8) == 0 && memcmp(s->spi_r, spi_r, 8) == 0 && !ike_sa_dead(s))
 			return s;
 	}
@@ -180,7 +228,8 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
  * so that one request replayed from many ports makes one SA (admission.h). */
 struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote)
 {
-	for (struct ike_sa *s = p->sa_hash[sa_bucket(spi_i)]; s != NULL; s = s->hnext) {
+	unsigned size;
+	for (struct ike_sa *s = sa_table(p, &size)[sa_bucket(p, spi_i)]; s != NULL; s = s->hnext) {
 		if (!s->initiator && !ike_sa_dead(s) && memcmp(s->spi_i, spi_i, 8) == 0 &&
 		    ip_eq(&s->remote, remote))
 			return s;

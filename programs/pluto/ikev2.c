@@ -289,7 +289,8 @@ struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whac
 {
 	struct ike_sa *ike = ike_sa_new(p, c, true);
 	if (ike == NULL) {
-		conn_log(p, c, "cannot create an IKE SA: too many");
+		conn_log(p, c, "cannot create an IKE SA: max-ike-sas=%u IKE SAs exist",
+			 p->setup.max_ike_sas ? p->setup.max_ike_sas : CONF_MAX_IKE_SAS_DEFAULT);
 		return NULL;
 	}
 	ike->whack = w;

@@ -26,8 +26,8 @@
 
 /* Limits (principle 4, docs/architecture.md) */
 #define PLUTO_MAX_IFACES        16	/* UDP sockets */
-#define PLUTO_MAX_IKE_SAS       65536
-#define PLUTO_SA_HASH_BUCKETS   4096
+#define PLUTO_SA_HASH_BUCKETS   4096	/* the IKE SA table's first size; it doubles while
+						 * it holds more than 2 SAs a bucket */
 #define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
 #define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
 #define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
@@ -307,7 +307,11 @@ struct pluto {
 	unsigned nwhack;
 	struct whack_client *whacks;
 	/* IKE SAs */
-	struct ike_sa *sa_hash[PLUTO_SA_HASH_BUCKETS];
+	/* ike_sa.c: the IKE SA table by SPIi; sa_hash_fixed until it outgrows it, then a
+	 * heap array of sa_hash_size buckets (no ceiling but max-ike-sas=) */
+	struct ike_sa *sa_hash_fixed[PLUTO_SA_HASH_BUCKETS];
+	struct ike_sa **sa_hash;
+	unsigned sa_hash_size;
 	struct ike_sa *sas;			/* live IKE SAs */
 	struct ike_sa *dead;			/* deleted, freed after the current event */
 	unsigned nsas, nhalf_open;
@@ -413,6 +417,8 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
 /* the responder SA of (peer address, SPIi), any source port (admission.h) */
 struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote);
 void ike_sa_rehash(struct ike_sa *ike);
+/* the table's heap buckets, at shutdown */
+void ike_sa_table_free(struct pluto *p);
 /* delete the SA after seconds unless it is authenticated by then */
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds);
 void ike_sa_delete(struct ike_sa *ike, const char *why);

@@ -165,6 +165,7 @@ void server_stop(struct pluto *p)
 		p->kernel->shutdown(p);
 	log_drops_stop(p);
 	timers_free(p);
+	ike_sa_table_free(p);
 	event_base_free(p->base);
 	crypt_shutdown();
 }

@@ -100,9 +100,11 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 {
 	if (!traffic_only) {
 		whack_printf(w, "interlude pluto: %u IKE SA(s), %u half-open; kernel interface %s; "
-			     "half-open SAs hold %zu KiB, unauthenticated fragments %zu KiB", p->nsas,
+			     "half-open SAs hold %zu KiB, unauthenticated fragments %zu KiB; "
+			     "IKE SA table %u buckets", p->nsas,
 			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
-			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024);
+			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024,
+			     p->sa_hash != NULL ? p->sa_hash_size : PLUTO_SA_HASH_BUCKETS);
 		for (const struct connection *c = p->conns; c != NULL; c = c->next)
 			show_conn(p, w, c);
 	}

@@ -516,7 +516,7 @@ static void reset_wire(struct wire *w)
 			abort();
 		}
 		for (unsigned b = 0; b < PLUTO_SA_HASH_BUCKETS; b++)
-			if (p->sa_hash[b] != NULL) {
+			if (p->sa_hash_fixed[b] != NULL) {
 				fprintf(stderr, "fuzz_pluto_twopeer: %s: an SA left on hash chain %u\n",
 					i == WEST ? "west" : "east", b);
 				abort();
