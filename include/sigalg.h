@@ -28,11 +28,15 @@ size_t sigalg_put_auth(enum crypt_sig s, const uint8_t *sig, size_t siglen, uint
 /* The scheme of an older AUTH method: RSA (1) is PKCS#1 v1.5 with SHA-1 (RFC 7296
  * 3.8); ECDSA 9/10/11 is P-256/384/521 with SHA-256/384/512 and r | s (RFC 4754). */
 bool sigalg_for_method(uint8_t method, enum crypt_sig *s, enum crypt_key_kind *curve);
+/* ... and the older method a key signs with (0: none) */
+uint8_t sigalg_method_for_key(enum crypt_key_kind kind);
 
 /* RFC 7427 4: the hash algorithm a scheme uses, as announced in the notify */
 enum ike_hash_alg sigalg_hash(enum crypt_sig s);
 /* the notify data we send: our hashes, 2 octets each; returns the length */
 size_t sigalg_put_hashes(uint8_t *out, size_t cap);
+/* RFC 7427 4: whether our notify announces this hash (a peer may only use those) */
+bool sigalg_we_announce(enum ike_hash_alg h);
 /* a peer's notify: the hashes it accepts (unknown values skipped); false if malformed */
 bool sigalg_parse_hashes(const uint8_t *data, size_t len, uint16_t *hashes, unsigned *n);
 

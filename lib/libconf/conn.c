@@ -110,6 +110,16 @@ static enum applied apply_key(struct conf_conn *c, struct conf_setup *s, const c
 	return warn;
 }
 
+/* A key's warning or error, at its file and line; false when it was refused */
+static bool report_key(struct conf_parser *p, const struct conf_kv *kv, enum applied r, const char *why)
+{
+	if (r == APPLIED_WARN)
+		conf_warn(p, kv->file, kv->line, "%s", why);
+	else if (r == REFUSED)
+		conf_report(p, kv->file, kv->line, "%s", why);
+	return r != REFUSED;
+}
+
 /* --- resolution: own keys, then also= (in order), then earlier %default sections --- */
 
 struct resolved {
@@ -309,17 +319,8 @@ static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 		const struct conf_kv *kv = x->r.kv[i];
 		if (kv->value[0] == '\0')
 			continue;	/* key= (empty): back to the default */
-		switch (apply_key(c, NULL, kv->key, kv->value, why, sizeof(why))) {
-		case APPLIED:
-			break;
-		case APPLIED_WARN:
-			conf_warn(p, kv->file, kv->line, "%s", why);
-			break;
-		case REFUSED:
-			conf_report(p, kv->file, kv->line, "%s", why);
+		if (!report_key(p, kv, apply_key(c, NULL, kv->key, kv->value, why, sizeof(why)), why))
 			c->error = true;
-			break;
-		}
 	}
 	for (int i = 0; i < 2; i++) {
 		const char *side = i ? "right" : "left";
@@ -475,15 +476,6 @@ void conf_interpret_setup(struct conf_parser *p, const struct conf_section *sec,
 		const struct conf_kv *kv = &sec->kv[i];
 		if (kv->value[0] == '\0')
 			continue;	/* key= (empty): the default */
-		switch (apply_key(NULL, s, kv->key, kv->value, why, sizeof(why))) {
-		case APPLIED:
-			break;
-		case APPLIED_WARN:
-			conf_warn(p, kv->file, kv->line, "%s", why);
-			break;
-		case REFUSED:
-			conf_report(p, kv->file, kv->line, "%s", why);
-			break;
-		}
+		report_key(p, kv, apply_key(NULL, s, kv->key, kv->value, why, sizeof(why)), why);
 	}
 }

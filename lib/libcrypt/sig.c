@@ -140,6 +140,22 @@ size_t crypt_pubkey_bits(const struct crypt_pubkey *k)
 	return k != NULL ? SECKEY_PublicKeyStrengthInBits(k->k) : 0;
 }
 
+/* Takes both halves, or frees whichever exists */
+static struct crypt_privkey *privkey_wrap(SECKEYPrivateKey *priv, SECKEYPublicKey *pub)
+{
+	struct crypt_privkey *k = priv != NULL && pub != NULL ? calloc(1, sizeof(*k)) : NULL;
+	if (k == NULL) {
+		if (priv != NULL)
+			SECKEY_DestroyPrivateKey(priv);
+		if (pub != NULL)
+			SECKEY_DestroyPublicKey(pub);
+		return NULL;
+	}
+	k->k = priv;
+	k->pub = pub;
+	return k;
+}
+
 struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind)
 {
 	static const uint8_t p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
@@ -162,17 +178,7 @@ struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind)
 	SECKEYPublicKey *pub = NULL;
 	SECKEYPrivateKey *priv = PK11_GenerateKeyPair(slot, mech, params, &pub, PR_FALSE, PR_TRUE, NULL);
 	PK11_FreeSlot(slot);
-	struct crypt_privkey *k = priv != NULL && pub != NULL ? calloc(1, sizeof(*k)) : NULL;
-	if (k == NULL) {
-		if (priv != NULL)
-			SECKEY_DestroyPrivateKey(priv);
-		if (pub != NULL)
-			SECKEY_DestroyPublicKey(pub);
-		return NULL;
-	}
-	k->k = priv;
-	k->pub = pub;
-	return k;
+	return privkey_wrap(priv, pub);
 }
 
 struct crypt_pubkey *crypt_privkey_public(const struct crypt_privkey *k)
@@ -197,19 +203,10 @@ struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk 
 		return NULL;
 	SECKEYPrivateKey *priv = PK11_FindKeyByAnyCert(cert, NULL);
 	SECKEYPublicKey *pub = CERT_ExtractPublicKey(cert);
-	struct crypt_privkey *k = priv != NULL && pub != NULL ? calloc(1, sizeof(*k)) : NULL;
+	struct crypt_privkey *k = privkey_wrap(priv, pub);
 	if (k != NULL && cert_der != NULL)
 		*cert_der = chunk_dup(cert->derCert.data, cert->derCert.len);
 	CERT_DestroyCertificate(cert);
-	if (k == NULL) {
-		if (priv != NULL)
-			SECKEY_DestroyPrivateKey(priv);
-		if (pub != NULL)
-			SECKEY_DestroyPublicKey(pub);
-		return NULL;
-	}
-	k->k = priv;
-	k->pub = pub;
 	return k;
 }
 

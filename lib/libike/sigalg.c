@@ -128,6 +128,17 @@ bool sigalg_for_method(uint8_t method, enum crypt_sig *s, enum crypt_key_kind *c
 	}
 }
 
+uint8_t sigalg_method_for_key(enum crypt_key_kind kind)
+{
+	switch (kind) {
+	case CRYPT_KEY_RSA: return IKE_AUTH_RSA_SIG;
+	case CRYPT_KEY_EC_P256: return IKE_AUTH_ECDSA_256;
+	case CRYPT_KEY_EC_P384: return IKE_AUTH_ECDSA_384;
+	case CRYPT_KEY_EC_P521: return IKE_AUTH_ECDSA_521;
+	default: return 0;
+	}
+}
+
 enum ike_hash_alg sigalg_hash(enum crypt_sig s)
 {
 	const struct scheme *sc = scheme_of(s);
@@ -145,6 +156,14 @@ size_t sigalg_put_hashes(uint8_t *out, size_t cap)
 	for (size_t i = 0; i < n; i++)
 		be_put16(out + 2 * i, our_hashes[i]);
 	return 2 * n;
+}
+
+bool sigalg_we_announce(enum ike_hash_alg h)
+{
+	for (size_t i = 0; i < sizeof(our_hashes) / sizeof(our_hashes[0]); i++)
+		if (our_hashes[i] == h)
+			return true;
+	return false;
 }
 
 bool sigalg_parse_hashes(const uint8_t *data, size_t len, uint16_t *hashes, unsigned *n)

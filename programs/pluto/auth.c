@@ -136,17 +136,6 @@ void auth_put_certs(struct ike_buf *b, struct ike_sa *ike, const struct msg_dige
 
 /* --- our AUTH --- */
 
-static uint8_t legacy_method(enum crypt_key_kind k)
-{
-	switch (k) {
-	case CRYPT_KEY_RSA: return IKE_AUTH_RSA_SIG;
-	case CRYPT_KEY_EC_P256: return IKE_AUTH_ECDSA_256;
-	case CRYPT_KEY_EC_P384: return IKE_AUTH_ECDSA_384;
-	case CRYPT_KEY_EC_P521: return IKE_AUTH_ECDSA_521;
-	default: return 0;
-	}
-}
-
 bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, const struct chunk *psk)
 {
 	const struct connection *c = ike->c;
@@ -181,7 +170,7 @@ bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, con
 	/* a peer without RFC 7427: RSA with SHA-1 (RFC 7296 3.8, only if authby=
 	 * allows it) or ECDSA with the curve's hash (RFC 4754) */
 	enum crypt_key_kind curve;
-	uint8_t method = legacy_method(kind);
+	uint8_t method = sigalg_method_for_key(kind);
 	if (method == 0 || !sigalg_for_method(method, &s, &curve) ||
 	    (method == IKE_AUTH_RSA_SIG && !c->conf.rsa_sha1)) {
 		ike_log(ike, "the peer did not announce RFC 7427 hashes and authby= allows no other RSA "
@@ -285,12 +274,7 @@ static bool verify_sig(struct ike_sa *ike, const struct msg_digest *md, const st
 			return false;
 		}
 		/* RFC 7427 4: only a hash we announced */
-		uint8_t ours[16];
-		size_t n = sigalg_put_hashes(ours, sizeof(ours));
-		bool announced = false;
-		for (size_t i = 0; i + 1 < n; i += 2)
-			announced |= be_get16(ours + i) == sigalg_hash(s);
-		if (!announced) {
+		if (!sigalg_we_announce(sigalg_hash(s))) {
 			snprintf(why, len, "%s uses a hash we did not announce", sigalg_name(s));
 			return false;
 		}

@@ -203,6 +203,14 @@ static void hashes_and_choice(void **state)
 	assert_true(sigalg_for_method(IKE_AUTH_RSA_SIG, &s, &kind));
 	assert_int_equal(s, CRYPT_SIG_RSA_PKCS1_SHA1);
 	assert_false(sigalg_for_method(IKE_AUTH_PSK, &s, &kind));
+	/* the other way: the older method each kind of key signs with */
+	assert_int_equal(sigalg_method_for_key(CRYPT_KEY_RSA), IKE_AUTH_RSA_SIG);
+	assert_int_equal(sigalg_method_for_key(CRYPT_KEY_EC_P521), IKE_AUTH_ECDSA_521);
+	assert_int_equal(sigalg_method_for_key(CRYPT_KEY_OTHER), 0);
+	/* RFC 7427 4: a peer may use only the SHA-2 hashes we announce */
+	assert_true(sigalg_we_announce(IKE_HASH_SHA2_384));
+	assert_false(sigalg_we_announce(IKE_HASH_SHA1));
+	assert_false(sigalg_we_announce(IKE_HASH_IDENTITY));
 }
 
 int main(void)
