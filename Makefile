@@ -20,7 +20,7 @@ include mk/install.mk
 .PHONY: all deps demo check unit netns interop uml check-asan fuzz bench clean
 .DEFAULT_GOAL := all
 
-all: $(PLUTO) $(WHACK)
+all: $(PLUTO) $(WHACK) $(UPDOWN_SCRIPT)
 
 deps:
 	testing/install-deps

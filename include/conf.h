@@ -78,6 +78,29 @@ enum conf_ddos_mode { CONF_DDOS_AUTO, CONF_DDOS_BUSY, CONF_DDOS_UNLIMITED };
 
 #define CONF_MAX_SUBNETS 16		/* leftsubnets= / leftsubnet=a,b entries */
 
+/* leftupdown= (Libreswan): the command pluto runs (with /bin/sh -c) on each Child SA
+ * event; Libreswan's default names its own script, ours names ours (pluto runs the
+ * _updown installed beside it for "ipsec _updown"); %disabled runs nothing */
+#define CONF_UPDOWN_DEFAULT "ipsec _updown"
+#define CONF_UPDOWN_DISABLED "%disabled"
+/* updown-timeout= (config setup, Interlude's own): a script still running after it
+ * is killed (its process group: SIGTERM, SIGKILL a moment later) */
+#define CONF_UPDOWN_TIMEOUT_DEFAULT_S 30
+#define CONF_UPDOWN_TIMEOUT_MAX_S     3600
+
+/* mark= / mark-in= / mark-out= (Libreswan): the XFRM mark (XFRMA_MARK) of a Child SA's
+ * states and policies, VALUE[/MASK] (MASK default 0xffffffff); VALUE -1 asks pluto for
+ * a value of its own, unique to the Child SA and kept by its rekeys.  Only packets
+ * whose mark matches (mark & MASK == VALUE) use the SA or the policy. */
+struct conf_mark {
+	bool set;
+	bool unique;			/* -1 */
+	uint32_t value, mask;
+};
+/* "VALUE[/MASK]" (decimal or 0x hex; VALUE may be -1) for key; false with why
+ * ("KEY=V: reason") on a malformed value, a zero mask, or value bits outside it */
+bool conf_mark_parse(const char *key, const char *v, struct conf_mark *out, char *why, size_t n);
+
 /* How left=/right= was written: an address (or %any), %defaultroute (the source
  * address of the default route, looked up at load over netlink) or a DNS name
  * (resolved at load with getaddrinfo). */
@@ -107,6 +130,11 @@ struct conf_end {
 	bool id_fromcert;		/* leftid=%fromcert (the default with a cert) */
 	enum conf_sendcert sendcert;	/* leftsendcert=, default sendifasked */
 	char ca[CONF_VALUE_MAX];	/* leftca= issuer DN, "%same" or "" (any) */
+	/* leftupdown= as written (default CONF_UPDOWN_DEFAULT), "" for %disabled */
+	char updown[CONF_VALUE_MAX];
+	/* leftsourceip=: the address our own traffic into the tunnel leaves from (the
+	 * updown script's route gets "src" it); inside leftsubnet=, checked at load */
+	struct ip_addr sourceip;
 };
 
 struct conf_conn {
@@ -151,6 +179,9 @@ struct conf_conn {
 	unsigned replay_window;		/* replay-window=, default 128 */
 	uint8_t hostaddrfamily;		/* hostaddrfamily=ipv4|ipv6 (4/6), 0 = by address */
 	uint8_t clientaddrfamily;	/* clientaddrfamily=ipv4|ipv6, 0 = by subnet */
+	/* mark= sets both directions, mark-in= / mark-out= one each (they win over
+	 * mark=); after loading, mark_in and mark_out hold what applies */
+	struct conf_mark mark, mark_in, mark_out;
 };
 
 struct conf_setup {
@@ -178,6 +209,7 @@ struct conf_setup {
 	char keylog_dir[CONF_VALUE_MAX];	/* keylog-dir= (Interlude's own): an absolute
 					 * directory where pluto appends every IKE and Child
 					 * SA's keys for Wireshark; "" (default) = off */
+	unsigned updown_timeout_s;	/* updown-timeout= (Interlude's own), default 30 */
 };
 
 /* Every error and warning of a load, with the conn it belongs to ("" for config

@@ -3,7 +3,8 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   (SYSCONFDIR=/etc, UNITDIR, NSSDIR, RUNDIR)
 #   make uninstall                                  (the same variables)
 #
-# Layout: $(PREFIX)/sbin/ipsec; pluto, whack and addconn in $(PREFIX)/libexec/ipsec;
+# Layout: $(PREFIX)/sbin/ipsec; pluto, whack, addconn and _updown (the default updown
+# script, which pluto finds beside itself) in $(PREFIX)/libexec/ipsec;
 # man pages in $(PREFIX)/share/man; ipsec.service in $(UNITDIR); /etc/ipsec.conf and
 # /etc/ipsec.secrets only when absent.  Every file installed is listed, with its
 # checksum, in $(LIBEXECDIR)/install-manifest; make uninstall removes exactly those
@@ -64,6 +65,7 @@ install: all man $(B)/ipsec.service
 	$(call inst,0755,$(PLUTO),$(LIBEXECDIR)/pluto)
 	$(call inst,0755,$(WHACK),$(LIBEXECDIR)/whack)
 	$(call inst,0755,programs/ipsec/addconn,$(LIBEXECDIR)/addconn)
+	$(call inst,0755,programs/updown/_updown,$(LIBEXECDIR)/_updown)
 	$(foreach m,$(MAN_PAGES),$(call inst,0644,$(m),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) &&) true
 	$(call inst,0644,$(B)/ipsec.service,$(UNITDIR)/ipsec.service)
 	$(call inst_absent,0644,configs/ipsec.conf,$(SYSCONFDIR)/ipsec.conf)

@@ -18,6 +18,8 @@ LIBS_ALL := $(LIBCONF) $(LIBIKE) $(LIBCRYPT) $(LIBBASE)
 
 PLUTO := $(B)/programs/pluto/pluto
 WHACK := $(B)/programs/whack/whack
+# the default updown script ("ipsec _updown"), beside pluto where pluto looks for it
+UPDOWN_SCRIPT := $(B)/programs/pluto/_updown
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -33,6 +35,10 @@ $(B)/lib/%.a:
 
 $(PLUTO): $(call obj,$(PLUTO_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(PLUTO_SRC)) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS)
+
+$(UPDOWN_SCRIPT): programs/updown/_updown
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
 
 $(WHACK): $(call obj,$(WHACK_SRC)) $(LIBS_ALL)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(WHACK_SRC)) $(LIBS_ALL) $(PKG_LIBS)

@@ -25,7 +25,7 @@ $(B)/testing/unit/test_pluto_%: testing/unit/test_pluto_%.c $(UNIT_HELPER_OBJS) 
 	$(CC) $(CFLAGS) $(UNIT_DEPFLAGS) -Itesting/unit -Iprograms/pluto -DVECTORS_DIR='"$(VECTORS)"' -DSRCDIR='"$(CURDIR)"' \
 	  $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJS) $(PLUTO_LIB_OBJS) $(LIBS_ALL) $(PKG_LIBS) $(CAPNG_LIBS) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BINS) $(PLUTO) $(WHACK)
+unit: $(UNIT_BINS) $(PLUTO) $(WHACK) $(UPDOWN_SCRIPT)
 	@testing/unit/run-unit $(UNIT_BINS)
 	@testing/unit/check-hardening $(if $(filter 1,$(HARDEN_FORTIFY)),--fortify) $(PLUTO) $(WHACK)
 	@testing/unit/check-configs $(PLUTO)

@@ -238,6 +238,8 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
 	c->dpdaction = CONF_DPD_HOLD;
 	c->replay_window = CONF_REPLAY_WINDOW_DEFAULT;
+	snprintf(c->left.updown, sizeof(c->left.updown), "%s", CONF_UPDOWN_DEFAULT);
+	snprintf(c->right.updown, sizeof(c->right.updown), "%s", CONF_UPDOWN_DEFAULT);
 }
 
 /* Defaults that depend on other keys: the authentication is authby='s, the ID the
@@ -299,6 +301,67 @@ static void check_client_family(struct conf_parser *p, struct conf_conn *c)
 			}
 }
 
+static const struct conf_kv *find_key(const struct resolved *r, const char *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->kv[i]->key, key) == 0 && r->kv[i]->value[0] != '\0')
+			return r->kv[i];
+	return NULL;
+}
+
+static bool in_subnet(const struct ip_addr *a, const struct ip_subnet *sn)
+{
+	struct ip_addr lo, hi;
+	if (a->version != sn->addr.version)
+		return false;
+	ip_subnet_range(sn, &lo, &hi);
+	size_t n = ip_len(a);
+	return memcmp(a->b, lo.b, n) >= 0 && memcmp(a->b, hi.b, n) <= 0;
+}
+
+/* leftsourceip= (Libreswan): the address must be one of the end's own client
+ * addresses, inside leftsubnet= (each of them, with a list) or, without one, the
+ * host address itself; reported at the sourceip line */
+static void check_sourceip(struct conf_parser *p, struct resolve_ctx *x)
+{
+	struct conf_conn *c = x->conn;
+	const struct conf_end *ends[2] = { &c->left, &c->right };
+	for (int i = 0; i < 2; i++) {
+		const struct conf_end *e = ends[i];
+		const char *side = i ? "right" : "left";
+		char k[32], a[IP_STR_MAX], sn[IP_STR_MAX];
+		snprintf(k, sizeof(k), "%ssourceip", side);
+		const struct conf_kv *kv = find_key(&x->r, k);
+		if (kv == NULL || e->sourceip.version == 0)
+			continue;
+		unsigned n = e->nsubnets ? e->nsubnets : 1;
+		for (unsigned j = 0; j < n; j++) {
+			const struct ip_subnet *s = e->nsubnets ? &e->subnets[j] : &e->subnet;
+			if (s->addr.version == 0) {
+				conf_report(p, kv->file, kv->line, "%s=%s: needs %ssubnet= (%s=%%any has no address)",
+					    k, kv->value, side, side);
+				c->error = true;
+				break;
+			}
+			if (!in_subnet(&e->sourceip, s)) {
+				conf_report(p, kv->file, kv->line, "%s=%s: not inside %ssubnet=%s", k,
+					    ip_str(&e->sourceip, a), side, ip_subnet_str(s, sn));
+				c->error = true;
+				break;
+			}
+		}
+	}
+}
+
+/* mark= for both directions unless mark-in= / mark-out= says otherwise */
+static void resolve_marks(struct conf_conn *c)
+{
+	if (!c->mark_in.set)
+		c->mark_in = c->mark;
+	if (!c->mark_out.set)
+		c->mark_out = c->mark;
+}
+
 static bool has_key(const struct resolved *r, const char *key)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -345,6 +408,8 @@ static void interpret_conn(struct conf_parser *p, struct resolve_ctx *x)
 	check_client_family(p, c);
 	end_finish(c, &c->left);
 	end_finish(c, &c->right);
+	check_sourceip(p, x);
+	resolve_marks(c);
 	if (c->left.addr.version && c->right.addr.version &&
 	    c->left.addr.version != c->right.addr.version) {
 		conf_report(p, c->file, c->line, "conn %s: left and right are of different address families",
@@ -467,6 +532,7 @@ void conf_setup_defaults(struct conf_setup *s)
 	s->ddos_ike_threshold = CONF_DDOS_IKE_THRESHOLD_DEFAULT;
 	s->max_halfopen_ike = CONF_MAX_HALFOPEN_IKE_DEFAULT;
 	s->max_ike_sas = CONF_MAX_IKE_SAS_DEFAULT;
+	s->updown_timeout_s = CONF_UPDOWN_TIMEOUT_DEFAULT_S;
 }
 
 void conf_interpret_setup(struct conf_parser *p, const struct conf_section *sec, struct conf_setup *s)

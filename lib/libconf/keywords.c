@@ -8,6 +8,7 @@
  * testing/unit/test_conf.c loads every entry's example value.
  *
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,6 +463,58 @@ static bool k_replay(struct conf_conn *c, const char *key, const char *v, char *
 	return true;
 }
 
+/* Libreswan's mark syntax: VALUE[/MASK], each decimal or 0x hex, VALUE -1 for a
+ * value pluto chooses per Child SA; the mask defaults to 0xffffffff */
+static bool mark_number(const char *s, size_t len, uint32_t *out)
+{
+	char buf[32], *end;
+	if (len == 0 || len >= sizeof(buf) || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	unsigned long long x = strtoull(buf, &end, 0);
+	if (*end != '\0' || errno != 0 || x > UINT32_MAX)
+		return false;
+	*out = (uint32_t)x;
+	return true;
+}
+
+bool conf_mark_parse(const char *key, const char *v, struct conf_mark *out, char *why, size_t n)
+{
+	struct conf_mark m = { .set = true, .mask = UINT32_MAX };
+	const char *slash = strchr(v, '/');
+	size_t vlen = slash != NULL ? (size_t)(slash - v) : strlen(v);
+	if (vlen == 2 && strncmp(v, "-1", 2) == 0)
+		m.unique = true;
+	else if (!mark_number(v, vlen, &m.value))
+		return fail(why, n, "%s=%s: expected VALUE[/MASK] (numbers up to 0xffffffff; VALUE -1 "
+			    "for a unique mark per Child SA)", key, v);
+	if (slash != NULL && !mark_number(slash + 1, strlen(slash + 1), &m.mask))
+		return fail(why, n, "%s=%s: the mask is not a number up to 0xffffffff", key, v);
+	if (m.mask == 0)
+		return fail(why, n, "%s=%s: a mask of 0 would match every packet", key, v);
+	if (!m.unique && (m.value & ~m.mask) != 0)
+		return fail(why, n, "%s=%s: the value has bits outside the mask", key, v);
+	*out = m;
+	return true;
+}
+
+static bool k_mark(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	return conf_mark_parse(key, v, &c->mark, why, n);
+}
+
+static bool k_mark_in(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	return conf_mark_parse(key, v, &c->mark_in, why, n);
+}
+
+static bool k_mark_out(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	return conf_mark_parse(key, v, &c->mark_out, why, n);
+}
+
 /* --- left/right keys (key is the whole key, "leftsubnet") --- */
 
 static bool e_addr(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
@@ -655,6 +708,38 @@ static bool path(char *dst, const char *key, const char *v, char *why, size_t n)
 	return true;
 }
 
+/* leftupdown="COMMAND ARGS" (Libreswan): run with /bin/sh -c on each Child SA event;
+ * %disabled: none.  Any other %word is refused (Libreswan has none). */
+static bool e_updown(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, CONF_UPDOWN_DISABLED) == 0) {
+		e->updown[0] = '\0';
+		return true;
+	}
+	if (v[0] == '%')
+		return fail(why, n, "%s=%s: expected a command or %%disabled", key, v);
+	if (v[strspn(v, " \t")] == '\0')
+		return fail(why, n, "%s=%s: expected a command or %%disabled", key, v);
+	for (const char *c = v; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\t')
+			return fail(why, n, "%s=%s: a control character in the command", key, "...");
+	return path(e->updown, key, v, why, n);
+}
+
+/* leftsourceip=ADDRESS (Libreswan); that it lies inside leftsubnet= is checked once
+ * the conn is read (conn.c) */
+static bool e_sourceip(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
+{
+	if (strcmp(v, "%config") == 0 || strcmp(v, "%modecfg") == 0) {
+		snprintf(why, n, "%s=%s: not supported yet: the IKEv2 configuration payload (address "
+			 "pools, DNS) is not implemented", key, v);
+		return false;
+	}
+	if (!ip_parse(v, &e->sourceip))
+		return fail(why, n, "%s=%s is not an IP address", key, v);
+	return true;
+}
+
 static bool s_logfile(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
 {
 	return path(s->logfile, key, v, why, n);
@@ -788,6 +873,18 @@ static bool s_max_halfopen(struct conf_setup *s, const char *key, const char *v,
 	return setup_count(key, v, &s->max_halfopen_ike, why, n);
 }
 
+/* updown-timeout= (Interlude's own): how long an updown script may run */
+static bool s_updown_timeout(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	unsigned t;
+	if (!duration(key, v, 1000, 1000, &t, why, n))
+		return false;
+	if (t > CONF_UPDOWN_TIMEOUT_MAX_S)
+		return fail(why, n, "%s=%s: at most " CONF_STR(CONF_UPDOWN_TIMEOUT_MAX_S) " seconds", key, v);
+	s->updown_timeout_s = t;
+	return true;
+}
+
 /* max-ike-sas=: IKE SAs kept at once (no hidden ceiling: the table grows to it) */
 static bool s_max_ike_sas(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
 {
@@ -814,7 +911,7 @@ static bool s_max_ike_sas(struct conf_setup *s, const char *key, const char *v, 
 #define SE CONF_KW_SETUP
 
 #define R_OCSP     "online certificate checks (OCSP, fetching CRLs) are not implemented; CRLs in the NSS database are used"
-#define R_ROUTE    "pluto installs no routes and runs no updown script yet"
+#define R_ROUTE    "the updown script's routes take no metric or MTU yet"
 #define R_SHUNT    "shunt and on-demand (trap) policies are not implemented"
 #define R_IFACE    "VTI and XFRM (ipsec-interface) devices are not implemented"
 #define R_REDIRECT "IKEv2 redirect (RFC 5685) is not implemented"
@@ -868,6 +965,9 @@ static const struct conf_keyword table[] = {
 	C("narrowing", k_narrowing, "yes"),
 	C("encapsulation", k_encapsulation, "yes"),
 	C("replay-window", k_replay, "128"),
+	C("mark", k_mark, "-1/0xffffffff"),
+	C("mark-in", k_mark_in, "1/0xffffffff"),
+	C("mark-out", k_mark_out, "0x10/0xf0"),
 	/* left/right: implemented */
 	E("", e_addr, "192.0.2.45"),
 	E("subnet", e_subnets, "10.0.1.0/24"),
@@ -880,6 +980,8 @@ static const struct conf_keyword table[] = {
 	E("cert", e_cert, "west"),
 	E("ca", e_ca, "%same"),
 	E("sendcert", e_sendcert, "always"),
+	E("updown", e_updown, "ipsec _updown"),
+	E("sourceip", e_sourceip, "192.0.2.2"),
 	/* conn: IKEv1 only */
 	V1(CN, "aggressive", "IKEv1 Aggressive Mode", "no", "no"),
 	ALIAS(CN, "aggrmode", "aggressive", CONF_KW_IKEV1, "IKEv1 Aggressive Mode", "no"),
@@ -935,9 +1037,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "send-no-esp-tfc", "ESP_TFC_PADDING_NOT_SUPPORTED is not sent", "no", "no"),
 	YET(CN, "nflog", R_KERNEL, NULL, "5"),
 	YET(CN, "nflog-group", R_KERNEL, NULL, "5"),
-	YET(CN, "mark", R_KERNEL, NULL, "-1/0xffffffff"),
-	YET(CN, "mark-in", R_KERNEL, NULL, "1/0xffffffff"),
-	YET(CN, "mark-out", R_KERNEL, NULL, "1/0xffffffff"),
 	YET(CN, "vti-interface", R_IFACE, NULL, "vti01"),
 	YET(CN, "vti-routing", R_IFACE, NULL, "yes"),
 	YET(CN, "vti-shared", R_IFACE, NULL, "no"),
@@ -960,14 +1059,13 @@ static const struct conf_keyword table[] = {
 	YET(CN, "reject-simultaneous-ike-auth", "simultaneous IKE_AUTH is settled by the nonce rule", NULL, "yes"),
 	YET(CN, "session-resumption", "session resumption (RFC 5723) is not implemented", "no", "no"),
 	YET(CN, "share-lease", R_CP, NULL, "yes"),
-	YET(CN, "updown-config", R_ROUTE, NULL, "update-resolvconf=no"),
+	YET(CN, "updown-config", "the updown script has no settings (it never changes resolv.conf)", NULL,
+	    "update-resolvconf=no"),
 	YET(CN, "ike-sa-init-full-transcript-auth", "not implemented", "no", "no"),
 	YET(CN, "clones", "clones= is not implemented", NULL, "2"),
 	/* left/right: not yet */
 	YET(EN, "vti", R_IFACE, NULL, "10.0.7.1/24"),
 	YET(EN, "addresspool", R_CP, NULL, "10.0.8.1-10.0.8.200"),
-	YET(EN, "sourceip", R_ROUTE, NULL, "10.0.1.1"),
-	YET(EN, "updown", R_ROUTE, "%disabled", "ipsec _updown"),
 	YET(EN, "cat", "client address translation is not implemented", "no", "no"),
 	YET(EN, "rsasigkey", R_CERT, NULL, "%cert"),
 	YET(EN, "ecdsakey", R_CERT, NULL, "%cert"),
@@ -1004,6 +1102,7 @@ static const struct conf_keyword table[] = {
 	S("nssdir", s_nssdir, "/var/lib/ipsec/nss"),
 	S("secretsfile", s_secretsfile, "/etc/ipsec.secrets"),
 	S("keylog-dir", s_keylog_dir, "/var/lib/ipsec/keylog"),
+	S("updown-timeout", s_updown_timeout, "30s"),
 	/* config setup: IKEv1 */
 	V1(SE, "ikev1-policy", "IKEv1 messages are dropped", "drop", "drop"),
 	V1(SE, "ikev1-secctx-attr-type", "IKEv1 labeled IPsec", NULL, "32001"),

@@ -8,6 +8,7 @@
 #include "crypt.h"
 #include "keylog.h"
 #include "tsel.h"
+#include "updown.h"
 
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 {
@@ -43,9 +44,7 @@ void child_sa_free(struct ike_sa *ike, struct child_sa *child)
 	if (ike->larval == child)
 		ike->larval = NULL;
 	lifetime_child_stop(child);
-	struct pluto *p = ike->pluto;
-	if (child->installed && p->kernel != NULL)
-		p->kernel->remove(p, ike, child);
+	child_sa_uninstall(ike, child);
 	chunk_free(&child->keymat);
 	free(child);
 }
@@ -308,11 +307,125 @@ static void child_sa_endpoints(struct ike_sa *ike, struct child_sa *child)
 	child->encap_rport = ike->rport;
 }
 
+/* --- tunnels: the Child SAs of a connection with the same selectors and peer ---------- */
+
+static bool ts_same(const struct ike_ts_pl *a, const struct ike_ts_pl *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct ike_ts *x = &a->ts[i], *y = &b->ts[i];
+		size_t len = x->type == IKE_TS_IPV6_ADDR_RANGE ? 16 : 4;
+		if (x->type != y->type || x->ipproto != y->ipproto || x->sport != y->sport ||
+		    x->eport != y->eport || memcmp(x->saddr, y->saddr, len) != 0 ||
+		    memcmp(x->eaddr, y->eaddr, len) != 0)
+			return false;
+	}
+	return true;
+}
+
+uint32_t child_mark_unique(uint32_t n, uint32_t mask)
+{
+	uint32_t v = 0;
+	for (unsigned bit = 0; bit < 32 && n != 0; bit++) {
+		if (!(mask & (1u << bit)))
+			continue;
+		if (n & 1u)
+			v |= 1u << bit;
+		n >>= 1;
+	}
+	return n == 0 ? v : 0;
+}
+
+/* mark=-1: a value no other tunnel of this daemon has, within the mask */
+static uint32_t next_unique_mark(struct pluto *p, uint32_t mask)
+{
+	uint32_t v = child_mark_unique(++p->next_unique_mark, mask);
+	if (v == 0) {
+		/* the mask's values are used up: start again (an old tunnel's mark may
+		 * come back; it is logged) */
+		p->next_unique_mark = 1;
+		v = child_mark_unique(1, mask);
+		plog(p, "mark=-1: every value under mask %#x was handed out; starting again from %#x", mask, v);
+	}
+	return v;
+}
+
+static struct conf_mark resolve_mark(struct pluto *p, struct tunnel *t, const struct conf_mark *m)
+{
+	struct conf_mark r = *m;
+	if (r.set && r.unique) {
+		if (t->unique_mark == 0)
+			t->unique_mark = next_unique_mark(p, r.mask);
+		r.value = t->unique_mark & r.mask;
+		r.unique = false;
+	}
+	return r;
+}
+
+/* child joins the tunnel of its connection, selectors and peer (a new one if it
+ * is the first) and takes its marks */
+static void tunnel_join(struct ike_sa *ike, struct child_sa *child)
+{
+	struct connection *c = child->c;
+	struct tunnel *t = NULL;
+	if (c == NULL)
+		return;
+	for (t = c->tunnels; t != NULL; t = t->next)
+		if (ip_eq(&t->remote, &child->remote) && ts_same(&t->ts_local, &child->ts_local) &&
+		    ts_same(&t->ts_remote, &child->ts_remote))
+			break;
+	if (t == NULL) {
+		t = calloc(1, sizeof(*t));
+		if (t == NULL)
+			return;
+		t->remote = child->remote;
+		t->ts_local = child->ts_local;
+		t->ts_remote = child->ts_remote;
+		t->next = c->tunnels;
+		c->tunnels = t;
+	}
+	t->refs++;
+	child->tunnel = t;
+	child->mark_in = resolve_mark(ike->pluto, t, &c->conf.mark_in);
+	/* mark=-1 in both directions is one value (the tunnel's) */
+	child->mark_out = resolve_mark(ike->pluto, t, &c->conf.mark_out);
+}
+
+static void tunnel_leave(struct child_sa *child)
+{
+	struct tunnel *t = child->tunnel;
+	child->tunnel = NULL;
+	if (t == NULL || --t->refs > 0)
+		return;
+	for (struct tunnel **pp = &child->c->tunnels; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	free(t);
+}
+
+void child_sa_uninstall(struct ike_sa *ike, struct child_sa *child)
+{
+	struct pluto *p = ike->pluto;
+	struct tunnel *t = child->tunnel;
+	/* the script hears of the last Child SA going while its SAs (and their
+	 * counters) are still there */
+	if (t != NULL && t->refs == 1 && t->up && child->installed)
+		updown_tunnel_down(ike, child);
+	if (child->installed && p->kernel != NULL)
+		p->kernel->remove(p, ike, child);
+	child->installed = false;
+	tunnel_leave(child);
+}
+
 bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 {
 	struct pluto *p = ike->pluto;
 	char err[160] = "";
 	child_sa_endpoints(ike, child);
+	tunnel_join(ike, child);
 	lifetime_child_plan(ike, child, child->initiator);
 	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
 	if (ok)
@@ -320,6 +433,7 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	/* the kernel has the keys now (or never will): ours go */
 	chunk_free(&child->keymat);
 	if (!ok) {
+		tunnel_leave(child);
 		snprintf(child->kernel_note, sizeof(child->kernel_note), "not installed: %s", err);
 		child->state = CHILD_FAILED;
 		ike_log(ike, "Child SA #%u: cannot install in the kernel (%s): %s", child->serial,
@@ -335,6 +449,11 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 		child->transport ? " transport mode" : "", child->spi_local[0], child->spi_local[1], child->spi_local[2], child->spi_local[3],
 		child->spi_remote[0], child->spi_remote[1], child->spi_remote[2], child->spi_remote[3],
 		child->kernel_note);
+	/* the first Child SA of its tunnel: the updown script's prepare, route, up */
+	if (child->tunnel != NULL && !child->tunnel->up) {
+		child->tunnel->up = true;
+		updown_tunnel_up(ike, child);
+	}
 	return true;
 }
 

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <seccomp.h>
 #include "pluto.h"
+#include "updown.h"
 
 #define CONFINE_NAMES_MAX 1024		/* system call numbers named in the log line */
 #define CONFINE_LINE_MAX  200
@@ -176,10 +177,14 @@ static bool add_rules(struct pluto *p, scmp_filter_ctx f, const char *const *nam
 
 /* Calls allowed with one argument fixed: raise() and abort() signal this process
  * only (tgkill/kill to our own pid); socket() only for netlink (getifaddrs(), XFRM);
- * ioctl() only FIONREAD (libevent sizing a read). */
-static bool add_narrow_rules(struct pluto *p, scmp_filter_ctx f)
+ * ioctl() only FIONREAD (libevent sizing a read).  With the updown helper
+ * (updown_helper.c, which forks and execs the scripts outside this filter): wait4()
+ * and kill() for its pid alone, to reap it and, should it hang at shutdown, to end it.
+ * Returns how many were added. */
+static int add_narrow_rules(struct pluto *p, scmp_filter_ctx f)
 {
 	scmp_datum_t me = (scmp_datum_t)getpid();
+	int n = 0;
 	const struct {
 		const char *name;
 		int nr;
@@ -195,10 +200,21 @@ static bool add_narrow_rules(struct pluto *p, scmp_filter_ctx f)
 		int rc = seccomp_rule_add(f, SCMP_ACT_ALLOW, rules[i].nr, 1, rules[i].arg);
 		if (rc < 0) {
 			plog(p, "seccomp: cannot allow %s: %s", rules[i].name, strerror(-rc));
-			return false;
+			return -1;
 		}
+		n++;
 	}
-	return true;
+	int helper = updown_helper_pid(p);
+	if (helper > 0) {
+		struct scmp_arg_cmp pid = { .arg = 0, .op = SCMP_CMP_EQ, .datum_a = (scmp_datum_t)helper, .datum_b = 0 };
+		if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(wait4), 1, pid) < 0 ||
+		    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, pid) < 0) {
+			plog(p, "seccomp: cannot allow wait4 and kill for the updown helper");
+			return -1;
+		}
+		n += 2;
+	}
+	return n;
 }
 
 static void name_syscalls(void)
@@ -228,7 +244,8 @@ bool confine_install(struct pluto *p)
 #ifdef CONFINE_SANITIZER
 	ok = ok && add_rules(p, f, confine_sanitizer, sizeof(confine_sanitizer) / sizeof(confine_sanitizer[0]));
 #endif
-	ok = ok && add_narrow_rules(p, f);
+	int narrow = ok ? add_narrow_rules(p, f) : -1;
+	ok = ok && narrow >= 0;
 	/* every thread (NSPR may have started some) gets the same filter */
 	ok = ok && seccomp_attr_set(f, SCMP_FLTATR_CTL_TSYNC, 1) == 0;
 	if (ok) {
@@ -246,8 +263,8 @@ bool confine_install(struct pluto *p)
 		     rc < -1 ? strerror(-rc) : "");
 		return false;
 	}
-	plog(p, "seccomp=%s: system call filter installed (%zu calls allowed, 4 in one form%s)",
-	     confine_mode_name(mode), sizeof(confine_allowed) / sizeof(confine_allowed[0]),
+	plog(p, "seccomp=%s: system call filter installed (%zu calls allowed, %d in one form%s)",
+	     confine_mode_name(mode), sizeof(confine_allowed) / sizeof(confine_allowed[0]), narrow,
 #ifdef CONFINE_SANITIZER
 	     ", and the sanitizer runtime's"
 #else

@@ -205,6 +205,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->generation = old->generation + 1;
 	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
 	ike->peer_known = old->peer_known;
+	ike->peer_id = old->peer_id != NULL ? strdup(old->peer_id) : NULL;
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,

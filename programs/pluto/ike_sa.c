@@ -289,6 +289,7 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len)
 static void ike_sa_free(struct ike_sa *ike)
 {
 	child_sa_free_all(ike);
+	free(ike->peer_id);
 	timer_cancel(&ike->retrans_timer);
 	timer_cancel(&ike->expire_timer);
 	timer_cancel(&ike->keepalive_timer);
@@ -378,6 +379,9 @@ bool ike_sa_peer_is(const struct ike_sa *ike, const struct ike_id *id)
 void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact)
 {
 	struct pluto *p = ike->pluto;
+	char idbuf[600];
+	free(ike->peer_id);
+	ike->peer_id = strdup(ike_id_str(peer, idbuf, sizeof(idbuf)));
 	/* nothing is replaced on an identity we could not fingerprint */
 	ike->peer_known = peer_digest(peer, ike->peer_digest);
 	if (!ike->peer_known)

@@ -18,3 +18,14 @@ bool kernel_init(struct pluto *p, char *err, size_t errlen)
 	plog(p, "using kernel interface: %s", p->kernel->name);
 	return true;
 }
+
+/* ", marks in VALUE/MASK out VALUE/MASK" (whack --status); "-" for a direction without */
+void kernel_mark_note(const struct child_sa *child, char *buf, size_t len)
+{
+	char in[32] = "-", out[32] = "-";
+	if (child->mark_in.set)
+		snprintf(in, sizeof(in), "%#x/%#x", child->mark_in.value, child->mark_in.mask);
+	if (child->mark_out.set)
+		snprintf(out, sizeof(out), "%#x/%#x", child->mark_out.value, child->mark_out.mask);
+	snprintf(buf, len, ", marks in %s out %s", in, out);
+}

@@ -46,6 +46,7 @@ struct xpol {
 	struct xpol *next;
 	struct xfrm_selector sel;
 	uint8_t dir;
+	struct xfrm_mark mark;		/* {0, 0}: none (a policy's key includes it) */
 	unsigned n;
 	const struct child_sa **owners;
 };
@@ -133,6 +134,25 @@ static void fill_addr(xfrm_address_t *xa, const struct ip_addr *a)
 static uint16_t family(const struct ip_addr *a)
 {
 	return a->version == 6 ? AF_INET6 : AF_INET;
+}
+
+/* mark= / mark-in= / mark-out= (conf.h): XFRMA_MARK of a direction's state and
+ * policies; {0, 0} when the connection has none */
+static struct xfrm_mark dir_mark(const struct child_sa *child, bool inbound)
+{
+	const struct conf_mark *m = inbound ? &child->mark_in : &child->mark_out;
+	struct xfrm_mark x = { 0, 0 };
+	if (m->set) {
+		x.v = m->value;
+		x.m = m->mask;
+	}
+	return x;
+}
+
+static void put_mark(struct nlmsghdr *nlh, const struct xfrm_mark *m)
+{
+	if (m->m != 0)
+		mnl_attr_put(nlh, XFRMA_MARK, sizeof(*m), m);
 }
 
 /* --- SAs ---------------------------------------------------------------------- */
@@ -240,22 +260,63 @@ static int add_sa(struct xfrm_ctx *x, const struct child_sa *child, bool inbound
 		e.encap_dport = htons(inbound ? child->encap_lport : child->encap_rport);
 		mnl_attr_put(nlh, XFRMA_ENCAP, sizeof(e), &e);
 	}
+	struct xfrm_mark mark = dir_mark(child, inbound);
+	put_mark(nlh, &mark);
 	int r = xfrm_talk(x, nlh);
 	chunk_wipe(buf, sizeof(buf));
 	return r;
 }
 
-static void del_sa(struct xfrm_ctx *x, const struct ip_addr *dst, const uint8_t spi[4])
+/* the kernel finds a marked SA only with its mark (xfrm_state_lookup) */
+static struct nlmsghdr *sa_id_msg(char *buf, uint16_t type, const struct ip_addr *dst, const uint8_t spi[4],
+				  const struct xfrm_mark *mark)
 {
-	char buf[XFRM_BUF];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = XFRM_MSG_DELSA;
+	nlh->nlmsg_type = type;
 	struct xfrm_usersa_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	fill_addr(&id->daddr, dst);
 	memcpy(&id->spi, spi, 4);
 	id->family = family(dst);
 	id->proto = IPPROTO_ESP;
-	xfrm_talk(x, nlh);
+	put_mark(nlh, mark);
+	return nlh;
+}
+
+static void del_sa(struct xfrm_ctx *x, const struct ip_addr *dst, const uint8_t spi[4], const struct xfrm_mark *mark)
+{
+	char buf[XFRM_BUF];
+	xfrm_talk(x, sa_id_msg(buf, XFRM_MSG_DELSA, dst, spi, mark));
+}
+
+static int counters_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct xfrm_usersa_info sa;	/* copied: 8-octet alignment (stale_sa_cb) */
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || mnl_nlmsg_get_payload_len(nlh) < sizeof(sa))
+		return MNL_CB_OK;
+	memcpy(&sa, mnl_nlmsg_get_payload(nlh), sizeof(sa));
+	*(uint64_t *)data = sa.curlft.bytes;
+	return MNL_CB_STOP;
+}
+
+int xfrm_parse_sa_bytes(const void *buf, size_t len, unsigned seq, unsigned portid, uint64_t *bytes)
+{
+	size_t whole = nl_whole(buf, len);
+	return mnl_cb_run(buf, whole, seq, portid, counters_cb, bytes) < 0 ? (errno != 0 ? errno : EPROTO) : 0;
+}
+
+/* XFRM_MSG_GETSA: the octets the SA carried */
+static bool sa_bytes(struct xfrm_ctx *x, const struct ip_addr *dst, const uint8_t spi[4],
+		     const struct xfrm_mark *mark, uint64_t *bytes)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = sa_id_msg(buf, XFRM_MSG_GETSA, dst, spi, mark);
+	nlh->nlmsg_flags |= NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++x->seq;
+	if (mnl_socket_sendto(x->nl, nlh, nlh->nlmsg_len) < 0)
+		return false;
+	unsigned seq = nlh->nlmsg_seq;
+	ssize_t n = mnl_socket_recvfrom(x->nl, buf, sizeof(buf));
+	return n > 0 && xfrm_parse_sa_bytes(buf, (size_t)n, seq, mnl_socket_get_portid(x->nl), bytes) == 0;
 }
 
 /* --- selectors ------------------------------------------------------------------ */
@@ -314,11 +375,13 @@ static unsigned pol_bucket(const struct xfrm_selector *sel, uint8_t dir)
 	return h % XFRM_POLICY_HASH;
 }
 
-static struct xpol **pol_find(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir)
+static struct xpol **pol_find(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir,
+			      const struct xfrm_mark *mark)
 {
 	struct xpol **pp = &x->pol[pol_bucket(sel, dir)];
 	for (; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->dir == dir && memcmp(&(*pp)->sel, sel, sizeof(*sel)) == 0)
+		if ((*pp)->dir == dir && memcmp(&(*pp)->sel, sel, sizeof(*sel)) == 0 &&
+		    (*pp)->mark.v == mark->v && (*pp)->mark.m == mark->m)
 			break;
 	return pp;
 }
@@ -350,10 +413,12 @@ static int pol_write(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_
 		fill_addr(&t.saddr, in ? &child->remote : &child->local);
 	}
 	mnl_attr_put(nlh, XFRMA_TMPL, sizeof(t), &t);
+	struct xfrm_mark mark = dir_mark(child, in);
+	put_mark(nlh, &mark);
 	return xfrm_talk(x, nlh);
 }
 
-static void pol_delete(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir)
+static void pol_delete(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct xfrm_mark *mark)
 {
 	char buf[XFRM_BUF];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -361,19 +426,22 @@ static void pol_delete(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint
 	struct xfrm_userpolicy_id *id = mnl_nlmsg_put_extra_header(nlh, sizeof(*id));
 	id->sel = *sel;
 	id->dir = dir;
+	put_mark(nlh, mark);
 	xfrm_talk(x, nlh);
 }
 
 /* child takes (a share of) the policy; its template is written */
 static int pol_ref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct child_sa *child)
 {
-	struct xpol **pp = pol_find(x, sel, dir), *e = *pp;
+	struct xfrm_mark mark = dir_mark(child, dir != XFRM_POLICY_OUT);
+	struct xpol **pp = pol_find(x, sel, dir, &mark), *e = *pp;
 	if (e == NULL) {
 		e = calloc(1, sizeof(*e));
 		if (e == NULL)
 			return ENOMEM;
 		e->sel = *sel;
 		e->dir = dir;
+		e->mark = mark;
 	}
 	const struct child_sa **o = realloc(e->owners, (e->n + 1) * sizeof(*o));
 	int r = o == NULL ? ENOMEM : pol_write(x, sel, dir, child);
@@ -396,7 +464,8 @@ static int pol_ref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t 
  * owner's template is restored when the newest one leaves */
 static void pol_unref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8_t dir, const struct child_sa *child)
 {
-	struct xpol **pp = pol_find(x, sel, dir), *e = *pp;
+	struct xfrm_mark mark = dir_mark(child, dir != XFRM_POLICY_OUT);
+	struct xpol **pp = pol_find(x, sel, dir, &mark), *e = *pp;
 	if (e == NULL)
 		return;
 	unsigned i = 0;
@@ -408,7 +477,7 @@ static void pol_unref(struct xfrm_ctx *x, const struct xfrm_selector *sel, uint8
 	memmove(&e->owners[i], &e->owners[i + 1], (e->n - i - 1) * sizeof(e->owners[0]));
 	e->n--;
 	if (e->n == 0) {
-		pol_delete(x, sel, dir);
+		pol_delete(x, sel, dir, &mark);
 		*pp = e->next;
 		free(e->owners);
 		free(e);
@@ -473,6 +542,12 @@ static int stale_sa_cb(const struct nlmsghdr *nlh, void *data)
 	memcpy(&sa, mnl_nlmsg_get_payload(nlh), sizeof(sa));
 	if (!our_reqid(sa.reqid) || s->n >= XFRM_MAX_STALE)
 		return MNL_CB_OK;
+	const struct nlattr *a;
+	struct xfrm_mark mark = { 0, 0 };
+	mnl_attr_for_each(a, nlh, sizeof(sa))
+		if (mnl_attr_get_type(a) == XFRMA_MARK && mnl_attr_get_payload_len(a) >= sizeof(mark))
+			memcpy(&mark, mnl_attr_get_payload(a), sizeof(mark));
+	s->sa_mark[s->n] = mark;
 	struct xfrm_usersa_id *id = &s->sa[s->n++];
 	id->daddr = sa.id.daddr;
 	id->spi = sa.id.spi;
@@ -490,18 +565,23 @@ static int stale_pol_cb(const struct nlmsghdr *nlh, void *data)
 	    s->n >= XFRM_MAX_STALE)
 		return MNL_CB_OK;
 	memcpy(&pol, mnl_nlmsg_get_payload(nlh), sizeof(pol));
+	bool ours = false;
+	struct xfrm_mark mark = { 0, 0 };
 	mnl_attr_for_each(a, nlh, sizeof(pol)) {
 		struct xfrm_user_tmpl t;
+		if (mnl_attr_get_type(a) == XFRMA_MARK && mnl_attr_get_payload_len(a) >= sizeof(mark))
+			memcpy(&mark, mnl_attr_get_payload(a), sizeof(mark));
 		if (mnl_attr_get_type(a) != XFRMA_TMPL || mnl_attr_get_payload_len(a) < sizeof(t))
 			continue;
 		memcpy(&t, mnl_attr_get_payload(a), sizeof(t));
-		if (our_reqid(t.reqid)) {
-			struct xfrm_userpolicy_id *id = &s->pol[s->n++];
-			id->sel = pol.sel;
-			id->index = pol.index;
-			id->dir = pol.dir;
-			break;
-		}
+		ours |= our_reqid(t.reqid);
+	}
+	if (ours) {
+		s->pol_mark[s->n] = mark;
+		struct xfrm_userpolicy_id *id = &s->pol[s->n++];
+		id->sel = pol.sel;
+		id->index = pol.index;
+		id->dir = pol.dir;
 	}
 	return MNL_CB_OK;
 }
@@ -512,8 +592,10 @@ int xfrm_parse_dump(uint16_t type, const void *buf, size_t len, unsigned seq, un
 	return mnl_cb_run(buf, nl_whole(buf, len), seq, portid, type == XFRM_MSG_GETSA ? stale_sa_cb : stale_pol_cb, s);
 }
 
-/* delete n objects whose ids (size octets each) sit at ids; how many went */
-static unsigned delete_each(struct xfrm_ctx *x, uint16_t type, const void *ids, size_t size, unsigned n)
+/* delete n objects whose ids (size octets each) sit at ids, each with its mark;
+ * how many went */
+static unsigned delete_each(struct xfrm_ctx *x, uint16_t type, const void *ids, size_t size,
+			    const struct xfrm_mark *marks, unsigned n)
 {
 	unsigned done = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -521,6 +603,7 @@ static unsigned delete_each(struct xfrm_ctx *x, uint16_t type, const void *ids, 
 		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 		nlh->nlmsg_type = type;
 		memcpy(mnl_nlmsg_put_extra_header(nlh, size), (const char *)ids + i * size, size);
+		put_mark(nlh, &marks[i]);
 		done += xfrm_talk(x, nlh) == 0;
 	}
 	return done;
@@ -533,10 +616,10 @@ static void remove_stale(struct pluto *p, struct xfrm_ctx *x)
 		return;
 	unsigned nsa = 0, npol = 0;
 	if (xfrm_dump(x, XFRM_MSG_GETPOLICY, s) == 0)
-		npol = delete_each(x, XFRM_MSG_DELPOLICY, s->pol, sizeof(s->pol[0]), s->n);
+		npol = delete_each(x, XFRM_MSG_DELPOLICY, s->pol, sizeof(s->pol[0]), s->pol_mark, s->n);
 	s->n = 0;
 	if (xfrm_dump(x, XFRM_MSG_GETSA, s) == 0)
-		nsa = delete_each(x, XFRM_MSG_DELSA, s->sa, sizeof(s->sa[0]), s->n);
+		nsa = delete_each(x, XFRM_MSG_DELSA, s->sa, sizeof(s->sa[0]), s->sa_mark, s->n);
 	if (nsa + npol > 0)
 		plog(p, "removed %u IPsec SA(s) and %u policy(ies) left in the kernel by an earlier run", nsa, npol);
 	free(s);
@@ -630,11 +713,12 @@ static bool xfrm_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 	const uint8_t *k_out, *k_in;
 	size_t half;
 	child_sa_key_halves(child, &k_out, &k_in, &half);
+	struct xfrm_mark m_in = dir_mark(child, true), m_out = dir_mark(child, false);
 	int e = add_sa(x, child, false, k_out);
 	if (e == 0) {
 		e = add_sa(x, child, true, k_in);
 		if (e != 0)
-			del_sa(x, &child->remote, child->spi_remote);
+			del_sa(x, &child->remote, child->spi_remote, &m_out);
 	}
 	if (e != 0) {
 		snprintf(err, errlen, "kernel refused the ESP SA: %s (errno %d)%s", strerror(e), e,
@@ -646,22 +730,36 @@ static bool xfrm_install(struct pluto *p, struct ike_sa *ike, struct child_sa *c
 		snprintf(err, errlen, e == EINVAL ? "a traffic selector is not a prefix and port the kernel can express" :
 			 "kernel refused the IPsec policy: %s (errno %d)", strerror(e), e);
 		for_each_policy(x, child, unref_fn, false);
-		del_sa(x, &child->remote, child->spi_remote);
-		del_sa(x, &child->local, child->spi_local);
+		del_sa(x, &child->remote, child->spi_remote, &m_out);
+		del_sa(x, &child->local, child->spi_local, &m_in);
 		return false;
 	}
-	snprintf(child->kernel_note, sizeof(child->kernel_note), "installed in the kernel (XFRM %s%s, reqid %u)",
-		 child->transport ? "transport" : "tunnel", child->encap ? ", ESP in UDP" : "", child->reqid);
+	char marks[96] = "";
+	if (child->mark_in.set || child->mark_out.set)
+		kernel_mark_note(child, marks, sizeof(marks));
+	snprintf(child->kernel_note, sizeof(child->kernel_note), "installed in the kernel (XFRM %s%s, reqid %u%s)",
+		 child->transport ? "transport" : "tunnel", child->encap ? ", ESP in UDP" : "", child->reqid, marks);
 	return true;
 }
 
 static void xfrm_remove(struct pluto *p, struct ike_sa *ike, struct child_sa *child)
 {
 	struct xfrm_ctx *x = p->kernel_ctx;
+	struct xfrm_mark m_in = dir_mark(child, true), m_out = dir_mark(child, false);
 	for_each_policy(x, child, unref_fn, false);
-	del_sa(x, &child->remote, child->spi_remote);
-	del_sa(x, &child->local, child->spi_local);
+	del_sa(x, &child->remote, child->spi_remote, &m_out);
+	del_sa(x, &child->local, child->spi_local, &m_in);
 	child->installed = false;
+}
+
+static bool xfrm_counters(struct pluto *p, const struct child_sa *child, uint64_t *in_bytes, uint64_t *out_bytes)
+{
+	struct xfrm_ctx *x = p->kernel_ctx;
+	struct xfrm_mark m_in = dir_mark(child, true), m_out = dir_mark(child, false);
+	*in_bytes = *out_bytes = 0;
+	bool a = sa_bytes(x, &child->local, child->spi_local, &m_in, in_bytes);
+	bool b = sa_bytes(x, &child->remote, child->spi_remote, &m_out, out_bytes);
+	return a && b;
 }
 
 static bool xfrm_natt_socket(struct pluto *p, int fd, uint8_t version, char *err, size_t errlen)
@@ -704,4 +802,6 @@ const struct kernel_ops kernel_xfrm_ops = {
 	.remove = xfrm_remove,
 	.shutdown = xfrm_shutdown,
 	.natt_socket = xfrm_natt_socket,
+	.counters = xfrm_counters,
+	.stack = "xfrm",
 };

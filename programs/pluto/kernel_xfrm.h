@@ -21,12 +21,17 @@ struct xfrm_stale {
 	unsigned n;
 	struct xfrm_usersa_id sa[XFRM_MAX_STALE];
 	struct xfrm_userpolicy_id pol[XFRM_MAX_STALE];
+	struct xfrm_mark sa_mark[XFRM_MAX_STALE], pol_mark[XFRM_MAX_STALE];	/* {0,0}: none */
 };
 /* One buffer of the answer to a dump of type XFRM_MSG_GETSA or XFRM_MSG_GETPOLICY:
  * the ids of our objects are appended to s; libmnl's result (MNL_CB_OK: more to
  * come, MNL_CB_STOP: NLMSG_DONE, MNL_CB_ERROR with errno). */
 int xfrm_parse_dump(uint16_t type, const void *buf, size_t len, unsigned seq, unsigned portid,
 		    struct xfrm_stale *s);
+
+/* The answer to XFRM_MSG_GETSA: the octets the SA carried (curlft.bytes); 0, or an
+ * errno (the kernel's, or EPROTO for a malformed answer) */
+int xfrm_parse_sa_bytes(const void *buf, size_t len, unsigned seq, unsigned portid, uint64_t *bytes);
 
 /* XFRM_MSG_EXPIRE events (XFRMNLGRP_EXPIRE): those for our ESP SAs, at most max,
  * go to out; returns how many. */

@@ -137,8 +137,7 @@ void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 			/* the kernel dropped this SA; the other direction and the policies
 			 * are ours to remove, at once, and the peer is told */
 			ike_log(ike, "Child SA #%u: the kernel's hard limit is reached; deleting it", child->serial);
-			if (child->installed && p->kernel != NULL)
-				p->kernel->remove(p, ike, child);
+			child_sa_uninstall(ike, child);
 			child->state = CHILD_REKEYED;
 			lifetime_child_retire(child);
 			child_sa_delete_request(ike, child);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ikev2.h"
+#include "updown.h"
 
 #define PLUTO_VERSION "0.1"
 
@@ -204,6 +205,9 @@ int main(int argc, char **argv)
 	/* dumpdir= (config setup): the working directory, where a core dump goes */
 	if (p->setup.dumpdir[0] != '\0' && chdir(p->setup.dumpdir) != 0)
 		fprintf(p->log, "pluto: dumpdir=%s: %s\n", p->setup.dumpdir, strerror(errno));
+	/* the updown scripts' runner: forked while pluto is still one thread, before
+	 * capabilities are dropped and the seccomp filter is loaded (updown.h) */
+	updown_init(p);
 	signal(SIGPIPE, SIG_IGN);
 	p->base = event_base_new();
 	plog(p, "Interlude pluto %s starting (pid %d)", PLUTO_VERSION, (int)getpid());

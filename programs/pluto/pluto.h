@@ -82,6 +82,8 @@ struct bench;
 struct cc_exchange;
 struct admission_addr;
 struct frag_rx;
+struct updown;
+struct updown_request;
 
 /* One UDP socket */
 struct iface {
@@ -91,6 +93,20 @@ struct iface {
 	bool natt;			/* port 4500: non-ESP marker (RFC 3948 2.2) */
 	struct event *ev;
 	struct pluto *pluto;
+};
+
+/* child_sa.c: one tunnel of a connection -- a pair of negotiated selectors with one
+ * peer -- shared by the Child SAs that carry it (its rekeys, a reauthentication, both
+ * ends initiating).  The updown script hears of the tunnel, not of each Child SA: up
+ * when its first Child SA is installed, down when its last one goes.  mark=-1 gives
+ * the tunnel its mark, so that a rekey keeps it. */
+struct tunnel {
+	struct tunnel *next;
+	struct ip_addr remote;
+	struct ike_ts_pl ts_local, ts_remote;
+	unsigned refs;			/* Child SAs in it (installed, or installing) */
+	bool up;			/* the updown script was told it is up */
+	uint32_t unique_mark;		/* mark=-1: the tunnel's value (0: none chosen) */
 };
 
 /* A loaded connection (ipsec.conf conn section, oriented: "local" is this host) */
@@ -110,6 +126,7 @@ struct connection {
 	struct pluto_timer revive_timer;	/* lifetime.c: revival of auto=start */
 	unsigned revive_tries;
 	uint64_t revive_at_ms;		/* when the next attempt is due (0: none) */
+	struct tunnel *tunnels;		/* child_sa.c */
 };
 
 enum ike_state {
@@ -173,6 +190,10 @@ struct child_sa {
 	uint32_t replay_window;		/* packets (replay-window=), 0 = none */
 	bool encap;
 	uint16_t encap_lport, encap_rport;
+	/* mark= / mark-in= / mark-out= as they apply to this Child SA (a -1 resolved
+	 * to its tunnel's value; .set false: no mark) */
+	struct conf_mark mark_in, mark_out;
+	struct tunnel *tunnel;		/* the tunnel it carries, from install to removal */
 	char kernel_note[224];		/* what the kernel backend did, for whack */
 };
 
@@ -190,6 +211,8 @@ struct ike_sa {
 	bool sent_initial_contact;	/* RFC 7296 2.4 INITIAL_CONTACT in our IKE_AUTH */
 	uint8_t peer_digest[PLUTO_PEER_DIGEST_LEN];	/* of the authenticated peer ID */
 	bool peer_known;				/* peer_digest is set */
+	char *peer_id;				/* the authenticated peer ID as text (heap;
+						 * PLUTO_PEER_ID of the updown script) */
 	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
 	struct ip_addr local, remote;
 	uint16_t lport, rport;
@@ -341,6 +364,13 @@ struct pluto {
 	unsigned invspi_sent;			/* and how many went out in it */
 	unsigned next_serial;
 	uint32_t next_reqid;			/* offset from PLUTO_REQID_BASE */
+	uint32_t next_unique_mark;		/* mark=-1: the last value handed out */
+	/* updown.c: the helper process that runs the updown scripts (NULL: none) */
+	struct updown *updown;
+	/* when set, updown requests go here instead of the helper: the two-peer test
+	 * (testing/unit/test_pluto_twopeer.c) checks which verbs each event runs */
+	void (*updown_hook)(void *ctx, const struct updown_request *r);
+	void *updown_ctx;
 	/* kernel backend */
 	const struct kernel_ops *kernel;
 	void *kernel_ctx;
@@ -450,6 +480,13 @@ bool dgrams_add(struct dgrams *d, const uint8_t *p, size_t len);
 /* appends *c itself (emptied on success) */
 bool dgrams_take(struct dgrams *d, struct chunk *c);
 
+/* child_sa.c: a Child SA leaves the kernel and its tunnel (the updown script's
+ * down verbs when it was the tunnel's last) */
+void child_sa_uninstall(struct ike_sa *ike, struct child_sa *child);
+/* the value of mark=-1 for the n-th tunnel: n's bits put into the mask's set bits,
+ * lowest first (so every value matches under the mask); 0 when n does not fit */
+uint32_t child_mark_unique(uint32_t n, uint32_t mask);
+
 /* confine.c: config setup seccomp= (libseccomp) */
 bool confine_install(struct pluto *p);
 int confine_crashtest(struct pluto *p, struct whack_client *w);
@@ -489,8 +526,13 @@ struct kernel_ops {
 	void (*shutdown)(struct pluto *p);
 	/* prepares a NAT-T socket for ESP in UDP (RFC 3948); may be NULL */
 	bool (*natt_socket)(struct pluto *p, int fd, uint8_t version, char *err, size_t errlen);
+	/* the octets the Child SA's inbound and outbound SAs carried; may be NULL */
+	bool (*counters)(struct pluto *p, const struct child_sa *child, uint64_t *in_bytes,
+			 uint64_t *out_bytes);
+	const char *stack;		/* PLUTO_STACK of the updown script */
 };
 extern const struct kernel_ops kernel_xfrm_ops, kernel_none_ops;
 bool kernel_init(struct pluto *p, char *err, size_t errlen);
+void kernel_mark_note(const struct child_sa *child, char *buf, size_t len);
 
 #endif

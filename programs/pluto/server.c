@@ -5,6 +5,7 @@
 #include <cap-ng.h>
 #include "ikev2.h"
 #include "crypt.h"
+#include "updown.h"
 
 static void load_setup_and_autoconns(struct pluto *p)
 {
@@ -136,6 +137,7 @@ bool server_start(struct pluto *p)
 		p->sig_ev[i] = evsignal_new(p->base, sigs[i], signal_cb, p);
 		event_add(p->sig_ev[i], NULL);
 	}
+	updown_start(p);
 	if (!iface_open_all(p) || !whack_server_start(p))
 		return false;
 	drop_privileges(p);
@@ -152,6 +154,8 @@ void server_stop(struct pluto *p)
 	shutdown_sas(p);
 	p->shutting_down = true;
 	ike_sa_free_all(p);
+	/* every tunnel is down: the helper finishes the down scripts and exits */
+	updown_stop(p);
 	while (p->conns != NULL)
 		connections_delete(p, p->conns->name);
 	conf_secrets_free(&p->secrets);

@@ -3,6 +3,16 @@
  * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation. */
 #include "status.h"
 
+/* Libreswan's spelling: VALUE/MASK, -1/MASK for a mark per tunnel */
+static const char *mark_str(const struct conf_mark *m, char buf[IP_STR_MAX])
+{
+	if (m->unique)
+		snprintf(buf, IP_STR_MAX, "-1/%#x", m->mask);
+	else
+		snprintf(buf, IP_STR_MAX, "%u/%#x", m->value, m->mask);
+	return buf;
+}
+
 static void show_conn(struct pluto *p, struct whack_client *w, const struct connection *c)
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX], li[300], ri[300], ls[IP_STR_MAX], rs[IP_STR_MAX];
@@ -13,6 +23,16 @@ static void show_conn(struct pluto *p, struct whack_client *w, const struct conn
 		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
 		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
 		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
+	/* the updown script, leftsourceip= and the marks, as configured */
+	char src[IP_STR_MAX + 16] = "", min[48] = "", mout[48] = "";
+	if (c->local->sourceip.version != 0)
+		snprintf(src, sizeof(src), "; sourceip=%s", ip_str(&c->local->sourceip, l));
+	if (c->conf.mark_in.set)
+		snprintf(min, sizeof(min), "; mark-in=%s", mark_str(&c->conf.mark_in, r));
+	if (c->conf.mark_out.set)
+		snprintf(mout, sizeof(mout), "; mark-out=%s", mark_str(&c->conf.mark_out, r));
+	whack_printf(w, "\"%s\": updown=%s%s%s%s", c->name, c->local->updown[0] ? c->local->updown : CONF_UPDOWN_DISABLED,
+		     src, min, mout);
 	uint64_t now = pluto_now_ms(p);
 	if (c->revive_at_ms > 0)
 		whack_printf(w, "\"%s\": revival attempt %u in %us", c->name, c->revive_tries,

@@ -23,6 +23,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include "ikev2.h"
+#include "child_sa.h"
 #include "status.h"
 #include "whack_cmd.h"
 
@@ -184,6 +185,18 @@ static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
 		if (s->c == c) {
 			whack_printf(w, "\"%s\" #%u: terminating", name, s->serial);
 			ikev2_delete_ike(s);
+		}
+	}
+	/* its Child SAs on other connections' IKE SAs (CREATE_CHILD_SA) go with a
+	 * Delete; the IKE SA stays for its own connection */
+	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (s->c == c || s->state != IKE_ESTABLISHED)
+			continue;
+		for (struct child_sa *ch = s->children; ch != NULL; ch = ch->next) {
+			if (ch->c != c || ch->state != CHILD_ESTABLISHED || ch->delete_sent)
+				continue;
+			whack_printf(w, "\"%s\" #%u: deleting Child SA #%u", name, s->serial, ch->serial);
+			child_sa_send_delete(s, ch, true, "connection down");
 		}
 	}
 	return 0;
