@@ -393,10 +393,6 @@ static void dispatch(struct pluto *p, const struct updown_request *r)
 		p->updown_hook(p->updown_ctx, r);
 		return;
 	}
-	if (u == NULL || u->gone) {
-		plog(p, "updown: \"%s\" %s not run: no helper process", r->conn, r->verb);
-		return;
-	}
 	if (u->nq >= UPDOWN_MAX_WAITING) {
 		plog(p, "updown: \"%s\" %s not run: %u runs waiting for the helper", r->conn, r->verb, u->nq);
 		return;
@@ -431,6 +427,10 @@ static void run_verbs(struct ike_sa *ike, struct child_sa *child, const char *co
 	const struct connection *c = child->c;
 	if (c == NULL || c->local->updown[0] == '\0')
 		return;		/* leftupdown=%disabled */
+	if (p->updown_hook == NULL && (p->updown == NULL || p->updown->gone)) {
+		plog(p, "updown: \"%s\" %s not run: no helper process", c->name, verbs[0]);
+		return;
+	}
 	char cmd[CONF_VALUE_MAX + PATH_MAX + 8];
 	if (!updown_command(c->local->updown, p->updown != NULL ? p->updown->script : "", cmd, sizeof(cmd))) {
 		conn_log(p, c, "updown: the command is too long; not run");

@@ -247,8 +247,7 @@ static void test_conn_errors(void **state)
 	check_one_error("\taggressive=yes\n", 7, "aggressive=yes: not supported: Interlude is IKEv2-only (IKEv1 Aggressive Mode)");
 	check_one_error("\tleftxauthserver=yes\n", 7, "leftxauthserver=yes: not supported: Interlude is IKEv2-only (XAUTH is IKEv1)");
 	check_one_error("\tmobike=yes\n", 7, "mobike=yes: not supported yet: MOBIKE (RFC 4555) is not implemented");
-	check_one_error("\trightupdown=/bin/true\n", 7, "rightupdown=/bin/true: not supported yet: "
-			"pluto installs no routes and runs no updown script yet");
+	check_one_error("\tmetric=5\n", 7, "metric=5: not supported yet: the updown script's routes take no metric or MTU yet");
 	check_one_error("\tnarrowing=no\n", 7, "narrowing=no: not supported yet: Interlude always narrows "
 			"traffic selectors (RFC 7296 2.9); write narrowing=yes");
 	check_one_error("\treqid=0\n", 7, "reqid=0: expected 1 to 16383");
@@ -680,6 +679,123 @@ static void test_setup_keylog_dir(void **state)
 	(void)state;
 }
 
+/* leftupdown=, leftsourceip=, mark=, mark-in=, mark-out=, updown-timeout= (issue 10) */
+static void test_updown_sourceip_marks(void **state)
+{
+	static const char text[] =
+		"config setup\n"						/* 1 */
+		"\tupdown-timeout=90s\n"					/* 2 */
+		"conn %default\n"						/* 3 */
+		"\tmark-out=0x10/0xf0\n"					/* 4 */
+		"conn a\n"							/* 5 */
+		"\tleft=192.0.2.1\n"						/* 6 */
+		"\tleftsubnet=10.0.1.0/24\n"					/* 7 */
+		"\tleftsourceip=10.0.1.1\n"					/* 8 */
+		"\tleftupdown=\"/usr/local/bin/updown --x 'y z'\"\n"	/* 9 */
+		"\tright=192.0.2.2\n"						/* 10 */
+		"\trightupdown=%disabled\n"					/* 11 */
+		"\tmark=-1\n"							/* 12 */
+		"conn b\n"							/* 13 */
+		"\tleft=2001:db8::1\n"					/* 14 */
+		"\tleftsubnet=2001:db8:1::/64\n"				/* 15 */
+		"\tleftsourceip=2001:db8:1::1\n"				/* 16 */
+		"\tright=2001:db8::2\n"					/* 17 */
+		"\tmark=7\n"							/* 18 */
+		"\tmark-in=0x100/0xf00\n"					/* 19 */
+		"conn c\n"							/* 20 */
+		"\tleft=192.0.2.1\n"						/* 21 */
+		"\tleftsourceip=192.0.2.1\n";					/* 22: the host itself */
+	struct conf_file cf;
+	struct errs e = { 0 };
+	assert_true(conf_load_string("u.conf", text, &cf, collect, &e));
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cf.setup.updown_timeout_s, 90);
+	const struct conf_conn *a = conf_find(&cf, "a"), *b = conf_find(&cf, "b"), *c = conf_find(&cf, "c");
+	assert_string_equal(a->left.updown, "/usr/local/bin/updown --x 'y z'");
+	assert_string_equal(a->right.updown, "");		/* %disabled */
+	assert_string_equal(b->left.updown, CONF_UPDOWN_DEFAULT);
+	assert_string_equal(b->left.updown, "ipsec _updown");
+	char ip[IP_STR_MAX];
+	assert_string_equal(ip_str(&a->left.sourceip, ip), "10.0.1.1");
+	assert_string_equal(ip_str(&b->left.sourceip, ip), "2001:db8:1::1");
+	assert_string_equal(ip_str(&c->left.sourceip, ip), "192.0.2.1");
+	assert_int_equal(a->right.sourceip.version, 0);
+	/* mark=-1 both ways; %default's mark-out= wins over the conn's mark= */
+	assert_true(a->mark_in.set && a->mark_in.unique);
+	assert_int_equal(a->mark_in.mask, 0xffffffffu);
+	assert_true(a->mark_out.set && !a->mark_out.unique);
+	assert_int_equal(a->mark_out.value, 0x10);
+	assert_int_equal(a->mark_out.mask, 0xf0);
+	assert_int_equal(b->mark_in.value, 0x100);
+	assert_int_equal(b->mark_in.mask, 0xf00);
+	assert_int_equal(b->mark_out.value, 0x10);	/* %default again */
+	assert_false(c->mark_in.set);
+	conf_free(&cf);
+	e.n = 0;
+	assert_true(conf_load_string("d.conf", "config setup\n\tuniqueids=yes\n", &cf, collect, &e));
+	assert_int_equal(cf.setup.updown_timeout_s, CONF_UPDOWN_TIMEOUT_DEFAULT_S);
+	conf_free(&cf);
+
+	/* the sourceip must be one of the end's own client addresses, reported at its line */
+	check_one_error("\tleftsourceip=192.0.2.9\n", 7, "leftsourceip=192.0.2.9: not inside leftsubnet=192.0.2.1/32");
+	check_one_error("\tleftsubnet=10.0.1.0/24\n\tleftsourceip=10.0.2.1\n", 8,
+			"leftsourceip=10.0.2.1: not inside leftsubnet=10.0.1.0/24");
+	/* with a list, inside each of them (every conn of the list fails) */
+	e.n = 0;
+	assert_true(conf_load_string("l.conf", "conn l\n\tleft=192.0.2.1\n\tleftsubnets={10.0.1.0/24 10.0.2.0/24}\n"
+				     "\tleftsourceip=10.0.1.1\n", &cf, collect, &e));
+	assert_int_equal(e.n, 1);
+	expect_err(&e, 0, "l.conf:4: leftsourceip=10.0.1.1: not inside leftsubnet=10.0.2.0/24");
+	assert_true(conf_find(&cf, "l/1x1")->error);
+	assert_true(conf_find(&cf, "l/2x1")->error);
+	conf_free(&cf);
+	check_one_error("\tleftsubnet=10.0.1.0/24\n\tleftsourceip=2001:db8::1\n", 8,
+			"leftsourceip=2001:db8::1: not inside leftsubnet=10.0.1.0/24");
+	check_one_error("\tright=%any\n\trightsourceip=10.0.0.1\n", 8,
+			"rightsourceip=10.0.0.1: needs rightsubnet= (right=%any has no address)");
+	check_one_error("\tleftsourceip=nonsense\n", 7, "leftsourceip=nonsense is not an IP address");
+	check_one_error("\tleftsourceip=%config\n", 7, "leftsourceip=%config: not supported yet: the IKEv2 "
+			"configuration payload (address pools, DNS) is not implemented");
+	/* updown commands */
+	check_one_error("\trightupdown=%none\n", 7, "rightupdown=%none: expected a command or %disabled");
+	check_one_error("\tleftupdown=\"   \"\n", 7, "leftupdown=   : expected a command or %disabled");
+	/* marks */
+	check_one_error("\tmark=7/0\n", 7, "mark=7/0: a mask of 0 would match every packet");
+	check_one_error("\tmark-in=0x100/0xff\n", 7, "mark-in=0x100/0xff: the value has bits outside the mask");
+	check_one_error("\tmark-out=-2\n", 7, "mark-out=-2: expected VALUE[/MASK] (numbers up to 0xffffffff; "
+			"VALUE -1 for a unique mark per Child SA)");
+	check_one_error("\tmark=4294967296\n", 7, "mark=4294967296: expected VALUE[/MASK] (numbers up to 0xffffffff; "
+			"VALUE -1 for a unique mark per Child SA)");
+	check_one_error("\tmark=7/x\n", 7, "mark=7/x: the mask is not a number up to 0xffffffff");
+	check_one_error("\tmark=7/\n", 7, "mark=7/: the mask is not a number up to 0xffffffff");
+
+	/* conf_mark_parse() itself */
+	struct conf_mark m;
+	char why[256];
+	assert_true(conf_mark_parse("mark", "0x7", &m, why, sizeof(why)));
+	assert_true(m.set && !m.unique && m.value == 7 && m.mask == 0xffffffffu);
+	assert_true(conf_mark_parse("mark", "4294967295/0xffffffff", &m, why, sizeof(why)));
+	assert_int_equal(m.value, 0xffffffffu);
+	assert_true(conf_mark_parse("mark", "-1/0xf00", &m, why, sizeof(why)));
+	assert_true(m.unique && m.mask == 0xf00);
+	assert_true(conf_mark_parse("mark", "0/0xff", &m, why, sizeof(why)));	/* unmarked packets only */
+	assert_false(conf_mark_parse("mark", "", &m, why, sizeof(why)));
+	assert_false(conf_mark_parse("mark", "-1/0", &m, why, sizeof(why)));
+	assert_false(conf_mark_parse("mark", "+5", &m, why, sizeof(why)));
+	assert_false(conf_mark_parse("mark", " 5", &m, why, sizeof(why)));
+	assert_false(conf_mark_parse("mark", "5/-1", &m, why, sizeof(why)));
+	assert_false(conf_mark_parse("mark", "5x", &m, why, sizeof(why)));
+
+	/* updown-timeout= */
+	e.n = 0;
+	assert_true(conf_load_string("t.conf", "config setup\n\tupdown-timeout=2h\n\tupdown-timeout=0\n", &cf, collect, &e));
+	expect_err(&e, 0, "t.conf:2: updown-timeout=2h: at most 3600 seconds");
+	expect_err(&e, 1, "t.conf:3: updown-timeout=0 is not a valid duration");
+	assert_int_equal(cf.setup.updown_timeout_s, CONF_UPDOWN_TIMEOUT_DEFAULT_S);
+	conf_free(&cf);
+	(void)state;
+}
+
 static void test_also_and_default(void **state)
 {
 	static const char text[] =
@@ -929,6 +1045,7 @@ int main(void)
 		cmocka_unit_test(test_ddos_setup),
 		cmocka_unit_test(test_setup_seccomp),
 		cmocka_unit_test(test_setup_keylog_dir),
+		cmocka_unit_test(test_updown_sourceip_marks),
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "ikev2.h"
 #include "testutil.h"
+#include "updown.h"
 
 #define WEST_PORT 15500
 #define EAST_PORT 15501
@@ -699,6 +700,66 @@ static void test_rekey_ike(void **state)
 	finish(w);
 }
 
+/* updown.c: the verbs each peer's updown script gets, through the test's hook.
+ * The tunnel (one pair of selectors with one peer) is up once and down once:
+ * Child SA rekeys from either end and an IKE SA rekey run nothing. */
+struct updown_seen {
+	char verbs[512];
+	char cmd[64], peer_id[64], key[128];
+	bool same_key;
+};
+static struct updown_seen seen[2];
+
+static void updown_record(void *ctx, const struct updown_request *r)
+{
+	struct updown_seen *u = ctx;
+	size_t l = strlen(u->verbs);
+	snprintf(u->verbs + l, sizeof(u->verbs) - l, "%s ", r->verb);
+	if (u->key[0] == '\0')
+		snprintf(u->key, sizeof(u->key), "%s", r->key);
+	u->same_key &= strcmp(u->key, r->key) == 0;
+	snprintf(u->cmd, sizeof(u->cmd), "%s", r->cmd);
+	for (size_t i = 0; i < r->nenv; i++)
+		if (strncmp(r->env[i], "PLUTO_PEER_ID=", 14) == 0)
+			snprintf(u->peer_id, sizeof(u->peer_id), "%s", r->env[i] + 14);
+}
+
+static void test_updown_events(void **state)
+{
+	struct wire *w = *state;
+	for (int i = 0; i < 2; i++) {
+		memset(&seen[i], 0, sizeof(seen[i]));
+		seen[i].same_key = true;
+		w->peer[i]->updown_hook = updown_record;
+		w->peer[i]->updown_ctx = &seen[i];
+	}
+	establish(w);
+	/* host to host (127.0.0.1 on both ends): -host */
+	for (int i = 0; i < 2; i++)
+		assert_string_equal(seen[i].verbs, "prepare-host route-host up-host ");
+	/* the default command, without our script beside the test: through PATH */
+	assert_string_equal(seen[WEST].cmd, "ipsec _updown");
+	assert_string_equal(seen[WEST].peer_id, "@east");
+	assert_string_equal(seen[EAST].peer_id, "@west");
+	rekey_child_from(w, WEST);
+	rekey_child_from(w, EAST);
+	assert_true(create_child_sa_rekey_ike(only_sa(w->peer[EAST])));
+	run_in_order(w);
+	assert_int_equal(check_children(w), 1);
+	for (int i = 0; i < 2; i++)
+		assert_string_equal(seen[i].verbs, "prepare-host route-host up-host ");
+	finish(w);
+	for (int i = 0; i < 2; i++) {
+		assert_string_equal(seen[i].verbs, "prepare-host route-host up-host down-host unroute-host ");
+		assert_true(seen[i].same_key);
+		w->peer[i]->updown_hook = NULL;
+		w->peer[i]->updown_ctx = NULL;
+	}
+	/* every tunnel went with its last Child SA */
+	for (int i = 0; i < 2; i++)
+		assert_null(connection_find(w->peer[i], "west-east")->tunnels);
+}
+
 /* A lost IKE_FOLLOWUP_KE response: west retransmits its request, east answers from
  * its cache, and the rekey completes once */
 static void test_followup_lost(void **state)
@@ -1283,6 +1344,7 @@ int main(void)
 		cmocka_unit_test(test_lost_fragment),
 		cmocka_unit_test(test_rekey_child),
 		cmocka_unit_test(test_rekey_ike),
+		cmocka_unit_test(test_updown_events),
 		cmocka_unit_test(test_followup_lost),
 		cmocka_unit_test(test_collision_child),
 		cmocka_unit_test(test_collision_ike),
