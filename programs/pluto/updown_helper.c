@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,8 +224,13 @@ static void exec_script(const struct job *j, int out_w)
 	dup2(out_w, STDOUT_FILENO);
 	dup2(out_w, STDERR_FILENO);
 	close_range(3, ~0u, 0);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);	/* fails harmlessly for SIGKILL, SIGSTOP and the RT ones libc keeps */
+	/* every signal to its default, those libc keeps to itself (32, 33) too, which
+	 * only the system call reaches: an ignored signal would survive the exec.  The
+	 * kernel's struct sigaction all zero is SIG_DFL, no flags, empty mask, whatever
+	 * the architecture's layout. */
+	static const uint64_t dfl[4];
+	for (int s = 1; s <= 64; s++)
+		syscall(SYS_rt_sigaction, s, dfl, NULL, sizeof(uint64_t));	/* EINVAL for KILL, STOP */
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
