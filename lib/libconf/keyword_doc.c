@@ -51,7 +51,7 @@ static const struct conf_keyword_doc docs[] = {
 	D(CONN, "encapsulation", "auto | yes | no", "auto", "ESP in UDP: when a NAT is found, always, never"),
 	D(CONN, "replay-window", "0..4096", "128", "the ESP replay window in packets; 0 turns it (and ESN) off"),
 	D(CONN, "mark", "VALUE[/MASK] | -1[/MASK]", "(none)",
-	  "the XFRM mark of the Child SA's states and policies in both directions: only packets whose mark matches (mark & MASK = VALUE) use them; MASK defaults to 0xffffffff; -1 gives each Child SA a value of its own (kept by its rekeys); whack --status shows the marks"),
+	  "the XFRM mark of the Child SA's states and policies in both directions: only packets whose mark matches (mark & MASK = VALUE) use them; MASK defaults to 0xffffffff; -1 gives each tunnel (a Child SA with its rekeys and reauthentications) a value of its own, unique in this pluto and within MASK; whack --status shows the marks, the updown script gets them as CONNMARK_IN and CONNMARK_OUT"),
 	D(CONN, "mark-in", "VALUE[/MASK] | -1[/MASK]", "mark=",
 	  "the mark of the inbound state and the in and fwd policies (the kernel looks an arriving ESP packet's SA up with its mark: set it before, e.g. in the mangle table)"),
 	D(CONN, "mark-out", "VALUE[/MASK] | -1[/MASK]", "mark=",
@@ -69,7 +69,7 @@ static const struct conf_keyword_doc docs[] = {
 	D(END, "ca", "DN | %same", "any trusted CA", "the issuer the peer's certificate must chain to"),
 	D(END, "sendcert", "always | sendifasked | never", "sendifasked", "when to send this end's certificate"),
 	D(END, "updown", "\"COMMAND [ARGS]\" | %disabled", "ipsec _updown",
-	  "what pluto runs (with /bin/sh -c, its PLUTO_* variables in the environment) when a Child SA of this conn comes up or goes down, when this end is the local one; verbs prepare-, route-, up-, down- and unroute- with -host or -client (and -v6); ipsec _updown is Interlude's own script in libexec/ipsec, which routes the peer's subnet from leftsourceip=; a script still running after updown-timeout= is killed; its output and exit status are logged"),
+	  "what pluto runs (with /bin/sh -c, its PLUTO_* variables in the environment) when a tunnel of this conn comes up (its first Child SA is installed) or goes down (its last one is removed), when this end is the local one (pluto(8) lists the variables); verbs prepare-, route-, up-, down- and unroute- with -host or -client (and -v6); ipsec _updown is Interlude's own script in libexec/ipsec, which routes the peer's subnet from leftsourceip=; a script still running after updown-timeout= is killed; its output and exit status are logged"),
 	D(END, "sourceip", "address", "(none)",
 	  "the source address of this host's own traffic into the tunnel: the default updown script routes the peer's subnet with src ADDRESS; must lie inside leftsubnet="),
 	/* config setup */

@@ -205,12 +205,12 @@ int main(int argc, char **argv)
 	/* dumpdir= (config setup): the working directory, where a core dump goes */
 	if (p->setup.dumpdir[0] != '\0' && chdir(p->setup.dumpdir) != 0)
 		fprintf(p->log, "pluto: dumpdir=%s: %s\n", p->setup.dumpdir, strerror(errno));
+	plog(p, "Interlude pluto %s starting (pid %d)", PLUTO_VERSION, (int)getpid());
 	/* the updown scripts' runner: forked while pluto is still one thread, before
 	 * capabilities are dropped and the seccomp filter is loaded (updown.h) */
 	updown_init(p);
 	signal(SIGPIPE, SIG_IGN);
 	p->base = event_base_new();
-	plog(p, "Interlude pluto %s starting (pid %d)", PLUTO_VERSION, (int)getpid());
 	int rc = 0;
 	if (server_start(p)) {
 		event_base_dispatch(p->base);
