@@ -60,8 +60,8 @@ struct updown_report {
 
 /* updown_msg.c (pure): the encodings on the helper's socket (SOCK_SEQPACKET, one
  * message each).  Encoders return the length, 0 when it does not fit cap; decoders
- * point into buf (which they NUL-terminate at len) and are false on anything
- * malformed. */
+ * point into buf (every string of a valid message ends with its NUL inside it) and
+ * are false on anything malformed. */
 size_t updown_encode_request(const struct updown_request *r, uint8_t *buf, size_t cap);
 bool updown_decode_request(uint8_t *buf, size_t len, struct updown_request *r);
 size_t updown_encode_report(const struct updown_report *r, uint8_t *buf, size_t cap);

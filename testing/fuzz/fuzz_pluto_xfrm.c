@@ -1,5 +1,6 @@
 /* fuzz_pluto_xfrm.c -- libFuzzer target for the parsing of what the kernel sends over
- * XFRM netlink (programs/pluto/kernel_xfrm.h): the ACK/error answer to a request, the
+ * XFRM netlink (programs/pluto/kernel_xfrm.h): the ACK/error answer to a request (and,
+ * on the same input, the answer to XFRM_MSG_GETSA: an SA's octets), the
  * answer to a dump of SAs or policies (stale state of an earlier run), and
  * XFRM_MSG_EXPIRE events.  input[0] & 3 picks which (ack, SA dump, policy dump,
  * expire); with input[0] & 0x80 the sequence number and port ID are 0 (libmnl then
@@ -28,9 +29,12 @@ static void check(uint8_t kind, const void *buf, size_t len)
 {
 	unsigned seq = (kind & 0x80) ? 0 : SEQ, portid = (kind & 0x80) ? 0 : PORTID;
 	switch (kind & 3) {
-	case 0:
+	case 0: {
+		uint64_t bytes = 0;
 		(void)xfrm_parse_ack(buf, len, seq, portid);
+		(void)xfrm_parse_sa_bytes(buf, len, seq, portid, &bytes);	/* XFRM_MSG_GETSA's answer */
 		break;
+	}
 	case 1:
 	case 2: {
 		static struct xfrm_stale s;
