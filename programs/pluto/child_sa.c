@@ -363,8 +363,10 @@ static struct conf_mark resolve_mark(struct pluto *p, struct tunnel *t, const st
 	return r;
 }
 
-/* child joins the tunnel of its connection, selectors and peer (a new one if it
- * is the first) and takes its marks */
+/* child joins the tunnel of its connection and selectors (a new one if it is the
+ * first) and takes its marks.  Not the peer's address: a peer that comes back from
+ * another one (NAT) with the same selectors shares the kernel's policies, and the
+ * routes the script made for the selectors, with its earlier Child SAs. */
 static void tunnel_join(struct ike_sa *ike, struct child_sa *child)
 {
 	struct connection *c = child->c;
@@ -372,14 +374,12 @@ static void tunnel_join(struct ike_sa *ike, struct child_sa *child)
 	if (c == NULL)
 		return;
 	for (t = c->tunnels; t != NULL; t = t->next)
-		if (ip_eq(&t->remote, &child->remote) && ts_same(&t->ts_local, &child->ts_local) &&
-		    ts_same(&t->ts_remote, &child->ts_remote))
+		if (ts_same(&t->ts_local, &child->ts_local) && ts_same(&t->ts_remote, &child->ts_remote))
 			break;
 	if (t == NULL) {
 		t = calloc(1, sizeof(*t));
 		if (t == NULL)
 			return;
-		t->remote = child->remote;
 		t->ts_local = child->ts_local;
 		t->ts_remote = child->ts_remote;
 		t->next = c->tunnels;

@@ -95,14 +95,13 @@ struct iface {
 	struct pluto *pluto;
 };
 
-/* child_sa.c: one tunnel of a connection -- a pair of negotiated selectors with one
- * peer -- shared by the Child SAs that carry it (its rekeys, a reauthentication, both
- * ends initiating).  The updown script hears of the tunnel, not of each Child SA: up
+/* child_sa.c: one tunnel of a connection -- a pair of negotiated selectors, as the
+ * kernel's policies are keyed -- shared by the Child SAs that carry it (its rekeys, a
+ * reauthentication, both ends initiating, the peer back from another address).  The updown script hears of the tunnel, not of each Child SA: up
  * when its first Child SA is installed, down when its last one goes.  mark=-1 gives
  * the tunnel its mark, so that a rekey keeps it. */
 struct tunnel {
 	struct tunnel *next;
-	struct ip_addr remote;
 	struct ike_ts_pl ts_local, ts_remote;
 	unsigned refs;			/* Child SAs in it (installed, or installing) */
 	bool up;			/* the updown script was told it is up */

@@ -1,7 +1,7 @@
 /* updown.c -- leftupdown= (Libreswan's updown interface), pluto's side.
  *
  * Events.  The script hears of tunnels (child_sa.c: a connection's Child SAs with
- * the same selectors and peer), not of each Child SA, so that a rekey or a
+ * the same selectors), not of each Child SA, so that a rekey or a
  * reauthentication, which installs the new Child SA before the old one goes, runs
  * nothing:
  *   the first Child SA of a tunnel installed:  prepare-*, route-*, up-*
@@ -436,12 +436,12 @@ static void run_verbs(struct ike_sa *ike, struct child_sa *child, const char *co
 		conn_log(p, c, "updown: the command is too long; not run");
 		return;
 	}
-	/* the tunnel, for the helper's ordering: connection, selectors, peer */
-	char key[CONF_NAME_MAX + 3 * IP_STR_MAX + 4], l[IP_STR_MAX], r[IP_STR_MAX], a[IP_STR_MAX], m[IP_STR_MAX];
+	/* the tunnel, for the helper's ordering: connection and selectors */
+	char key[CONF_NAME_MAX + 2 * IP_STR_MAX + 4], l[IP_STR_MAX], r[IP_STR_MAX], a[IP_STR_MAX], m[IP_STR_MAX];
 	static const struct ike_ts none;
 	client_strs(child->ts_local.n ? &child->ts_local.ts[0] : &none, &c->local->subnet, l, a, m);
 	client_strs(child->ts_remote.n ? &child->ts_remote.ts[0] : &none, &c->remote->subnet, r, a, m);
-	snprintf(key, sizeof(key), "%s %s %s %s", c->name, l, r, ip_str(&child->remote, a));
+	snprintf(key, sizeof(key), "%s %s %s", c->name, l, r);
 	for (size_t i = 0; i < nverbs; i++) {
 		char verb[32];
 		char *store = malloc(UPDOWN_MSG_MAX);
