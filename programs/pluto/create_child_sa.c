@@ -193,7 +193,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike_sa_rehash(ike);
 	ike->proposal = x->ike_prop;
 	ike->local = old->local;
-	ike->remote = old->remote;
+	ike_sa_set_remote(ike, &old->remote);
 	ike->lport = old->lport;
 	ike->rport = old->rport;
 	ike->ifc = old->ifc;
@@ -203,8 +203,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->peer_frag_ok = old->peer_frag_ok;
 	ike->peer_int_ok = old->peer_int_ok;
 	ike->generation = old->generation + 1;
-	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
-	ike->peer_known = old->peer_known;
+	ike_sa_inherit_peer(ike, old);
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,

@@ -252,7 +252,7 @@ static void pick_connection(struct ike_sa *ike, const struct msg_digest *md, con
 		if (c != ike->c && conn_fits(c, ike, &peer, idr, ts ? &tsi : NULL, &tsr)) {
 			ike_log(ike, "switching to connection \"%s\", which fits the peer's ID and traffic selectors",
 				c->name);
-			ike->c = c;
+			ike_sa_set_conn(ike, c);
 			return;
 		}
 	}

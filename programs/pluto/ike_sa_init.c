@@ -172,7 +172,7 @@ bool ike_sa_init_initiate(struct ike_sa *ike)
 {
 	struct connection *c = ike->c;
 	ike->local = c->local->addr;
-	ike->remote = c->remote->addr;
+	ike_sa_set_remote(ike, &c->remote->addr);
 	ike->lport = c->local->ikeport ? c->local->ikeport : IKE_PORT;
 	ike->rport = c->remote->ikeport ? c->remote->ikeport : IKE_PORT;
 	ike->ifc = iface_for(ike->pluto, ike->remote.version, false);

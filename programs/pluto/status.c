@@ -104,7 +104,7 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			     "IKE SA table %u buckets", p->nsas,
 			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
 			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024,
-			     p->sa_hash != NULL ? p->sa_hash_size : PLUTO_SA_HASH_BUCKETS);
+			     ike_sa_table_buckets(p));
 		for (const struct connection *c = p->conns; c != NULL; c = c->next)
 			show_conn(p, w, c);
 	}
