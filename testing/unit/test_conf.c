@@ -835,7 +835,7 @@ static void test_secrets_forms(void **state)
 	struct conf_secrets s;
 	struct errs e = { 0 };
 	assert_true(conf_secrets_load_string("ipsec.secrets", text, &s, collect, &e));
-	expect_err(&e, 0, "ipsec.secrets:6: only PSK secrets are supported");
+	expect_err(&e, 0, "ipsec.secrets:6: only PSK and PPKS secrets are supported");
 	expect_err(&e, 1, "ipsec.secrets:7: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
 	expect_err(&e, 2, "ipsec.secrets:8: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
 	expect_err(&e, 3, "ipsec.secrets:9: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
