@@ -205,6 +205,10 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->generation = old->generation + 1;
 	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
 	ike->peer_known = old->peer_known;
+	/* RFC 8784 3: the new keys come from SK_d, which held the PPK */
+	ike->ppk_used = old->ppk_used;
+	ike->ppk_id_len = old->ppk_id_len;
+	memcpy(ike->ppk_id, old->ppk_id, old->ppk_id_len);
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,

@@ -1,7 +1,8 @@
 /* status.c -- whack --status and --trafficstatus, in Libreswan's shape:
  *   #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); ...
- * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation. */
+ * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation, PPK. */
 #include "status.h"
+#include "auth.h"
 
 static void show_conn(struct pluto *p, struct whack_client *w, const struct connection *c)
 {
@@ -89,6 +90,10 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);
+	/* RFC 8784: once IKE_AUTH has settled it */
+	char ppk[PPK_NOTE_MAX];
+	if (ike->authenticated)
+		whack_printf(w, "#%u: \"%s\" PPK: %s", ike->serial, name, ppk_note(ike, true, ppk, sizeof(ppk)));
 	if (ike->nat_detected)
 		whack_printf(w, "#%u: \"%s\" NAT-T: %s; IKE on port %u, ESP in UDP", ike->serial, name,
 			     ike->nat_local ? "we are behind a NAT" :
