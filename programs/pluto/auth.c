@@ -9,6 +9,7 @@
 #include "certid.h"
 #include "crypt.h"
 #include "dn.h"
+#include "ppk.h"
 
 bool auth_is_sig(enum conf_auth a)
 {
@@ -383,8 +384,14 @@ bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct i
 	}
 	if (!ok) {
 		char idtext[300];
-		ike_log(ike, "authentication of '%s' failed%s: %s", ike_id_str(peer, idtext, sizeof(idtext)),
-			no_ppk_auth != NULL ? " (NO_PPK_AUTH)" : "", why);
+		char ppk[PPK_ID_STR_MAX + 64] = "", t[PPK_ID_STR_MAX];
+		/* RFC 8784 3: with a PPK the AUTH octets use SK_pi'/SK_pr': a different
+		 * PPK under the same PPK_ID fails here too */
+		if (ike->ppk_used)
+			snprintf(ppk, sizeof(ppk), " (or the PPK of PPK_ID %s differs)",
+				 ppk_id_str(ike->ppk_id, ike->ppk_id_len, t, sizeof(t)));
+		ike_log(ike, "authentication of '%s' failed%s: %s%s", ike_id_str(peer, idtext, sizeof(idtext)),
+			no_ppk_auth != NULL ? " (NO_PPK_AUTH)" : "", why, ppk);
 	}
 	return ok;
 }
