@@ -8,12 +8,13 @@ static void show_conn(struct pluto *p, struct whack_client *w, const struct conn
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX], li[300], ri[300], ls[IP_STR_MAX], rs[IP_STR_MAX];
 	static const char *const frag[] = { "yes", "no", "force" };
-	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s",
+	static const char *const ppk[] = { "no", "propose", "insist" };
+	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s; ppk=%s",
 		     c->name, ip_subnet_str(&c->local->subnet, ls), ike_id_str(&c->local->id, li, sizeof(li)),
 		     ip_str(&c->local->addr, l), ip_str(&c->remote->addr, r),
 		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
 		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
-		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
+		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation], ppk[c->conf.ppk]);
 	uint64_t now = pluto_now_ms(p);
 	if (c->revive_at_ms > 0)
 		whack_printf(w, "\"%s\": revival attempt %u in %us", c->name, c->revive_tries,
