@@ -50,6 +50,10 @@ static const struct conf_keyword_doc docs[] = {
 	D(CONN, "narrowing", "yes", "yes", "traffic selectors are narrowed (RFC 7296 2.9); no is not implemented"),
 	D(CONN, "encapsulation", "auto | yes | no", "auto", "ESP in UDP: when a NAT is found, always, never"),
 	D(CONN, "replay-window", "0..4096", "128", "the ESP replay window in packets; 0 turns it (and ESN) off"),
+	D(CONN, "ppk", "propose | yes | insist | never | no", "no",
+	  "RFC 8784 postquantum preshared keys (PPKS entries of ipsec.secrets, chosen by the IDs like a PSK) mixed into SK_d, SK_pi and SK_pr in IKE_AUTH: propose (yes) offers one and goes on without it when the peer has none (NO_PPK_AUTH), insist accepts no IKE SA without one"),
+	D(CONN, "ppk-ids", "PPK_ID[,PPK_ID...]", "(any PPKS entry that fits the IDs)",
+	  "the PPK_IDs that may be used with the peer: the initiator sends the first one ipsec.secrets holds, the responder accepts only these"),
 	/* left... and right... */
 	D(END, "", "address | DNS name | %any | %defaultroute", "(required)", "the end's IKE address"),
 	D(END, "subnet", "CIDR[, CIDR...]", "the end's address alone", "the end's protected subnet; a list makes one conn per pair"),

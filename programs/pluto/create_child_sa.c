@@ -204,6 +204,10 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->peer_int_ok = old->peer_int_ok;
 	ike->generation = old->generation + 1;
 	ike_sa_inherit_peer(ike, old);
+	/* RFC 8784 3: the new keys come from SK_d, which held the PPK */
+	ike->ppk_used = old->ppk_used;
+	ike->ppk_id_len = old->ppk_id_len;
+	memcpy(ike->ppk_id, old->ppk_id, old->ppk_id_len);
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,

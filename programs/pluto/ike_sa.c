@@ -287,6 +287,7 @@ static void ike_sa_free(struct ike_sa *ike)
 	chunk_free(&ike->real_msg_i);
 	chunk_free(&ike->real_msg_r);
 	keymat_free(&ike->keys);
+	keymat_free(&ike->ppk_unmixed);
 	dgrams_free(&ike->req);
 	dgrams_free(&ike->resp);
 	send_queue_free(ike);

@@ -213,6 +213,16 @@ struct ike_sa {
 	unsigned n_peer_hashes;
 	bool peer_certreq;
 	char auth_note[96];			/* how the peer authenticated, for status */
+	/* RFC 8784 postquantum preshared key (ppk.c) */
+	bool ppk_proposed;			/* initiator: USE_PPK in our IKE_SA_INIT */
+	bool ppk_negotiated;			/* both sent USE_PPK */
+	bool ppk_sent;				/* initiator: PPK_IDENTITY in our IKE_AUTH */
+	bool ppk_used;				/* SK_d, SK_pi, SK_pr are mixed with a PPK */
+	uint8_t ppk_id[CONF_PPK_ID_MAX];	/* ... whose PPK_ID this is */
+	uint8_t ppk_id_len;
+	struct ike_keys ppk_unmixed;		/* initiator: SK_d, SK_pi, SK_pr before the
+						 * mixing, until the IKE_AUTH response says
+						 * whether the responder used the PPK */
 	bool intermediate;			/* IKE_INTERMEDIATE negotiated */
 	unsigned int_rounds;			/* IKE_INTERMEDIATE rounds completed */
 	/* RFC 9370: the negotiated additional key exchanges, one IKE_INTERMEDIATE round

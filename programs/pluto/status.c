@@ -1,18 +1,20 @@
 /* status.c -- whack --status and --trafficstatus, in Libreswan's shape:
  *   #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); ...
- * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation. */
+ * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation, PPK. */
 #include "status.h"
+#include "auth.h"
 
 static void show_conn(struct pluto *p, struct whack_client *w, const struct connection *c)
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX], li[300], ri[300], ls[IP_STR_MAX], rs[IP_STR_MAX];
 	static const char *const frag[] = { "yes", "no", "force" };
-	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s",
+	static const char *const ppk[] = { "no", "propose", "insist" };
+	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s; ppk=%s",
 		     c->name, ip_subnet_str(&c->local->subnet, ls), ike_id_str(&c->local->id, li, sizeof(li)),
 		     ip_str(&c->local->addr, l), ip_str(&c->remote->addr, r),
 		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
 		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
-		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
+		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation], ppk[c->conf.ppk]);
 	uint64_t now = pluto_now_ms(p);
 	if (c->revive_at_ms > 0)
 		whack_printf(w, "\"%s\": revival attempt %u in %us", c->name, c->revive_tries,
@@ -89,6 +91,10 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);
+	/* RFC 8784: once IKE_AUTH has settled it */
+	char ppk[PPK_NOTE_MAX];
+	if (ike->authenticated)
+		whack_printf(w, "#%u: \"%s\" PPK: %s", ike->serial, name, ppk_note(ike, true, ppk, sizeof(ppk)));
 	if (ike->nat_detected)
 		whack_printf(w, "#%u: \"%s\" NAT-T: %s; IKE on port %u, ESP in UDP", ike->serial, name,
 			     ike->nat_local ? "we are behind a NAT" :
