@@ -340,6 +340,7 @@ static int teardown(void **state)
 		log_drops_stop(p);
 		assert_false(timer_next_due(p, &(uint64_t){ 0 }));	/* every timer's owner is gone */
 		timers_free(p);
+		ike_sa_table_free(p);
 		fclose(p->log);
 		free(p);
 	}
