@@ -10,6 +10,7 @@
 #   make check-asan the unit tests and scenarios under ASan+UBSan
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      benchmarks (testing/bench)
+#   make bench-scale  a million IKE SAs at once (testing/bench/scale)
 #   make man        the man pages (scdoc) into build/man
 #   make install    PREFIX=/usr/local DESTDIR= (mk/install.mk); make uninstall
 include mk/config.mk
@@ -17,7 +18,7 @@ include mk/rules.mk
 include mk/tests.mk
 include mk/install.mk
 
-.PHONY: all deps demo check unit netns interop uml check-asan fuzz bench clean
+.PHONY: all deps demo check unit netns interop uml check-asan fuzz bench bench-scale clean
 .DEFAULT_GOAL := all
 
 all: $(PLUTO) $(WHACK) $(UPDOWN_SCRIPT)
@@ -70,6 +71,11 @@ BENCH_N ?= 5000
 BENCH_RUNS ?= 3
 bench: all $(BENCH_CRYPTO)
 	testing/bench/run $(BENCH_N) $(BENCH_RUNS)
+
+# scale mode: BENCH_SCALE_N IKE SAs kept up at once (testing/bench/scale)
+BENCH_SCALE_N ?= 1000000
+bench-scale: all
+	testing/bench/scale $(BENCH_SCALE_N)
 
 clean:
 	rm -rf build build-asan build-fuzz

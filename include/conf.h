@@ -55,6 +55,14 @@ enum conf_encaps { CONF_ENCAPS_AUTO, CONF_ENCAPS_YES, CONF_ENCAPS_NO };
  * tolerant: it fails (EACCES) and pluto goes on, disabled (Libreswan's default): no
  * filter */
 enum conf_seccomp { CONF_SECCOMP_DISABLED, CONF_SECCOMP_TOLERANT, CONF_SECCOMP_ENABLED };
+/* ppk= (Libreswan's keyword and values): RFC 8784 postquantum preshared keys.
+ * no|never (default): none; propose|yes: offer one, go on without it when the peer
+ * does not use it; insist: only with one */
+enum conf_ppk { CONF_PPK_NO, CONF_PPK_PROPOSE, CONF_PPK_INSIST };
+/* PPK_IDs (ipsec.secrets PPKS entries, ppk-ids=, the wire) are 1..CONF_PPK_ID_MAX
+ * octets; ppk-ids= lists at most CONF_MAX_PPK_IDS */
+#define CONF_PPK_ID_MAX  255
+#define CONF_MAX_PPK_IDS 16
 #define CONF_REKEYMARGIN_DEFAULT_S 540	/* Libreswan: 9m */
 #define CONF_REKEYFUZZ_DEFAULT_PCT 100
 #define CONF_DPDTIMEOUT_DEFAULT_S  120
@@ -182,6 +190,9 @@ struct conf_conn {
 	/* mark= sets both directions, mark-in= / mark-out= one each (they win over
 	 * mark=); after loading, mark_in and mark_out hold what applies */
 	struct conf_mark mark, mark_in, mark_out;
+	enum conf_ppk ppk;		/* ppk=no (default) | propose | insist */
+	char ppk_ids[CONF_VALUE_MAX];	/* ppk-ids=ID[,ID...] as written ("" = any
+					 * PPKS entry that fits the IDs) */
 };
 
 struct conf_setup {
@@ -300,11 +311,16 @@ void conf_messages(const struct conf_file *cf, const struct conf_conn *c, conf_e
 const struct conf_conn *conf_find(const struct conf_file *cf, const char *name);
 
 /* ipsec.secrets: lines "ID1 ID2 ... : PSK "secret"" (also 0x... and 0s base64 forms),
- * "include", comments.  IDs as in ike_id.h; %any matches anything. */
+ * "ID1 ID2 ... : PPKS "PPK_ID" secret" (an RFC 8784 postquantum preshared key, the
+ * secret in any PSK form), "include", comments.  IDs as in ike_id.h; %any matches
+ * anything. */
+enum conf_secret_kind { CONF_SECRET_PSK, CONF_SECRET_PPKS };
 struct conf_secret {
 	size_t nids;
 	struct ike_id *ids;		/* heap; type 0 means %any */
-	struct chunk psk;		/* wiped on free */
+	enum conf_secret_kind kind;
+	struct chunk psk;		/* the PSK, or a PPKS entry's PPK; wiped on free */
+	struct chunk ppk_id;		/* PPKS: the PPK_ID octets (1..CONF_PPK_ID_MAX) */
 };
 
 struct conf_secrets {
@@ -320,5 +336,15 @@ void conf_secrets_free(struct conf_secrets *s);
  * that names one of them (with %any or alone), which beats a bare ": PSK" entry. */
 const struct chunk *conf_secrets_psk(const struct conf_secrets *s, const struct ike_id *local,
 				     const struct ike_id *remote);
+/* The PPKS entry for a pair of IDs, by the same rule; with ppk_id, only entries of
+ * that PPK_ID count (a responder looks the peer's PPK_IDENTITY up this way).  NULL
+ * when none fits. */
+const struct conf_secret *conf_secrets_ppk(const struct conf_secrets *s, const struct ike_id *local,
+					   const struct ike_id *remote, const uint8_t *ppk_id, size_t id_len);
+/* ppk-ids=: the n-th PPK_ID of the list (from 0) as a slice of list; false past
+ * the end.  Items are separated by ',' with optional blanks around them. */
+bool conf_ppk_ids_nth(const char *list, unsigned n, const char **id, size_t *len);
+/* whether id is in the ppk-ids= list (an empty list allows every PPK_ID) */
+bool conf_ppk_ids_allow(const char *list, const uint8_t *id, size_t len);
 
 #endif

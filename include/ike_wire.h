@@ -190,9 +190,9 @@ enum ike_notify_type {
 	IKE_N_MOBIKE_SUPPORTED = 16396,
 	IKE_N_IKEV2_FRAGMENTATION_SUPPORTED = 16430,	/* RFC 7383 */
 	IKE_N_SIGNATURE_HASH_ALGORITHMS = 16431,	/* RFC 7427 */
-	IKE_N_USE_PPK = 16435,
-	IKE_N_PPK_IDENTITY = 16436,
-	IKE_N_NO_PPK_AUTH = 16437,
+	IKE_N_USE_PPK = 16435,		/* RFC 8784 */
+	IKE_N_PPK_IDENTITY = 16436,	/* RFC 8784 */
+	IKE_N_NO_PPK_AUTH = 16437,	/* RFC 8784 */
 	IKE_N_INTERMEDIATE_EXCHANGE_SUPPORTED = 16438,	/* RFC 9242 */
 	IKE_N_ADDITIONAL_KEY_EXCHANGE = 16441,	/* RFC 9370 */
 	IKE_N_SUPPORTED_AUTH_METHODS = 16443,	/* RFC 9593 */
@@ -201,6 +201,13 @@ enum ike_notify_type {
 };
 /* RFC 7296 3.10.1: types below 16384 are errors */
 #define IKE_N_ERROR_MAX 16383
+
+/* RFC 8784 3: the PPK Type octet that starts PPK_IDENTITY's data (IANA "IKEv2
+ * Postquantum Preshared Key ID Types") */
+enum ike_ppk_id_type {
+	IKE_PPK_ID_OPAQUE = 1,
+	IKE_PPK_ID_FIXED = 2,
+};
 
 /* RFC 7427 4 / IANA "IKEv2 Hash Algorithms": SIGNATURE_HASH_ALGORITHMS values */
 enum ike_hash_alg {

@@ -1,4 +1,5 @@
-/* keymat.h -- the IKEv2 key schedule (RFC 7296 2.14, 2.17; RFC 9370 2.2.2). The one place for keys. */
+/* keymat.h -- the IKEv2 key schedule (RFC 7296 2.14, 2.17; RFC 9370 2.2.2; RFC 8784 3).
+ * The one place for keys. */
 #ifndef KEYMAT_H
 #define KEYMAT_H
 
@@ -58,6 +59,14 @@ bool keymat_rekey_skeyseed(enum ike_prf prf, const struct chunk *old_sk_d, const
 bool keymat_child_addke(enum ike_prf prf, const struct chunk *sk_d, const struct chunk *gir,
 			const struct chunk *ni, const struct chunk *nr,
 			const struct chunk *addke, size_t naddke, size_t len, struct chunk *keymat);
+/* RFC 8784 3: SK_d' = prf+(PPK, SK_d), SK_pi' = prf+(PPK, SK_pi),
+ * SK_pr' = prf+(PPK, SK_pr), each as long as the key it replaces; the other keys
+ * stay.  k gets the mixed keys; unmixed takes the original SK_d, SK_pi and SK_pr
+ * (its other members empty), for NO_PPK_AUTH and for a peer that did not use the
+ * PPK.  False (k unchanged) on failure. */
+bool keymat_ppk_mix(enum ike_prf prf, const struct chunk *ppk, struct ike_keys *k, struct ike_keys *unmixed);
+/* Back to the keys before keymat_ppk_mix(): the mixed ones are wiped, unmixed is emptied */
+void keymat_ppk_revert(struct ike_keys *k, struct ike_keys *unmixed);
 void keymat_free(struct ike_keys *k);
 
 #endif

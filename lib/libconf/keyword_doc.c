@@ -56,6 +56,10 @@ static const struct conf_keyword_doc docs[] = {
 	  "the mark of the inbound state and the in and fwd policies (the kernel looks an arriving ESP packet's SA up with its mark: set it before, e.g. in the mangle table)"),
 	D(CONN, "mark-out", "VALUE[/MASK] | -1[/MASK]", "mark=",
 	  "the mark of the outbound state and policy: only packets carrying it (SO_MARK, the mangle table) enter the tunnel"),
+	D(CONN, "ppk", "propose | yes | insist | never | no", "no",
+	  "RFC 8784 postquantum preshared keys (PPKS entries of ipsec.secrets, chosen by the IDs like a PSK) mixed into SK_d, SK_pi and SK_pr in IKE_AUTH: propose (yes) offers one and goes on without it when the peer has none (NO_PPK_AUTH), insist accepts no IKE SA without one"),
+	D(CONN, "ppk-ids", "PPK_ID[,PPK_ID...]", "(any PPKS entry that fits the IDs)",
+	  "the PPK_IDs that may be used with the peer: the initiator sends the first one ipsec.secrets holds, the responder accepts only these"),
 	/* left... and right... */
 	D(END, "", "address | DNS name | %any | %defaultroute", "(required)", "the end's IKE address"),
 	D(END, "subnet", "CIDR[, CIDR...]", "the end's address alone", "the end's protected subnet; a list makes one conn per pair"),

@@ -515,6 +515,76 @@ static bool k_mark_out(struct conf_conn *c, const char *key, const char *v, char
 	return conf_mark_parse(key, v, &c->mark_out, why, n);
 }
 
+/* ppk= (Libreswan): RFC 8784 postquantum preshared keys */
+static bool k_ppk(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	static const char *const names[] = { "no", "never", "propose", "yes", "insist", NULL };
+	static const enum conf_ppk vals[] = { CONF_PPK_NO, CONF_PPK_NO, CONF_PPK_PROPOSE, CONF_PPK_PROPOSE,
+					      CONF_PPK_INSIST };
+	int i;
+	if (!choice(key, v, names, &i, "propose, yes, insist, never or no", why, n))
+		return false;
+	c->ppk = vals[i];
+	return true;
+}
+
+/* The n-th item of a ppk-ids= list: ',' separated, blanks around an item ignored */
+bool conf_ppk_ids_nth(const char *list, unsigned n, const char **id, size_t *len)
+{
+	const char *p = list;
+	for (unsigned i = 0;; i++) {
+		p += strspn(p, " \t");
+		size_t l = strcspn(p, ",");
+		size_t t = l;
+		while (t > 0 && (p[t - 1] == ' ' || p[t - 1] == '\t'))
+			t--;
+		if (*p == '\0' && i == 0)
+			return false;		/* an empty list */
+		if (i == n) {
+			*id = p;
+			*len = t;
+			return true;
+		}
+		if (p[l] == '\0')
+			return false;
+		p += l + 1;
+	}
+}
+
+bool conf_ppk_ids_allow(const char *list, const uint8_t *id, size_t len)
+{
+	const char *item;
+	size_t l;
+	if (!conf_ppk_ids_nth(list, 0, &item, &l))
+		return true;
+	for (unsigned i = 0; conf_ppk_ids_nth(list, i, &item, &l); i++)
+		if (l == len && memcmp(item, id, len) == 0)
+			return true;
+	return false;
+}
+
+/* ppk-ids=ID[,ID...] (Libreswan 5): the PPK_IDs that may be used with this peer;
+ * the initiator uses the first one ipsec.secrets has a PPKS entry for */
+static bool k_ppk_ids(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	const char *id;
+	size_t len;
+	unsigned i = 0;
+	for (; conf_ppk_ids_nth(v, i, &id, &len); i++) {
+		if (len == 0)
+			return fail(why, n, "%s=%s: an empty PPK_ID in the list", key, v);
+		if (len > CONF_PPK_ID_MAX)
+			return fail(why, n, "%s=%s: a PPK_ID longer than " CONF_STR(CONF_PPK_ID_MAX) " octets",
+				    key, v);
+		if (i == CONF_MAX_PPK_IDS)
+			return fail(why, n, "%s=%s: more than " CONF_STR(CONF_MAX_PPK_IDS) " PPK_IDs", key, v);
+	}
+	if (i == 0)
+		return fail(why, n, "%s=%s: expected a list of PPK_IDs", key, v);
+	snprintf(c->ppk_ids, sizeof(c->ppk_ids), "%s", v);
+	return true;
+}
+
 /* --- left/right keys (key is the whole key, "leftsubnet") --- */
 
 static bool e_addr(struct conf_end *e, const char *key, const char *v, char *why, size_t n)
@@ -921,7 +991,6 @@ static bool s_max_ike_sas(struct conf_setup *s, const char *key, const char *v, 
 #define R_XAUTH    "XAUTH is IKEv1"
 #define R_LABEL    "labeled IPsec is not implemented"
 #define R_KERNEL   "this kernel SA/policy option is not set by kernel_xfrm.c yet"
-#define R_PPK      "postquantum preshared keys (RFC 8784) are not implemented"
 #define R_LOG      "pluto logs to logfile= or stderr only"
 #define R_DNS      "host names are resolved with the system resolver (getaddrinfo), without DNSSEC"
 #define R_KLIPS    "KLIPS is gone; it has no effect with XFRM"
@@ -968,6 +1037,8 @@ static const struct conf_keyword table[] = {
 	C("mark", k_mark, "-1/0xffffffff"),
 	C("mark-in", k_mark_in, "1/0xffffffff"),
 	C("mark-out", k_mark_out, "0x10/0xf0"),
+	C("ppk", k_ppk, "propose"),
+	C("ppk-ids", k_ppk_ids, "PPK_ID_1,PPK_ID_2"),
 	/* left/right: implemented */
 	E("", e_addr, "192.0.2.45"),
 	E("subnet", e_subnets, "10.0.1.0/24"),
@@ -1010,8 +1081,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "ms-dh-downgrade", "the Windows DH downgrade in a rekey is not implemented", "no", "no"),
 	YET(CN, "dns-match-id", "IDs are not checked against DNS", "no", "no"),
 	YET(CN, "require-id-on-certificate", R_CERT, "yes", "yes"),
-	YET(CN, "ppk", R_PPK, "no", "no"),
-	YET(CN, "ppk-ids", R_PPK, NULL, "ppk1"),
 	YET(CN, "mobike", "MOBIKE (RFC 4555) is not implemented", "no", "no"),
 	YET(CN, "decap-dscp", R_KERNEL, "no", "no"),
 	YET(CN, "encap-dscp", R_KERNEL, "yes", "yes"),

@@ -1,8 +1,10 @@
-/* secrets.c -- ipsec.secrets as Libreswan reads it (ipsec.secrets(5)), PSK entries only:
+/* secrets.c -- ipsec.secrets as Libreswan reads it (ipsec.secrets(5)), PSK and PPKS
+ * entries:
  *
  *   @west @east : PSK "a secret"        IDs, ':', the kind, the secret
  *   : PSK 0x0123456789abcdef            no ID: applies to every pair
  *   %any @east : PSK 0sYWJjZA==         %any matches any ID
+ *   @west @east : PPKS "PPK_ID_1" "a postquantum preshared key"    (RFC 8784)
  *   include /etc/ipsec.d/NAME.secrets    (a shell glob)
  *
  * An entry starts in column 0 and may continue on indented lines.  Secrets are wiped
@@ -182,6 +184,39 @@ static void add_secret(struct conf_secrets *out, struct conf_secret *s)
 	out->s[out->n++] = *s;
 }
 
+/* the secret of a PSK entry: SECRET; of a PPKS entry: "PPK_ID" SECRET (RFC 8784 3:
+ * the PPK_ID names the PPK on the wire; Libreswan's ipsec.secrets(5) writes it
+ * quoted).  One line on failure, naming what is wrong. */
+static bool entry_secret(struct sparser *p, const char *file, int line, const struct token *t, int nt,
+			 struct conf_secret *s)
+{
+	if (s->kind == CONF_SECRET_PSK) {
+		if (nt != 1 || !decode_secret(&t[0], &s->psk) || s->psk.len == 0) {
+			serr(p, file, line, "PSK must be one \"quoted string\", 0x hex or 0s base64 value%s", "");
+			chunk_free(&s->psk);
+			return false;
+		}
+		return true;
+	}
+	if (nt != 2 || !t[0].quoted) {
+		serr(p, file, line, "PPKS must be a \"quoted PPK_ID\" followed by the PPK (a \"quoted "
+		     "string\", 0x hex or 0s base64 value)%s", "");
+		return false;
+	}
+	if (t[0].len == 0 || t[0].len > CONF_PPK_ID_MAX) {
+		serr(p, file, line, "PPKS: the PPK_ID must be 1 to " CONF_STR(CONF_PPK_ID_MAX) " octets%s", "");
+		return false;
+	}
+	if (!decode_secret(&t[1], &s->psk) || s->psk.len == 0) {
+		serr(p, file, line, "PPKS: the PPK must be one \"quoted string\", 0x hex or 0s base64 value%s",
+		     "");
+		chunk_free(&s->psk);
+		return false;
+	}
+	s->ppk_id = chunk_dup(t[0].s, t[0].len);
+	return true;
+}
+
 /* IDs ':' KIND SECRET */
 static void finish_entry(struct sparser *p, const char *file)
 {
@@ -205,16 +240,17 @@ static void finish_entry(struct sparser *p, const char *file)
 		goto out;
 	}
 	const struct token *kind = &tok[colon + 1];
-	if (kind->quoted || kind->len != 3 || strncasecmp(kind->s, "PSK", 3) != 0) {
-		serr(p, file, line, "only PSK secrets are supported%s", "");
-		goto out;
-	}
 	struct conf_secret s = { .nids = (size_t)colon };
-	if (colon + 3 != n || !decode_secret(&tok[colon + 2], &s.psk) || s.psk.len == 0) {
-		serr(p, file, line, "PSK must be one \"quoted string\", 0x hex or 0s base64 value%s", "");
-		chunk_free(&s.psk);
+	if (!kind->quoted && kind->len == 3 && strncasecmp(kind->s, "PSK", 3) == 0) {
+		s.kind = CONF_SECRET_PSK;
+	} else if (!kind->quoted && kind->len == 4 && strncasecmp(kind->s, "PPKS", 4) == 0) {
+		s.kind = CONF_SECRET_PPKS;
+	} else {
+		serr(p, file, line, "only PSK and PPKS secrets are supported%s", "");
 		goto out;
 	}
+	if (!entry_secret(p, file, line, &tok[colon + 2], n - colon - 2, &s))
+		goto out;
 	s.ids = calloc(s.nids ? s.nids : 1, sizeof(*s.ids));
 	if (s.ids == NULL)
 		abort();
@@ -225,6 +261,7 @@ static void finish_entry(struct sparser *p, const char *file)
 			serr(p, file, line, "bad ID '%s'", id);
 			free(s.ids);
 			chunk_free(&s.psk);
+			chunk_free(&s.ppk_id);
 			goto out;
 		}
 	add_secret(p->out, &s);
@@ -365,6 +402,7 @@ void conf_secrets_free(struct conf_secrets *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		chunk_free(&s->s[i].psk);
+		chunk_free(&s->s[i].ppk_id);
 		free(s->s[i].ids);
 	}
 	free(s->s);
@@ -410,10 +448,31 @@ const struct chunk *conf_secrets_psk(const struct conf_secrets *s, const struct 
 	const struct chunk *best = NULL;
 	int best_score = 0;
 	for (size_t i = 0; i < s->n; i++) {
+		if (s->s[i].kind != CONF_SECRET_PSK)
+			continue;
 		int sc = secret_score(&s->s[i], local, remote);
 		if (sc > best_score) {
 			best_score = sc;
 			best = &s->s[i].psk;
+		}
+	}
+	return best;
+}
+
+const struct conf_secret *conf_secrets_ppk(const struct conf_secrets *s, const struct ike_id *local,
+					   const struct ike_id *remote, const uint8_t *ppk_id, size_t id_len)
+{
+	const struct conf_secret *best = NULL;
+	int best_score = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct conf_secret *e = &s->s[i];
+		if (e->kind != CONF_SECRET_PPKS ||
+		    (ppk_id != NULL && (e->ppk_id.len != id_len || memcmp(e->ppk_id.ptr, ppk_id, id_len) != 0)))
+			continue;
+		int sc = secret_score(e, local, remote);
+		if (sc > best_score) {
+			best_score = sc;
+			best = e;
 		}
 	}
 	return best;

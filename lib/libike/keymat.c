@@ -1,4 +1,5 @@
-/* keymat.c -- the IKEv2 key schedule (RFC 7296 2.14, 2.17, 2.18; RFC 9370 2.2.2, 2.2.4).
+/* keymat.c -- the IKEv2 key schedule (RFC 7296 2.14, 2.17, 2.18; RFC 9370 2.2.2, 2.2.4;
+ * RFC 8784 3).
  * Pure: only crypt_prf() and crypt_prfplus().  Work happens in locals; outputs are
  * written only on success and every temporary secret is wiped.
  */
@@ -163,6 +164,55 @@ bool keymat_child(enum ike_prf prf, const struct chunk *sk_d, const struct chunk
 		  const struct chunk *ni, const struct chunk *nr, size_t len, struct chunk *keymat)
 {
 	return keymat_child_addke(prf, sk_d, gir, ni, nr, NULL, 0, len, keymat);
+}
+
+/* RFC 8784 3: one PPK-mixed key, K' = prf+(PPK, K), as long as K (the PRF's
+ * output length for SK_d, SK_pi and SK_pr) */
+static bool ppk_key(enum ike_prf prf, const struct chunk *ppk, const struct chunk *k, struct chunk *out)
+{
+	if (k->len == 0 || ppk->len == 0)
+		return false;
+	struct iov seed = iov_of(k);
+	struct chunk r = chunk_alloc(k->len);
+	if (!crypt_prfplus(prf, ppk->ptr, ppk->len, &seed, 1, r.ptr, r.len)) {
+		chunk_free(&r);
+		return false;
+	}
+	*out = r;
+	return true;
+}
+
+/* RFC 8784 3:
+ *   SK_d'  = prf+ (PPK, SK_d)
+ *   SK_pi' = prf+ (PPK, SK_pi)
+ *   SK_pr' = prf+ (PPK, SK_pr)
+ * SK_ei, SK_er, SK_ai and SK_ar are not changed. */
+bool keymat_ppk_mix(enum ike_prf prf, const struct chunk *ppk, struct ike_keys *k, struct ike_keys *unmixed)
+{
+	struct chunk d = CHUNK_EMPTY, pi = CHUNK_EMPTY, pr = CHUNK_EMPTY;
+	if (!ppk_key(prf, ppk, &k->sk_d, &d) || !ppk_key(prf, ppk, &k->sk_pi, &pi) ||
+	    !ppk_key(prf, ppk, &k->sk_pr, &pr)) {
+		chunk_free(&d);
+		chunk_free(&pi);
+		chunk_free(&pr);
+		return false;
+	}
+	*unmixed = (struct ike_keys){ .sk_d = k->sk_d, .sk_pi = k->sk_pi, .sk_pr = k->sk_pr };
+	k->sk_d = d;
+	k->sk_pi = pi;
+	k->sk_pr = pr;
+	return true;
+}
+
+void keymat_ppk_revert(struct ike_keys *k, struct ike_keys *unmixed)
+{
+	chunk_free(&k->sk_d);
+	chunk_free(&k->sk_pi);
+	chunk_free(&k->sk_pr);
+	k->sk_d = unmixed->sk_d;
+	k->sk_pi = unmixed->sk_pi;
+	k->sk_pr = unmixed->sk_pr;
+	*unmixed = (struct ike_keys){ 0 };
 }
 
 void keymat_free(struct ike_keys *k)

@@ -9,6 +9,7 @@
 #include "certid.h"
 #include "crypt.h"
 #include "dn.h"
+#include "ppk.h"
 
 bool auth_is_sig(enum conf_auth a)
 {
@@ -136,17 +137,18 @@ void auth_put_certs(struct ike_buf *b, struct ike_sa *ike, const struct msg_dige
 
 /* --- our AUTH --- */
 
-bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, const struct chunk *psk)
+/* Our Authentication Data over the signed octets: *method and data[*len] */
+static bool auth_make(struct ike_sa *ike, const struct chunk *so, const struct chunk *psk, bool log,
+		      uint8_t *method, uint8_t *data, size_t cap, size_t *len)
 {
 	const struct connection *c = ike->c;
 	if (!auth_is_sig(c->local->auth)) {
-		uint8_t mac[CRYPT_MAX_PRF_LEN];
-		if (psk == NULL || !authdata_psk(ike->prf, psk->ptr, psk->len, so, mac))
+		if (psk == NULL || cap < ike->sizes.prf || !authdata_psk(ike->prf, psk->ptr, psk->len, so, data))
 			return false;
 		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
-			mac[0] ^= 0x01;
-		codec_put_auth(b, IKE_AUTH_PSK, mac, ike->sizes.prf);
-		chunk_wipe(mac, sizeof(mac));
+			data[0] ^= 0x01;
+		*method = IKE_AUTH_PSK;
+		*len = ike->sizes.prf;
 		return true;
 	}
 	enum crypt_key_kind kind = crypt_privkey_kind(c->key);
@@ -158,33 +160,58 @@ bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, con
 			return false;
 		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
 			sig.ptr[sig.len / 2] ^= 0x01;
-		uint8_t data[1 + SIGALG_MAX_ALGID + CRYPT_MAX_SIG_LEN];
-		size_t n = sigalg_put_auth(s, sig.ptr, sig.len, data, sizeof(data));
+		size_t n = sigalg_put_auth(s, sig.ptr, sig.len, data, cap);
 		chunk_free(&sig);
 		if (n == 0)
 			return false;
-		codec_put_auth(b, IKE_AUTH_DIGSIG, data, n);
-		ike_log(ike, "authenticating with %s (RFC 7427)", sigalg_name(s));
+		*method = IKE_AUTH_DIGSIG;
+		*len = n;
+		if (log)
+			ike_log(ike, "authenticating with %s (RFC 7427)", sigalg_name(s));
 		return true;
 	}
 	/* a peer without RFC 7427: RSA with SHA-1 (RFC 7296 3.8, only if authby=
 	 * allows it) or ECDSA with the curve's hash (RFC 4754) */
 	enum crypt_key_kind curve;
-	uint8_t method = sigalg_method_for_key(kind);
-	if (method == 0 || !sigalg_for_method(method, &s, &curve) ||
-	    (method == IKE_AUTH_RSA_SIG && !c->conf.rsa_sha1)) {
+	uint8_t m = sigalg_method_for_key(kind);
+	if (m == 0 || !sigalg_for_method(m, &s, &curve) || (m == IKE_AUTH_RSA_SIG && !c->conf.rsa_sha1)) {
 		ike_log(ike, "the peer did not announce RFC 7427 hashes and authby= allows no other RSA "
 			"signature (rsa-sha2 only)");
 		return false;
 	}
 	if (!crypt_sign(s, c->key, so->ptr, so->len, false, &sig))
 		return false;
-	if (ike->pluto->impair & IMPAIR_BAD_AUTH)
-		sig.ptr[sig.len / 2] ^= 0x01;
-	codec_put_auth(b, method, sig.ptr, sig.len);
-	ike_log(ike, "authenticating with %s (AUTH method %s)", sigalg_name(s), ike_auth_method_name(method));
+	bool fits = sig.len <= cap;
+	if (fits) {
+		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
+			sig.ptr[sig.len / 2] ^= 0x01;
+		memcpy(data, sig.ptr, sig.len);
+		*method = m;
+		*len = sig.len;
+		if (log)
+			ike_log(ike, "authenticating with %s (AUTH method %s)", sigalg_name(s),
+				ike_auth_method_name(m));
+	}
 	chunk_free(&sig);
-	return true;
+	return fits;
+}
+
+bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, const struct chunk *psk)
+{
+	uint8_t data[AUTH_DATA_MAX], method;
+	size_t len;
+	bool ok = auth_make(ike, so, psk, true, &method, data, sizeof(data), &len);
+	if (ok)
+		codec_put_auth(b, method, data, len);
+	chunk_wipe(data, sizeof(data));
+	return ok;
+}
+
+bool auth_data(struct ike_sa *ike, const struct chunk *so, const struct chunk *psk, uint8_t *data,
+	       size_t cap, size_t *len)
+{
+	uint8_t method;
+	return auth_make(ike, so, psk, false, &method, data, cap, len);
 }
 
 /* --- the peer's AUTH --- */
@@ -319,13 +346,20 @@ static bool verify_sig(struct ike_sa *ike, const struct msg_digest *md, const st
 }
 
 bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id *peer,
-		 const struct chunk *so, const struct chunk *psk)
+		 const struct chunk *so, const struct chunk *psk, const struct ike_notify_pl *no_ppk_auth)
 {
 	struct ike_auth_pl a;
 	char why[300] = "";
 	bool ok;
-	if (codec_decode_auth(codec_find(md->pl, IKE_PL_AUTH), &a) != CODEC_OK) {
-		snprintf(why, sizeof(why), "malformed AUTH payload");
+	bool decoded = codec_decode_auth(codec_find(md->pl, IKE_PL_AUTH), &a) == CODEC_OK;
+	/* RFC 8784 3: NO_PPK_AUTH holds the Authentication Data of an AUTH payload of
+	 * the AUTH payload's method, computed as without the PPK */
+	if (decoded && no_ppk_auth != NULL) {
+		a.data = no_ppk_auth->data;
+		a.len = no_ppk_auth->len;
+	}
+	if (!decoded || a.len == 0) {
+		snprintf(why, sizeof(why), !decoded ? "malformed AUTH payload" : "empty Authentication Data");
 		ok = false;
 	} else if (a.method == IKE_AUTH_PSK) {
 		uint8_t want[CRYPT_MAX_PRF_LEN];
@@ -350,7 +384,14 @@ bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct i
 	}
 	if (!ok) {
 		char idtext[300];
-		ike_log(ike, "authentication of '%s' failed: %s", ike_id_str(peer, idtext, sizeof(idtext)), why);
+		char ppk[PPK_ID_STR_MAX + 64] = "", t[PPK_ID_STR_MAX];
+		/* RFC 8784 3: with a PPK the AUTH octets use SK_pi'/SK_pr': a different
+		 * PPK under the same PPK_ID fails here too */
+		if (ike->ppk_used)
+			snprintf(ppk, sizeof(ppk), " (or the PPK of PPK_ID %s differs)",
+				 ppk_id_str(ike->ppk_id, ike->ppk_id_len, t, sizeof(t)));
+		ike_log(ike, "authentication of '%s' failed%s: %s%s", ike_id_str(peer, idtext, sizeof(idtext)),
+			no_ppk_auth != NULL ? " (NO_PPK_AUTH)" : "", why, ppk);
 	}
 	return ok;
 }

@@ -26,14 +26,67 @@ void auth_read_init(struct ike_sa *ike, const struct msg_digest *md);
  * the peer's certificate, our CERTREQ (initiator only) */
 void auth_put_certs(struct ike_buf *b, struct ike_sa *ike, const struct msg_digest *md, bool initiator);
 
+/* The longest Authentication Data we make: RFC 7427's AlgorithmIdentifier and a
+ * signature, or a PRF output */
+#define AUTH_DATA_MAX (1 + SIGALG_MAX_ALGID + CRYPT_MAX_SIG_LEN)
+
 /* Our AUTH payload over the signed octets */
 bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *signed_octets,
 	      const struct chunk *psk);
+/* The same AUTH's Authentication Data alone (what follows Auth Method and RESERVED),
+ * for RFC 8784's NO_PPK_AUTH: data[*len] */
+bool auth_data(struct ike_sa *ike, const struct chunk *signed_octets, const struct chunk *psk,
+	       uint8_t *data, size_t cap, size_t *len);
 
 /* The peer's AUTH payload, its certificate and its ID against the connection:
  * false with one log line that says exactly why.  psk is the secret for the peer
- * when the connection allows one (NULL otherwise). */
+ * when the connection allows one (NULL otherwise).  With no_ppk_auth, its data
+ * stand for the AUTH payload's Authentication Data (RFC 8784 3). */
 bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id *peer,
-		 const struct chunk *signed_octets, const struct chunk *psk);
+		 const struct chunk *signed_octets, const struct chunk *psk,
+		 const struct ike_notify_pl *no_ppk_auth);
+
+/* --- RFC 8784 postquantum preshared keys (ppk.c) --- */
+
+/* IKE_SA_INIT, initiator: whether we propose a PPK (ppk= and a PPKS entry for the
+ * IDs); false, with a log line, when ppk=insist and there is none */
+bool ppk_init_i(struct ike_sa *ike);
+/* our USE_PPK: the initiator's proposal, or the responder's answer to it */
+void ppk_put_init(struct ike_buf *b, const struct ike_sa *ike, bool responder);
+/* the peer's USE_PPK: a responder notes it (and whether it answers); an initiator
+ * learns whether PPK is negotiated: false, with a log line, under ppk=insist when
+ * the responder did not answer USE_PPK (RFC 8784 3: abort) */
+void ppk_read_init_r(struct ike_sa *ike, const struct msg_digest *md);
+bool ppk_read_init_i(struct ike_sa *ike, const struct msg_digest *md);
+
+/* IKE_AUTH request, initiator: the PPK to use (mixed into the keys by
+ * ppk_mix_i()), or none; false (a log line) when ppk=insist finds none */
+bool ppk_choose_i(struct ike_sa *ike, const struct conf_secret **ppk);
+/* mixes the PPK into SK_d, SK_pi, SK_pr, keeping the keys before for the response */
+bool ppk_mix_i(struct ike_sa *ike, const struct conf_secret *ppk);
+/* N(PPK_IDENTITY) and, unless ppk=insist, N(NO_PPK_AUTH) with no_ppk_auth[len] */
+void ppk_put_auth_i(struct ike_buf *b, const struct ike_sa *ike, const uint8_t *no_ppk_auth, size_t len);
+/* IKE_AUTH response, initiator: whether the responder used the PPK (an empty
+ * PPK_IDENTITY): keep the mixed keys, or go back to the unmixed ones; false (a
+ * log line) under ppk=insist when it did not */
+bool ppk_response_i(struct ike_sa *ike, const struct msg_digest *md);
+
+/* IKE_AUTH request, responder (RFC 8784 3), after the connection and the peer's
+ * ID are known */
+enum ppk_r {
+	PPK_R_NONE,		/* no PPK in play: AUTH as usual */
+	PPK_R_USED,		/* the keys are mixed with the peer's PPK: AUTH with them */
+	PPK_R_FALLBACK,		/* no such PPK: *no_ppk_auth stands for AUTH, unmixed keys */
+	PPK_R_FAIL,		/* AUTHENTICATION_FAILED (logged) */
+	PPK_R_SYNTAX,		/* a malformed PPK_IDENTITY: INVALID_SYNTAX (logged) */
+};
+enum ppk_r ppk_auth_r(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id *peer,
+		      struct ike_notify_pl *no_ppk_auth);
+/* the responder's N(PPK_IDENTITY) (empty) when it used the PPK */
+void ppk_put_auth_r(struct ike_buf *b, const struct ike_sa *ike);
+/* for the established line "; PPK_ID "ID" used", "; no PPK" (negotiated, not used)
+ * or ""; for status "used, ID "ID"" or "not used" */
+#define PPK_NOTE_MAX 540
+const char *ppk_note(const struct ike_sa *ike, bool status, char *buf, size_t len);
 
 #endif

@@ -10,6 +10,39 @@
 #include "tsel.h"
 #include "updown.h"
 
+/* pluto's Child SA indexes (sa_index.h), set up at first use */
+static struct ix *child_index(struct pluto *p, bool inbound)
+{
+	struct ix *x = inbound ? &p->child_by_in : &p->child_by_out;
+	if (x->b == NULL)
+		ix_init(x, inbound ? offsetof(struct child_sa, in_link) : offsetof(struct child_sa, out_link),
+			p->ix_key);
+	return x;
+}
+
+static struct child_sa *child_by(struct pluto *p, const uint8_t spi[4], bool inbound)
+{
+	struct ix *x = child_index(p, inbound);
+	for (struct child_sa *c = ix_first(x, ix_hash(x, spi, 4)); c != NULL; c = ix_next(x, c))
+		if (memcmp(inbound ? c->spi_local : c->spi_remote, spi, 4) == 0)
+			return c;
+	return NULL;
+}
+
+/* A Child SA the kernel names by SPI (an expiry): ours first, then the peer's */
+struct child_sa *child_sa_find(struct pluto *p, const uint8_t spi[4])
+{
+	struct child_sa *c = child_by(p, spi, true);
+	return c != NULL ? c : child_by(p, spi, false);
+}
+
+void child_sa_set_remote_spi(struct child_sa *child, const uint8_t spi[4])
+{
+	struct ix *x = child_index(child->ike->pluto, false);
+	memcpy(child->spi_remote, spi, 4);
+	ix_put(x, child, ix_hash(x, spi, 4));
+}
+
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 {
 	struct child_sa *child = calloc(1, sizeof(*child));
@@ -20,14 +53,18 @@ struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 	child->ike = ike;
 	child->generation = 1;
 	child->state = CHILD_LARVAL;
-	/* RFC 4303 2.1: SPIs 1..255 are reserved */
+	/* RFC 4303 2.1: SPIs 1..255 are reserved, and ours must name one SA alone: with
+	 * a million Child SAs two random SPIs would meet (the birthday bound) */
 	do {
 		if (!crypt_random(child->spi_local, sizeof(child->spi_local))) {
 			ike_log(ike, "no randomness for an ESP SPI; Child SA not created");
 			free(child);
 			return NULL;
 		}
-	} while (child->spi_local[0] == 0 && child->spi_local[1] == 0 && child->spi_local[2] == 0);
+	} while ((child->spi_local[0] == 0 && child->spi_local[1] == 0 && child->spi_local[2] == 0) ||
+		 child_by(ike->pluto, child->spi_local, true) != NULL);
+	struct ix *in = child_index(ike->pluto, true);
+	ix_put(in, child, ix_hash(in, child->spi_local, 4));
 	child->next = ike->children;
 	ike->children = child;
 	return child;
@@ -44,6 +81,9 @@ void child_sa_free(struct ike_sa *ike, struct child_sa *child)
 	if (ike->larval == child)
 		ike->larval = NULL;
 	lifetime_child_stop(child);
+	struct pluto *p = ike->pluto;
+	ix_del(child_index(p, true), child);
+	ix_del(child_index(p, false), child);
 	child_sa_uninstall(ike, child);
 	chunk_free(&child->keymat);
 	free(child);
@@ -215,7 +255,7 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 	if (!child_ts_narrow(ike, &tsi, c->remote, &child->ts_remote) ||
 	    !child_ts_narrow(ike, &tsr, c->local, &child->ts_local))
 		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
-	memcpy(child->spi_remote, child->proposal.spi, 4);
+	child_sa_set_remote_spi(child, child->proposal.spi);
 	*out = child;
 	return 0;
 }
@@ -256,7 +296,7 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 			child->transport ? "transport" : "tunnel");
 		return false;
 	}
-	memcpy(child->spi_remote, child->proposal.spi, 4);
+	child_sa_set_remote_spi(child, child->proposal.spi);
 	child->ts_local = tsi;
 	child->ts_remote = tsr;
 	return true;

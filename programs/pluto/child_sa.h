@@ -7,6 +7,10 @@
 struct msg_digest;
 
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c);
+/* the Child SA with this SPI, inbound (ours) or else outbound, whatever its IKE SA */
+struct child_sa *child_sa_find(struct pluto *p, const uint8_t spi[4]);
+/* sets the peer's SPI and keeps the index by it */
+void child_sa_set_remote_spi(struct child_sa *child, const uint8_t spi[4]);
 struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool ours);
 void child_ts_for_end(const struct ike_sa *ike, const struct conf_end *e, struct ike_ts *out);
 bool child_ts_narrow(const struct ike_sa *ike, const struct ike_ts_pl *theirs, const struct conf_end *ours,

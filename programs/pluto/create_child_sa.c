@@ -193,7 +193,7 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike_sa_rehash(ike);
 	ike->proposal = x->ike_prop;
 	ike->local = old->local;
-	ike->remote = old->remote;
+	ike_sa_set_remote(ike, &old->remote);
 	ike->lport = old->lport;
 	ike->rport = old->rport;
 	ike->ifc = old->ifc;
@@ -203,9 +203,11 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike->peer_frag_ok = old->peer_frag_ok;
 	ike->peer_int_ok = old->peer_int_ok;
 	ike->generation = old->generation + 1;
-	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
-	ike->peer_known = old->peer_known;
-	ike->peer_id = old->peer_id != NULL ? strdup(old->peer_id) : NULL;
+	ike_sa_inherit_peer(ike, old);
+	/* RFC 8784 3: the new keys come from SK_d, which held the PPK */
+	ike->ppk_used = old->ppk_used;
+	ike->ppk_id_len = old->ppk_id_len;
+	memcpy(ike->ppk_id, old->ppk_id, old->ppk_id_len);
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,

@@ -128,7 +128,7 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	memcpy(ike->spi_i, md->hdr.spi_i, IKE_SPI_LEN);
 	ike_sa_rehash(ike);
 	ike->local = md->to;
-	ike->remote = md->from;
+	ike_sa_set_remote(ike, &md->from);
 	ike->rport = md->fport;
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
@@ -314,7 +314,7 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 		 * change); the end behind the NAT SHOULD NOT follow (a forged source) */
 		ike->ifc = md->ifc;
 		ike->lport = md->ifc->port;
-		ike->remote = md->from;
+		ike_sa_set_remote(ike, &md->from);
 		ike->rport = md->fport;
 	}
 	ikev2_process(ike, md);

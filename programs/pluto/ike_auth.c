@@ -1,6 +1,7 @@
 /* ike_auth.c -- the IKE_AUTH exchange (RFC 7296 1.2, 2.15): the signed octets with
  * the RFC 9242 3.3.2 IntAuth appended, authenticated with a shared secret or a
- * signature (auth.c), and one Child SA. */
+ * signature (auth.c), an RFC 8784 PPK mixed into the keys first (ppk.c), and one
+ * Child SA. */
 #include <string.h>
 #include "ikev2.h"
 #include "auth.h"
@@ -50,14 +51,32 @@ static bool put_auth(struct ike_sa *ike, struct ike_buf *b, bool initiator, cons
 	return ok;
 }
 
-/* The peer's AUTH payload over its signed octets */
+/* The peer's AUTH payload over its signed octets (or, RFC 8784 3, the data of
+ * its NO_PPK_AUTH in the AUTH payload's place) */
 static bool verify_auth(struct ike_sa *ike, const struct msg_digest *md, const struct ike_id_pl *id,
-			const struct ike_id *peer, const struct chunk *psk)
+			const struct ike_id *peer, const struct chunk *psk, const struct ike_notify_pl *no_ppk_auth)
 {
 	struct chunk so = signed_octets(ike, !ike->initiator, id->body, id->body_len, md->hdr.msgid);
-	bool ok = so.ptr != NULL && auth_verify(ike, md, peer, &so, psk);
+	bool ok = so.ptr != NULL && auth_verify(ike, md, peer, &so, psk, no_ppk_auth);
 	chunk_free(&so);
 	return ok;
+}
+
+/* RFC 8784 3, initiator: NO_PPK_AUTH's Authentication Data made as without a PPK
+ * (with SK_pi; none under ppk=insist), then the PPK mixed into SK_d, SK_pi, SK_pr,
+ * so that AUTH is made with SK_pi' */
+static bool ppk_prepare(struct ike_sa *ike, const struct conf_secret *ppk, const uint8_t *idb, size_t idlen,
+			const struct chunk *psk, uint8_t *no_ppk_auth, size_t cap, size_t *len)
+{
+	*len = 0;
+	if (ike->c->conf.ppk != CONF_PPK_INSIST) {
+		struct chunk so = signed_octets(ike, true, idb, idlen, ike->next_msgid_out);
+		bool ok = so.ptr != NULL && auth_data(ike, &so, psk, no_ppk_auth, cap, len);
+		chunk_free(&so);
+		if (!ok)
+			return false;
+	}
+	return ppk_mix_i(ike, ppk);
 }
 
 /* The peer's ID must be the one configured (rightid=), unless that is %any. */
@@ -112,9 +131,11 @@ bool ike_auth_initiate(struct ike_sa *ike)
 	struct connection *c = ike->c;
 	bool psk_ok;
 	const struct chunk *psk = find_psk(ike, &c->remote->id, &psk_ok);
-	if (!psk_ok)
+	const struct conf_secret *ppk;
+	if (!psk_ok || !ppk_choose_i(ike, &ppk))
 		return false;
-	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX];
+	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX], no_ppk_auth[AUTH_DATA_MAX];
+	size_t no_ppk_len = 0;
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	size_t idlen = id_body(&c->local->id, idb);
@@ -130,9 +151,17 @@ bool ike_auth_initiate(struct ike_sa *ike)
 	/* RFC 7296 3.5: IDr in the request names the responder we want */
 	if (c->remote->has_id && c->remote->id.type != 0)
 		codec_put_id(&inner, IKE_PL_IDR, c->remote->id.type, c->remote->id.data, c->remote->id.len);
-	if (!put_auth(ike, &inner, true, idb, idlen, ike->next_msgid_out, psk))
+	bool ok = (ppk == NULL || ppk_prepare(ike, ppk, idb, idlen, psk, no_ppk_auth, sizeof(no_ppk_auth),
+					      &no_ppk_len)) &&
+		  put_auth(ike, &inner, true, idb, idlen, ike->next_msgid_out, psk);
+	if (ok) {
+		put_child_request(ike, &inner);
+		/* RFC 8784 3: N(PPK_IDENTITY) [N(NO_PPK_AUTH)] after the Child SA's payloads */
+		ppk_put_auth_i(&inner, ike, no_ppk_auth, no_ppk_len);
+	}
+	chunk_wipe(no_ppk_auth, sizeof(no_ppk_auth));
+	if (!ok)
 		return false;
-	put_child_request(ike, &inner);
 	if (inner.overflow) {
 		ike_log(ike, "IKE_AUTH request does not fit in %u octets", IKE_AUTH_MSG_MAX);
 		return false;
@@ -176,14 +205,14 @@ static void release_init_messages(struct ike_sa *ike)
 
 static void established(struct ike_sa *ike, const struct ike_id *peer)
 {
-	char a[300];
+	char a[300], ppk[PPK_NOTE_MAX];
 	ike->authenticated = true;
 	timer_cancel(&ike->expire_timer);
 	lifetime_ike_start(ike);
-	ike_log(ike, "established IKE SA; authenticated peer using %s and %s '%s'%s",
+	ike_log(ike, "established IKE SA; authenticated peer using %s and %s '%s'%s%s",
 		ike->auth_note[0] ? ike->auth_note : "authby=secret",
 		ike_id_type_name(peer->type), ike_id_str(peer, a, sizeof(a)),
-		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "");
+		ike->int_rounds ? " (IKE_INTERMEDIATE authenticated)" : "", ppk_note(ike, false, ppk, sizeof(ppk)));
 }
 
 /* IKE_AUTH's Child SA: KEYMAT from the IKE_SA_INIT nonces (RFC 7296 2.17) */
@@ -252,7 +281,7 @@ static void pick_connection(struct ike_sa *ike, const struct msg_digest *md, con
 		if (c != ike->c && conn_fits(c, ike, &peer, idr, ts ? &tsi : NULL, &tsr)) {
 			ike_log(ike, "switching to connection \"%s\", which fits the peer's ID and traffic selectors",
 				c->name);
-			ike->c = c;
+			ike_sa_set_conn(ike, c);
 			return;
 		}
 	}
@@ -277,8 +306,17 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 	pick_connection(ike, md, &idi);
 	const struct chunk *psk = NULL;
 	bool psk_ok = false;
-	if (!peer_id_ok(ike, &idi, &peer) || ((psk = find_psk(ike, &peer, &psk_ok)), !psk_ok) ||
-	    !verify_auth(ike, md, &idi, &peer, psk))
+	if (!peer_id_ok(ike, &idi, &peer) || ((psk = find_psk(ike, &peer, &psk_ok)), !psk_ok))
+		return auth_failed(ike, md);
+	/* RFC 8784 3: the peer's PPK mixed in, or its NO_PPK_AUTH in AUTH's place */
+	struct ike_notify_pl no_ppk_auth;
+	enum ppk_r pr = ppk_auth_r(ike, md, &peer, &no_ppk_auth);
+	if (pr == PPK_R_SYNTAX) {
+		send_notify_response(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0);
+		return TR_FAIL;
+	}
+	if (pr == PPK_R_FAIL ||
+	    !verify_auth(ike, md, &idi, &peer, psk, pr == PPK_R_FALLBACK ? &no_ppk_auth : NULL))
 		return auth_failed(ike, md);
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
@@ -294,6 +332,7 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		return TR_FAIL;
 	release_init_messages(ike);
 	respond_child(ike, md, &inner);
+	ppk_put_auth_r(&inner, ike);
 	if (!send_response(ike, md, &inner))
 		return TR_FAIL;
 	finish_child(ike, ike->children);
@@ -331,29 +370,37 @@ static bool auth_errors(struct ike_sa *ike, const struct msg_digest *md, bool *c
 	return true;
 }
 
+/* We do not accept the responder's IKE_AUTH response */
+static enum tr_result reject_response(struct ike_sa *ike, const char *why)
+{
+	ike_log(ike, "IKE_AUTH response: %s; sending AUTHENTICATION_FAILED", why);
+	ike->last_error = IKE_N_AUTHENTICATION_FAILED;
+	/* RFC 7296 2.21.2: the responder thinks the IKE SA is up; tell it, once
+	 * (the SA ends here, so the request is not retransmitted) */
+	uint8_t storage[64];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+	send_request(ike, INFORMATIONAL, &inner);
+	return TR_FAIL;
+}
+
 enum tr_result ike_auth_i(struct ike_sa *ike, struct msg_digest *md)
 {
 	bool child_failed;
 	if (!auth_errors(ike, md, &child_failed))
 		return TR_FAIL;
+	/* RFC 8784 3: which SK_pr (and SK_d) the responder used */
+	if (!ppk_response_i(ike, md))
+		return reject_response(ike, "no IKE SA without the PPK");
 	struct ike_id_pl idr;
 	struct ike_id peer;
 	const struct chunk *psk = NULL;
 	bool psk_ok = false;
 	if (codec_decode_id(codec_find(md->pl, IKE_PL_IDR), &idr) != CODEC_OK ||
 	    !peer_id_ok(ike, &idr, &peer) || ((psk = find_psk(ike, &peer, &psk_ok)), !psk_ok) ||
-	    !verify_auth(ike, md, &idr, &peer, psk)) {
-		ike_log(ike, "IKE_AUTH response: responder authentication failed; sending AUTHENTICATION_FAILED");
-		ike->last_error = IKE_N_AUTHENTICATION_FAILED;
-		/* RFC 7296 2.21.2: the responder thinks the IKE SA is up; tell it, once
-		 * (the SA ends here, so the request is not retransmitted) */
-		uint8_t storage[64];
-		struct ike_buf inner;
-		codec_buf_init(&inner, storage, sizeof(storage));
-		codec_put_notify(&inner, IKE_PROTO_NONE, NULL, 0, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
-		send_request(ike, INFORMATIONAL, &inner);
-		return TR_FAIL;
-	}
+	    !verify_auth(ike, md, &idr, &peer, psk, NULL))
+		return reject_response(ike, "responder authentication failed");
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, false);
 	release_init_messages(ike);

@@ -99,85 +99,69 @@ bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
 	return true;
 }
 
-static struct ike_sa **sa_table(const struct pluto *p, unsigned *size)
+/* The indexes of struct pluto (sa_index.h), set up at first use: a zeroed struct
+ * pluto (unit tests, fuzz targets) works as it is */
+static struct ix *index_of(struct pluto *p, struct ix *x, size_t link_off)
 {
-	*size = p->sa_hash != NULL ? p->sa_hash_size : PLUTO_SA_HASH_BUCKETS;
-	return p->sa_hash != NULL ? p->sa_hash : (struct ike_sa **)p->sa_hash_fixed;
+	if (x->b == NULL)
+		ix_init(x, link_off, p->ix_key);
+	return x;
 }
 
-static unsigned sa_bucket(const struct pluto *p, const uint8_t spi_i[8])
-{
-	/* SPIi is random (RFC 7296 2.6), so its octets hash well enough */
-	uint32_t h = (uint32_t)spi_i[0] | (uint32_t)spi_i[1] << 8 | (uint32_t)spi_i[2] << 16 |
-		     (uint32_t)spi_i[3] << 24;
-	unsigned size;
-	sa_table(p, &size);
-	return h % size;
-}
-
-static void sa_hash_put(struct ike_sa *ike)
-{
-	unsigned size, b = sa_bucket(ike->pluto, ike->spi_i);
-	struct ike_sa **head = &sa_table(ike->pluto, &size)[b];
-	ike->hnext = *head;
-	*head = ike;
-	ike->hbucket = b + 1;
-}
-
-/* Lookups stay O(1) however many SAs there are: past 2 SAs a bucket the table doubles
- * and every hashed SA moves (amortised O(1) per SA) */
-static void sa_hash_grow(struct pluto *p)
-{
-	unsigned size;
-	sa_table(p, &size);
-	if (p->nsas <= 2 * size || size > UINT32_MAX / 2)
-		return;
-	struct ike_sa **t = calloc((size_t)size * 2, sizeof(*t));
-	if (t == NULL)
-		return;		/* longer chains, still correct */
-	free(p->sa_hash);
-	memset(p->sa_hash_fixed, 0, sizeof(p->sa_hash_fixed));
-	p->sa_hash = t;
-	p->sa_hash_size = size * 2;
-	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (s->hbucket != 0) {
-			s->hnext = NULL;
-			sa_hash_put(s);
-		}
-	}
-}
+#define SA_INDEX(p, field, link) index_of((p), &(p)->field, offsetof(struct ike_sa, link))
+#define BY_SPI(p)    SA_INDEX(p, sa_by_spi, spi_link)
+#define BY_PEER(p)   SA_INDEX(p, sa_by_peer, peer_link)
+#define BY_REMOTE(p) SA_INDEX(p, sa_by_remote, remote_link)
 
 void ike_sa_table_free(struct pluto *p)
 {
-	free(p->sa_hash);
-	p->sa_hash = NULL;
-	p->sa_hash_size = 0;
+	ix_free(BY_SPI(p));
+	ix_free(BY_PEER(p));
+	ix_free(BY_REMOTE(p));
+	ix_free(&p->child_by_in);
+	ix_free(&p->child_by_out);
 }
 
-/* From the chain it was put on, which is not the one of its SPIi when that changed
- * since (the initiator of an IKE SA rekey hashes the new SA under a random SPIi,
- * then takes the exchange's: found by fuzz_pluto_twopeer, a freed SA left on a chain) */
-static void sa_hash_remove(struct ike_sa *ike)
+unsigned ike_sa_table_buckets(struct pluto *p)
 {
-	if (ike->hbucket == 0)
-		return;
-	unsigned size;
-	struct ike_sa **pp = &sa_table(ike->pluto, &size)[ike->hbucket - 1];
-	for (; *pp != NULL; pp = &(*pp)->hnext) {
-		if (*pp == ike) {
-			*pp = ike->hnext;
-			break;
-		}
-	}
-	ike->hnext = NULL;
-	ike->hbucket = 0;
+	return BY_SPI(p)->size;
+}
+
+/* By SPIi alone: a responder knows no SPIr of an IKE_SA_INIT retransmission */
+static uint32_t spi_hash(struct pluto *p, const uint8_t spi_i[IKE_SPI_LEN])
+{
+	return ix_hash(BY_SPI(p), spi_i, IKE_SPI_LEN);
+}
+
+static uint32_t addr_hash(struct pluto *p, const struct ip_addr *a)
+{
+	return ix_hash(BY_REMOTE(p), a, sizeof(*a));
 }
 
 void ike_sa_rehash(struct ike_sa *ike)
 {
-	sa_hash_remove(ike);
-	sa_hash_put(ike);
-	sa_hash_grow(ike->pluto);
+	ix_put(BY_SPI(ike->pluto), ike, spi_hash(ike->pluto, ike->spi_i));
+}
+
+static void index_peer(struct ike_sa *ike);
+
+/* The responder may find in IKE_AUTH that another connection fits the peer */
+void ike_sa_set_conn(struct ike_sa *ike, struct connection *c)
+{
+	if (ike->c != NULL)
+		ike->c->nike--;
+	ike->c = c;
+	if (c != NULL)
+		c->nike++;
+	if (ix_on(BY_PEER(ike->pluto), ike))
+		index_peer(ike);
+}
+
+void ike_sa_set_remote(struct ike_sa *ike, const struct ip_addr *remote)
+{
+	struct pluto *p = ike->pluto;
+	ike->remote = *remote;
+	ix_put(BY_REMOTE(p), ike, addr_hash(p, remote));
 }
 
 struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
@@ -192,6 +176,8 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 	ike->pluto = p;
 	ike->serial = ++p->next_serial;
 	ike->c = c;
+	if (c != NULL)
+		c->nike++;
 	ike->initiator = initiator;
 	ike->generation = 1;
 	/* RFC 7296 2.6: SPIs are random and never zero */
@@ -215,8 +201,8 @@ struct ike_sa *ike_sa_new(struct pluto *p, struct connection *c, bool initiator)
 
 struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_t spi_r[8])
 {
-	unsigned size;
-	for (struct ike_sa *s = sa_table(p, &size)[sa_bucket(p, spi_i)]; s != NULL; s = s->hnext) {
+	struct ix *x = BY_SPI(p);
+	for (struct ike_sa *s = ix_first(x, spi_hash(p, spi_i)); s != NULL; s = ix_next(x, s)) {
 		if (memcmp(s->spi_i, spi_i, 8) == 0 && memcmp(s->spi_r, spi_r, 8) == 0 && !ike_sa_dead(s))
 			return s;
 	}
@@ -228,8 +214,8 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
  * so that one request replayed from many ports makes one SA (admission.h). */
 struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote)
 {
-	unsigned size;
-	for (struct ike_sa *s = sa_table(p, &size)[sa_bucket(p, spi_i)]; s != NULL; s = s->hnext) {
+	struct ix *x = BY_SPI(p);
+	for (struct ike_sa *s = ix_first(x, spi_hash(p, spi_i)); s != NULL; s = ix_next(x, s)) {
 		if (!s->initiator && !ike_sa_dead(s) && memcmp(s->spi_i, spi_i, 8) == 0 &&
 		    ip_eq(&s->remote, remote))
 			return s;
@@ -302,6 +288,7 @@ static void ike_sa_free(struct ike_sa *ike)
 	chunk_free(&ike->real_msg_i);
 	chunk_free(&ike->real_msg_r);
 	keymat_free(&ike->keys);
+	keymat_free(&ike->ppk_unmixed);
 	dgrams_free(&ike->req);
 	dgrams_free(&ike->resp);
 	send_queue_free(ike);
@@ -318,10 +305,14 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	struct pluto *p = ike->pluto;
 	if (why != NULL)
 		ike_log(ike, "deleting IKE SA (%s)", why);
+	if (ike->c != NULL)
+		ike->c->nike--;
 	lifetime_ike_gone(ike);
 	lifetime_ike_stop(ike);
 	ike_sa_set_state(ike, IKE_DEAD);
-	sa_hash_remove(ike);
+	ix_del(BY_SPI(p), ike);
+	ix_del(BY_PEER(p), ike);
+	ix_del(BY_REMOTE(p), ike);
 	/* from the live list to the dead one, freed at the end of the event */
 	if (ike->prev != NULL)
 		ike->prev->next = ike->next;
@@ -351,9 +342,11 @@ void ike_sa_free_all(struct pluto *p)
 	}
 }
 
-bool ike_sa_other_with_peer(const struct ike_sa *ike)
+bool ike_sa_other_with_peer(struct ike_sa *ike)
 {
-	for (const struct ike_sa *s = ike->pluto->sas; s != NULL; s = s->next)
+	struct pluto *p = ike->pluto;
+	struct ix *x = BY_REMOTE(p);
+	for (const struct ike_sa *s = ix_first(x, addr_hash(p, &ike->remote)); s != NULL; s = ix_next(x, s))
 		if (s != ike && !ike_sa_dead(s) && ip_eq(&s->remote, &ike->remote))
 			return true;
 	return false;
@@ -376,6 +369,56 @@ bool ike_sa_peer_is(const struct ike_sa *ike, const struct ike_id *id)
 	       memcmp(d, ike->peer_digest, sizeof(d)) == 0;
 }
 
+/* The peer index is keyed by (authenticated peer, connection): uniqueids= looks at one
+ * key, however many SAs other peers or connections hold; INITIAL_CONTACT, rare, looks
+ * at the key of each connection */
+static uint32_t peer_hash(struct pluto *p, const uint8_t digest[PLUTO_PEER_DIGEST_LEN],
+			  const struct connection *c)
+{
+	uint8_t k[PLUTO_PEER_DIGEST_LEN + sizeof(c)];
+	memcpy(k, digest, PLUTO_PEER_DIGEST_LEN);
+	memcpy(k + PLUTO_PEER_DIGEST_LEN, &c, sizeof(c));
+	return ix_hash(BY_PEER(p), k, sizeof(k));
+}
+
+static void index_peer(struct ike_sa *ike)
+{
+	if (ike->peer_known)
+		ix_put(BY_PEER(ike->pluto), ike, peer_hash(ike->pluto, ike->peer_digest, ike->c));
+}
+
+/* An IKE SA made by rekeying another (RFC 7296 2.18) speaks for the same peer */
+void ike_sa_inherit_peer(struct ike_sa *ike, const struct ike_sa *old)
+{
+	memcpy(ike->peer_digest, old->peer_digest, sizeof(ike->peer_digest));
+	ike->peer_known = old->peer_known;
+	free(ike->peer_id);
+	ike->peer_id = old->peer_id != NULL ? strdup(old->peer_id) : NULL;
+	index_peer(ike);
+}
+
+/* The others authenticated as ike's peer on connection c: INITIAL_CONTACT removes
+ * them (no Delete: the peer has forgotten them), uniqueids= the older ones of ike's
+ * own connection (with a Delete) */
+static void replace_others(struct ike_sa *ike, const struct connection *c, bool initial_contact)
+{
+	struct pluto *p = ike->pluto;
+	struct ix *x = BY_PEER(p);
+	for (struct ike_sa *s = ix_first(x, peer_hash(p, ike->peer_digest, c)), *next; s != NULL; s = next) {
+		next = ix_next(x, s);
+		if (s == ike || ike_sa_dead(s) || !s->authenticated || !s->peer_known || s->c != c ||
+		    memcmp(s->peer_digest, ike->peer_digest, PLUTO_PEER_DIGEST_LEN) != 0)
+			continue;
+		if (initial_contact) {
+			ike_log(ike, "INITIAL_CONTACT: the peer restarted; removing its earlier IKE SA #%u", s->serial);
+			ike_sa_delete(s, "replaced after the peer's INITIAL_CONTACT");
+		} else {
+			ike_log(ike, "uniqueids: replacing older IKE SA #%u of this connection and peer", s->serial);
+			ikev2_delete_ike(s);
+		}
+	}
+}
+
 void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool initial_contact)
 {
 	struct pluto *p = ike->pluto;
@@ -386,19 +429,13 @@ void ike_sa_authenticated(struct ike_sa *ike, const struct ike_id *peer, bool in
 	ike->peer_known = peer_digest(peer, ike->peer_digest);
 	if (!ike->peer_known)
 		return;
-	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
-		next = s->next;
-		if (s == ike || ike_sa_dead(s) || !s->authenticated || !s->peer_known ||
-		    memcmp(s->peer_digest, ike->peer_digest, PLUTO_PEER_DIGEST_LEN) != 0)
-			continue;
-		if (initial_contact) {
-			ike_log(ike, "INITIAL_CONTACT: the peer restarted; removing its earlier IKE SA #%u", s->serial);
-			ike_sa_delete(s, "replaced after the peer's INITIAL_CONTACT");
-		} else if (p->setup.uniqueids && s->c == ike->c) {
-			ike_log(ike, "uniqueids: replacing older IKE SA #%u of this connection and peer", s->serial);
-			ikev2_delete_ike(s);
-		}
+	if (initial_contact) {
+		for (const struct connection *c = p->conns; c != NULL; c = c->next)
+			replace_others(ike, c, true);
+	} else if (p->setup.uniqueids) {
+		replace_others(ike, ike->c, false);
 	}
+	index_peer(ike);
 }
 
 static void keepalive_cb(void *arg)

@@ -1,5 +1,6 @@
 /* ike_sa_init.c -- the IKE_SA_INIT exchange (RFC 7296 1.2): proposals, key exchange,
- * nonces, NAT detection (2.23), and the capability notifies of RFC 7383 and RFC 9242. */
+ * nonces, NAT detection (2.23), and the capability notifies of RFC 7383, RFC 9242 and
+ * RFC 8784 (USE_PPK, ppk.c). */
 #include <string.h>
 #include "ikev2.h"
 #include "auth.h"
@@ -148,6 +149,7 @@ static bool build_request(struct ike_sa *ike, const uint8_t *cookie, size_t cook
 	put_nat_notifies(&b, &h, ike);
 	put_capabilities(&b, ike, false);
 	auth_put_init(&b, ike, false);
+	ppk_put_init(&b, ike, false);
 	codec_finish_hdr(&b);
 	if (b.overflow)
 		return false;
@@ -172,7 +174,7 @@ bool ike_sa_init_initiate(struct ike_sa *ike)
 {
 	struct connection *c = ike->c;
 	ike->local = c->local->addr;
-	ike->remote = c->remote->addr;
+	ike_sa_set_remote(ike, &c->remote->addr);
 	ike->lport = c->local->ikeport ? c->local->ikeport : IKE_PORT;
 	ike->rport = c->remote->ikeport ? c->remote->ikeport : IKE_PORT;
 	ike->ifc = iface_for(ike->pluto, ike->remote.version, false);
@@ -180,6 +182,8 @@ bool ike_sa_init_initiate(struct ike_sa *ike)
 		ike_log(ike, "no socket to reach the peer");
 		return false;
 	}
+	if (!ppk_init_i(ike))
+		return false;
 	ike->ni = chunk_alloc(NONCE_LEN);
 	if (!crypt_random(ike->ni.ptr, NONCE_LEN) || !start_ke(ike, proposal_first_ke(&c->ike)))
 		return false;
@@ -225,6 +229,7 @@ static bool build_response(struct ike_sa *ike, const struct msg_digest *md, stru
 	put_nat_notifies(b, &h, ike);
 	put_capabilities(b, ike, true);
 	auth_put_init(b, ike, true);
+	ppk_put_init(b, ike, true);
 	codec_finish_hdr(b);
 	return !b->overflow;
 }
@@ -253,6 +258,7 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	}
 	read_capabilities(ike, md);
 	auth_read_init(ike, md);
+	ppk_read_init_r(ike, md);
 	/* RFC 9370 2.2.1: additional key exchanges travel in IKE_INTERMEDIATE, which the
 	 * initiator must have announced */
 	if (ike->n_addke > 0 && !ike->peer_int_ok)
@@ -394,6 +400,8 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	ike->real_msg_r = chunk_dup(md->raw, md->raw_len);
 	read_capabilities(ike, md);
 	auth_read_init(ike, md);
+	if (!ppk_read_init_i(ike, md))
+		return TR_FAIL;
 	nat_detect(ike, md);
 	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
 	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;

@@ -127,12 +127,9 @@ void lifetime_child_stop(struct child_sa *child)
  * or packets (XFRMNLGRP_EXPIRE).  spi is the SA's, inbound or outbound. */
 void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 {
-	for (struct ike_sa *ike = p->sas; ike != NULL; ike = ike->next) {
-		struct child_sa *child = child_sa_by_spi(ike, spi, true);
-		if (child == NULL)
-			child = child_sa_by_spi(ike, spi, false);
-		if (child == NULL || child->state != CHILD_ESTABLISHED)
-			continue;
+	struct child_sa *child = child_sa_find(p, spi);
+	struct ike_sa *ike = child != NULL ? child->ike : NULL;
+	if (ike != NULL && !ike_sa_dead(ike) && child->state == CHILD_ESTABLISHED) {
 		if (hard) {
 			/* the kernel dropped this SA; the other direction and the policies
 			 * are ours to remove, at once, and the peer is told */
@@ -145,7 +142,6 @@ void lifetime_kernel_expired(struct pluto *p, const uint8_t spi[4], bool hard)
 			   create_child_sa_initiate(ike, NULL, child)) {
 			ike_log(ike, "Child SA #%u: the kernel's soft limit is reached; rekeying", child->serial);
 		}
-		break;
 	}
 	ike_sa_free_all(p);
 	log_flush(p);
@@ -296,9 +292,8 @@ void lifetime_ike_gone(struct ike_sa *ike)
 		    (ike->peer_dead && c->conf.dpdaction == CONF_DPD_RESTART);
 	if (!keep || timer_is_pending(&c->revive_timer))
 		return;
-	for (struct ike_sa *s = p->sas; s != NULL; s = s->next)
-		if (s != ike && !ike_sa_dead(s) && s->c == c)
-			return;
+	if (c->nike > 0)
+		return;		/* another IKE SA of the connection lives on */
 	lifetime_revive(c);
 }
 

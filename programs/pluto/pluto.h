@@ -23,11 +23,10 @@
 #include "sk.h"
 #include "transcript.h"
 #include "timer.h"
+#include "sa_index.h"
 
 /* Limits (principle 4, docs/architecture.md) */
 #define PLUTO_MAX_IFACES        16	/* UDP sockets */
-#define PLUTO_SA_HASH_BUCKETS   4096	/* the IKE SA table's first size; it doubles while
-						 * it holds more than 2 SAs a bucket */
 #define PLUTO_MAX_INTERMEDIATE_ROUNDS 8	/* IKE_INTERMEDIATE rounds a responder accepts */
 #define PLUTO_MAX_INIT_RETRIES  3	/* INVALID_KE_PAYLOAD / COOKIE restarts */
 #define PLUTO_HALF_OPEN_TIMEOUT_S 30	/* responder: drop an SA stuck before IKE_AUTH */
@@ -111,6 +110,7 @@ struct tunnel {
 /* A loaded connection (ipsec.conf conn section, oriented: "local" is this host) */
 struct connection {
 	struct connection *next;
+	unsigned nike;			/* its live IKE SAs (ike_sa.c) */
 	char name[CONF_NAME_MAX];
 	struct conf_conn conf;		/* as read */
 	const struct conf_end *local, *remote;	/* point into conf */
@@ -178,6 +178,7 @@ struct child_sa {
 	uint64_t installed_ms;
 	struct pluto_timer life_timer;
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
+	struct ix_link in_link, out_link;	/* pluto's Child SA indexes by those SPIs */
 	struct ike_proposal proposal;
 	struct ike_ts_pl ts_local, ts_remote;
 	bool transport;			/* USE_TRANSPORT_MODE agreed (RFC 7296 1.3.1) */
@@ -197,9 +198,9 @@ struct child_sa {
 };
 
 struct ike_sa {
-	struct ike_sa *hnext;		/* hash chain by SPIi */
-	unsigned hbucket;		/* the chain it is on, + 1 (0: none); SPIi may
-					 * change while it is hashed (IKE SA rekey) */
+	/* pluto's indexes (sa_index.h): by SPIi (SPIi may change while it is on it:
+	 * IKE SA rekey), by authenticated peer ID, by remote address */
+	struct ix_link spi_link, peer_link, remote_link;
 	struct ike_sa *next, *prev;	/* list of live SAs, or (next only) of dead ones */
 	struct pluto *pluto;
 	unsigned serial;
@@ -234,6 +235,16 @@ struct ike_sa {
 	unsigned n_peer_hashes;
 	bool peer_certreq;
 	char auth_note[96];			/* how the peer authenticated, for status */
+	/* RFC 8784 postquantum preshared key (ppk.c) */
+	bool ppk_proposed;			/* initiator: USE_PPK in our IKE_SA_INIT */
+	bool ppk_negotiated;			/* both sent USE_PPK */
+	bool ppk_sent;				/* initiator: PPK_IDENTITY in our IKE_AUTH */
+	bool ppk_used;				/* SK_d, SK_pi, SK_pr are mixed with a PPK */
+	uint8_t ppk_id[CONF_PPK_ID_MAX];	/* ... whose PPK_ID this is */
+	uint8_t ppk_id_len;
+	struct ike_keys ppk_unmixed;		/* initiator: SK_d, SK_pi, SK_pr before the
+						 * mixing, until the IKE_AUTH response says
+						 * whether the responder used the PPK */
 	bool intermediate;			/* IKE_INTERMEDIATE negotiated */
 	unsigned int_rounds;			/* IKE_INTERMEDIATE rounds completed */
 	/* RFC 9370: the negotiated additional key exchanges, one IKE_INTERMEDIATE round
@@ -329,11 +340,11 @@ struct pluto {
 	unsigned nwhack;
 	struct whack_client *whacks;
 	/* IKE SAs */
-	/* ike_sa.c: the IKE SA table by SPIi; sa_hash_fixed until it outgrows it, then a
-	 * heap array of sa_hash_size buckets (no ceiling but max-ike-sas=) */
-	struct ike_sa *sa_hash_fixed[PLUTO_SA_HASH_BUCKETS];
-	struct ike_sa **sa_hash;
-	unsigned sa_hash_size;
+	/* ike_sa.c, child_sa.c: IKE SAs by SPIi, by authenticated peer, by remote
+	 * address; Child SAs by inbound and outbound SPI.  Each grows with what it
+	 * holds (no ceiling but max-ike-sas=); keyed with ix_key (random per daemon) */
+	uint8_t ix_key[SIPHASH_KEY_LEN];
+	struct ix sa_by_spi, sa_by_peer, sa_by_remote, child_by_in, child_by_out;
 	struct ike_sa *sas;			/* live IKE SAs */
 	struct ike_sa *dead;			/* deleted, freed after the current event */
 	unsigned nsas, nhalf_open;
@@ -446,6 +457,11 @@ struct ike_sa *ike_sa_find(struct pluto *p, const uint8_t spi_i[8], const uint8_
 /* the responder SA of (peer address, SPIi), any source port (admission.h) */
 struct ike_sa *ike_sa_find_init(struct pluto *p, const uint8_t spi_i[8], const struct ip_addr *remote);
 void ike_sa_rehash(struct ike_sa *ike);
+/* sets the remote address and keeps the index by it */
+void ike_sa_set_remote(struct ike_sa *ike, const struct ip_addr *remote);
+/* moves the SA to another connection, keeping the connections' counts */
+void ike_sa_set_conn(struct ike_sa *ike, struct connection *c);
+unsigned ike_sa_table_buckets(struct pluto *p);
 /* the table's heap buckets, at shutdown */
 void ike_sa_table_free(struct pluto *p);
 /* delete the SA after seconds unless it is authenticated by then */
@@ -463,7 +479,8 @@ void ike_sa_notify_waiters(struct ike_sa *ike);
 /* RFC 3948 2.3: NAT-keepalives while we are behind a NAT */
 void ike_sa_start_keepalive(struct ike_sa *ike);
 /* RFC 7296 2.4: another IKE SA (live, any state) with the same peer address */
-bool ike_sa_other_with_peer(const struct ike_sa *ike);
+bool ike_sa_other_with_peer(struct ike_sa *ike);
+void ike_sa_inherit_peer(struct ike_sa *ike, const struct ike_sa *old);
 /* Once ike has authenticated peer: remembers who, then removes the IKE SAs it
  * replaces: with INITIAL_CONTACT every other one of that identity (the peer lost
  * them; no Delete is sent), with uniqueids=yes the older ones of the same

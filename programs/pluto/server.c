@@ -107,6 +107,11 @@ bool server_configure(struct pluto *p)
 			return false;
 		}
 	}
+	/* the key of the SA indexes, before the first SA is hashed (sa_index.h) */
+	if (!crypt_random(p->ix_key, sizeof(p->ix_key))) {
+		plog(p, "no randomness for the SA index key");
+		return false;
+	}
 	load_setup_and_autoconns(p);
 	seccomp_from_cli(p);
 	if (p->setup.keylog_dir[0] != '\0')

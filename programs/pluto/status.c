@@ -1,7 +1,8 @@
 /* status.c -- whack --status and --trafficstatus, in Libreswan's shape:
  *   #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); ...
- * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation. */
+ * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation, PPK. */
 #include "status.h"
+#include "auth.h"
 
 /* Libreswan's spelling: VALUE/MASK, -1/MASK for a mark per tunnel */
 static const char *mark_str(const struct conf_mark *m, char buf[IP_STR_MAX])
@@ -17,12 +18,13 @@ static void show_conn(struct pluto *p, struct whack_client *w, const struct conn
 {
 	char l[IP_STR_MAX], r[IP_STR_MAX], li[300], ri[300], ls[IP_STR_MAX], rs[IP_STR_MAX];
 	static const char *const frag[] = { "yes", "no", "force" };
-	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s",
+	static const char *const ppk[] = { "no", "propose", "insist" };
+	whack_printf(w, "\"%s\": %s[%s]%s...%s[%s]%s; ike=%s; esp=%s; intermediate=%s; fragmentation=%s; ppk=%s",
 		     c->name, ip_subnet_str(&c->local->subnet, ls), ike_id_str(&c->local->id, li, sizeof(li)),
 		     ip_str(&c->local->addr, l), ip_str(&c->remote->addr, r),
 		     ike_id_str(&c->remote->id, ri, sizeof(ri)), ip_subnet_str(&c->remote->subnet, rs),
 		     c->conf.ike[0] ? c->conf.ike : "default", c->conf.esp[0] ? c->conf.esp : "default",
-		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation]);
+		     c->intermediate ? "yes" : "no", frag[c->conf.fragmentation], ppk[c->conf.ppk]);
 	/* the updown script, leftsourceip= and the marks, as configured */
 	char src[IP_STR_MAX + 16] = "", min[48] = "", mout[48] = "";
 	if (c->local->sourceip.version != 0)
@@ -109,6 +111,10 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	whack_printf(w, "#%u: \"%s\" fragmentation: %s; fragments sent %u, received %u", ike->serial, name,
 		     ike->frag_negotiated ? "negotiated" : "not negotiated", ike->frags_sent,
 		     ike->frags_received);
+	/* RFC 8784: once IKE_AUTH has settled it */
+	char ppk[PPK_NOTE_MAX];
+	if (ike->authenticated)
+		whack_printf(w, "#%u: \"%s\" PPK: %s", ike->serial, name, ppk_note(ike, true, ppk, sizeof(ppk)));
 	if (ike->nat_detected)
 		whack_printf(w, "#%u: \"%s\" NAT-T: %s; IKE on port %u, ESP in UDP", ike->serial, name,
 			     ike->nat_local ? "we are behind a NAT" :
@@ -124,7 +130,7 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			     "IKE SA table %u buckets", p->nsas,
 			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
 			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024,
-			     p->sa_hash != NULL ? p->sa_hash_size : PLUTO_SA_HASH_BUCKETS);
+			     ike_sa_table_buckets(p));
 		for (const struct connection *c = p->conns; c != NULL; c = c->next)
 			show_conn(p, w, c);
 	}

@@ -38,14 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct conf_file cf;
 	conf_load_string_flags("fuzz.conf", buf, &cf, no_error, NULL, CONF_LOAD_OFFLINE);
-	for (size_t i = 0; i < cf.nconns; i++)
+	for (size_t i = 0; i < cf.nconns; i++) {
 		(void)conf_find(&cf, cf.conns[i].name);
+		(void)conf_ppk_ids_allow(cf.conns[i].ppk_ids, (const uint8_t *)"PPK_ID_1", 8);
+	}
 	conf_free(&cf);
 
 	struct conf_secrets s;
 	conf_secrets_load_string("fuzz.secrets", secrets, &s, no_error, NULL);
 	struct ike_id a = { .type = 2, .len = 4, .data = "west" }, b = { .type = 2, .len = 4, .data = "east" };
 	(void)conf_secrets_psk(&s, &a, &b);
+	(void)conf_secrets_ppk(&s, &a, &b, NULL, 0);
+	(void)conf_secrets_ppk(&s, &a, &b, (const uint8_t *)"PPK_ID_1", 8);
 	conf_secrets_free(&s);
 	free(buf);
 	return 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "ike_codec.h"
+#include "ppk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -85,6 +86,13 @@ static void decode_payload(const struct ike_pl *pl)
 		sink += n.data[n.len - 1];
 	if (codec_decode_notify(pl, &n) == CODEC_OK && n.spi_len)
 		sink += n.spi[n.spi_len - 1];
+	/* RFC 8784 PPK_IDENTITY data, whatever the notify type */
+	uint8_t ppk_type;
+	const uint8_t *ppk_id;
+	size_t ppk_len;
+	if (codec_decode_notify(pl, &n) == CODEC_OK &&
+	    ppk_identity_decode(n.data, n.len, &ppk_type, &ppk_id, &ppk_len) == PPK_IDENTITY_OK)
+		sink += ppk_id[ppk_len - 1];
 	if (codec_decode_delete(pl, &del) == CODEC_OK && del.nspi && del.spi_len)
 		sink += del.spis[(size_t)del.nspi * del.spi_len - 1];
 	if (codec_decode_ts(pl, &ts) == CODEC_OK)

@@ -194,6 +194,7 @@ static void free_peer(struct pluto *p)
 	iface_close_all(p);
 	log_drops_stop(p);
 	timers_free(p);
+	ike_sa_table_free(p);
 	free(p);
 }
 

@@ -182,6 +182,59 @@ static void check_one_error(const char *body, int line, const char *reason)
 	conf_free(&cf);
 }
 
+/* ppk= and ppk-ids= (Libreswan's keywords and values, RFC 8784) */
+static void test_conn_ppk(void **state)
+{
+	static const char text[] =
+		"conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n"
+		"conn yes\n\talso=a\n\tppk=yes\n"
+		"conn propose\n\talso=a\n\tppk=propose\n"
+		"conn insist\n\talso=a\n\tppk=insist\n\tppk-ids=\"PPK_ID_1 , PPK_ID_2,x\"\n"
+		"conn never\n\talso=a\n\tppk=never\n"
+		"conn no\n\talso=yes\n\tppk=no\n";
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("p.conf", text, &cf, collect, &e);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(conf_find(&cf, "a")->ppk, CONF_PPK_NO);	/* the default */
+	assert_int_equal(conf_find(&cf, "yes")->ppk, CONF_PPK_PROPOSE);
+	assert_int_equal(conf_find(&cf, "propose")->ppk, CONF_PPK_PROPOSE);
+	assert_int_equal(conf_find(&cf, "insist")->ppk, CONF_PPK_INSIST);
+	assert_int_equal(conf_find(&cf, "never")->ppk, CONF_PPK_NO);
+	assert_int_equal(conf_find(&cf, "no")->ppk, CONF_PPK_NO);
+	/* the list: items without the blanks around them */
+	const char *list = conf_find(&cf, "insist")->ppk_ids, *id;
+	size_t len;
+	assert_true(conf_ppk_ids_nth(list, 0, &id, &len));
+	assert_int_equal(len, 8);
+	assert_memory_equal(id, "PPK_ID_1", 8);
+	assert_true(conf_ppk_ids_nth(list, 1, &id, &len));
+	assert_int_equal(len, 8);
+	assert_memory_equal(id, "PPK_ID_2", 8);
+	assert_true(conf_ppk_ids_nth(list, 2, &id, &len));
+	assert_int_equal(len, 1);
+	assert_false(conf_ppk_ids_nth(list, 3, &id, &len));
+	assert_true(conf_ppk_ids_allow(list, (const uint8_t *)"PPK_ID_2", 8));
+	assert_false(conf_ppk_ids_allow(list, (const uint8_t *)"PPK_ID_", 7));
+	assert_false(conf_ppk_ids_allow(list, (const uint8_t *)"PPK_ID_3", 8));
+	/* no list: every PPK_ID */
+	assert_false(conf_ppk_ids_nth("", 0, &id, &len));
+	assert_true(conf_ppk_ids_allow("", (const uint8_t *)"anything", 8));
+	conf_free(&cf);
+	check_one_error("\tppk=maybe\n", 7, "ppk=maybe: expected propose, yes, insist, never or no");
+	check_one_error("\tppk-ids=a,,b\n", 7, "ppk-ids=a,,b: an empty PPK_ID in the list");
+	check_one_error("\tppk-ids=a,\n", 7, "ppk-ids=a,: an empty PPK_ID in the list");
+	check_one_error("\tppk-ids=\" \"\n", 7, "ppk-ids= : expected a list of PPK_IDs");
+	check_one_error("\tppk-ids=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17\n", 7,
+			"ppk-ids=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17: more than 16 PPK_IDs");
+	char longid[300], body[400], why[400];
+	memset(longid, 'L', 256);
+	longid[256] = '\0';
+	snprintf(body, sizeof(body), "\tppk-ids=%s\n", longid);
+	snprintf(why, sizeof(why), "ppk-ids=%s: a PPK_ID longer than 255 octets", longid);
+	check_one_error(body, 7, why);
+}
+
 /* Certificate authentication in Libreswan's keywords (issue 8) */
 static void test_conn_certs(void **state)
 {
@@ -951,7 +1004,7 @@ static void test_secrets_forms(void **state)
 	struct conf_secrets s;
 	struct errs e = { 0 };
 	assert_true(conf_secrets_load_string("ipsec.secrets", text, &s, collect, &e));
-	expect_err(&e, 0, "ipsec.secrets:6: only PSK secrets are supported");
+	expect_err(&e, 0, "ipsec.secrets:6: only PSK and PPKS secrets are supported");
 	expect_err(&e, 1, "ipsec.secrets:7: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
 	expect_err(&e, 2, "ipsec.secrets:8: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
 	expect_err(&e, 3, "ipsec.secrets:9: PSK must be one \"quoted string\", 0x hex or 0s base64 value");
@@ -1005,6 +1058,80 @@ static void test_secrets_precedence(void **state)
 	conf_secrets_free(&s);
 }
 
+/* RFC 8784 PPKs: "IDs : PPKS "PPK_ID" SECRET" (ipsec.secrets(5)), the secret in any
+ * PSK form; the errors name file:line; PSK and PPK lookups do not mix */
+static const struct conf_secret *expect_ppk(const struct conf_secrets *s, const char *l, const char *r,
+					    const char *ppk_id, const char *want_id, const char *want)
+{
+	struct ike_id a = id(l), b = id(r);
+	const struct conf_secret *e = conf_secrets_ppk(s, &a, &b, (const uint8_t *)ppk_id,
+						       ppk_id != NULL ? strlen(ppk_id) : 0);
+	if (want == NULL) {
+		assert_null(e);
+		return NULL;
+	}
+	assert_non_null(e);
+	assert_int_equal(e->kind, CONF_SECRET_PPKS);
+	if (e->ppk_id.len != strlen(want_id) || memcmp(e->ppk_id.ptr, want_id, e->ppk_id.len) != 0)
+		fail_msg("%s %s: PPK_ID '%.*s', want '%s'", l, r, (int)e->ppk_id.len, e->ppk_id.ptr, want_id);
+	if (e->psk.len != strlen(want) || memcmp(e->psk.ptr, want, e->psk.len) != 0)
+		fail_msg("%s %s: PPK '%.*s', want '%s'", l, r, (int)e->psk.len, e->psk.ptr, want);
+	return e;
+}
+
+static void test_secrets_ppk(void **state)
+{
+	static const char text[] =
+		"@west @east : PSK \"the psk\"\n"				/* 1 */
+		"@west @east : PPKS \"PPK_ID_1\" \"first ppk\"\n"		/* 2 */
+		"@west @east : PPKS \"PPK_ID_2\" 0x7365636f6e64\n"		/* 3: "second" */
+		"@carol\n"							/* 4 */
+		"   : ppks 'carol id' 0sY2Fyb2w=\n"				/* 5: "carol" */
+		"@bad : PPKS PPK_ID_1 \"unquoted id\"\n"			/* 6 */
+		"@bad : PPKS \"only an id\"\n"					/* 7 */
+		"@bad : PPKS \"\" \"empty id\"\n"				/* 8 */
+		"@bad : PPKS \"id\" 0xabc\n"					/* 9 */
+		"@bad : PPKS \"id\" \"x\" \"extra\"\n"				/* 10 */
+		"%fromcert : PPKS \"id\" \"x\"\n"				/* 11 */
+		": PPKS \"ANY\" \"for every pair\"\n"				/* 12 */
+		"@bad : XAUTH \"pw\"\n";					/* 13 */
+	static const char ppkerr[] = "PPKS must be a \"quoted PPK_ID\" followed by the PPK (a \"quoted string\", "
+				     "0x hex or 0s base64 value)";
+	char w[300];
+	struct conf_secrets s;
+	struct errs e = { 0 };
+	assert_true(conf_secrets_load_string("ppk.secrets", text, &s, collect, &e));
+	snprintf(w, sizeof(w), "ppk.secrets:6: %s", ppkerr);
+	expect_err(&e, 0, w);
+	snprintf(w, sizeof(w), "ppk.secrets:7: %s", ppkerr);
+	expect_err(&e, 1, w);
+	expect_err(&e, 2, "ppk.secrets:8: PPKS: the PPK_ID must be 1 to 255 octets");
+	expect_err(&e, 3, "ppk.secrets:9: PPKS: the PPK must be one \"quoted string\", 0x hex or 0s base64 value");
+	snprintf(w, sizeof(w), "ppk.secrets:10: %s", ppkerr);
+	expect_err(&e, 4, w);
+	expect_err(&e, 5, "ppk.secrets:11: bad ID '%fromcert'");
+	expect_err(&e, 6, "ppk.secrets:13: only PSK and PPKS secrets are supported");
+	assert_int_equal(e.n, 7);
+	assert_int_equal(s.n, 5);
+	/* the PSK lookup sees only the PSK */
+	expect_psk(&s, "@west", "@east", "the psk");
+	expect_psk(&s, "@carol", "@dave", NULL);
+	/* by the IDs, as a PSK: the first of the best fitting entries */
+	expect_ppk(&s, "@west", "@east", NULL, "PPK_ID_1", "first ppk");
+	expect_ppk(&s, "@east", "@west", NULL, "PPK_ID_1", "first ppk");
+	/* by PPK_ID (a responder, ppk-ids=), still among the entries for the IDs */
+	expect_ppk(&s, "@west", "@east", "PPK_ID_2", "PPK_ID_2", "second");
+	expect_ppk(&s, "@dave", "@carol", "carol id", "carol id", "carol");
+	expect_ppk(&s, "@dave", "@erin", "carol id", NULL, NULL);
+	expect_ppk(&s, "@dave", "@erin", "PPK_ID_1", NULL, NULL);
+	/* the entry without IDs: any pair, below every named one */
+	expect_ppk(&s, "@dave", "@erin", NULL, "ANY", "for every pair");
+	expect_ppk(&s, "@west", "@east", "ANY", "ANY", "for every pair");
+	expect_ppk(&s, "@west", "@east", "PPK_ID_3", NULL, NULL);
+	conf_secrets_free(&s);
+	assert_int_equal(s.n, 0);
+}
+
 static void test_secrets_include(void **state)
 {
 	char dir[] = "/tmp/test_secrets.XXXXXX", path[600];
@@ -1050,6 +1177,8 @@ int main(void)
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),
 		cmocka_unit_test(test_secrets_include),
+		cmocka_unit_test(test_secrets_ppk),
+		cmocka_unit_test(test_conn_ppk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_keymat.c -- lib/libike/keymat.c against the ACVP IKEv2 KDF subset
- * (SP 800-135 4.1.2) and the strongSwan X25519 + ML-KEM-768 transcript
- * (RFC 7296 2.14/2.17/2.18, RFC 9370 2.2.2/2.2.4).
+ * (SP 800-135 4.1.2), the strongSwan X25519 + ML-KEM-768 transcript
+ * (RFC 7296 2.14/2.17/2.18, RFC 9370 2.2.2/2.2.4) and HMAC values computed
+ * elsewhere for the RFC 8784 3 PPK mixing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -324,6 +325,95 @@ static void test_keymat_errors(void **state)
 	chunk_free(&g);
 }
 
+/* --- RFC 8784 3: PPK mixing --- */
+
+/* The expected values are HMAC(PPK, K | 0x01), the one block of prf+ that a key of the
+ * PRF's length needs (RFC 7296 2.13: T1 = prf(K, S | 0x01)), computed outside this
+ * code with Python's hmac module:
+ *   hmac.new(ppk, bytes([fill]) * n + b"\x01", hashlib.sha256).hexdigest() */
+struct ppk_case {
+	enum ike_prf prf;
+	size_t len;
+	const char *d, *pi, *pr;
+};
+
+static const struct ppk_case ppk_cases[] = {
+	{ IKE_PRF_HMAC_SHA2_256, 32,
+	  "1f4e2f508d336bc47e0cc8f8136a687c39956933118bea7b38a66c7e3b4f1bc4",
+	  "66cf175cb9cbd2403ac926c84a48ef73143f9bbad3cc41760016ab50c88057e4",
+	  "ae1e51ba2848b1fa879fbfae569283577855bcd036275515bdff28d4bd428f70" },
+	{ IKE_PRF_HMAC_SHA2_512, 64,
+	  "31e811bbc1b6d7f0d98722f93efe711b4286d0210cadee567d112519c720121b"
+	  "76af6bd4d70457d582c19cc57bea2cb1125b1250db6815647eb9033925fc7eb2",
+	  "2515c890f70494f0fb031069eaa544cab4a392c2da55cca6cfebd4d9b67dda06"
+	  "531e8fea81aa3e3a8564889bc526b00c6d1dee7e66ff8fca768056c7db9b482f",
+	  "095384e9ce1f1915cfb708924ed4635d15cc24e13ecca3cc5e8002eb66ca8b99"
+	  "e5e3041dcc7379e35a57f7aadea12f7467841657ca9fc35f316fe81dcaae1126" },
+};
+
+static struct chunk filled(uint8_t v, size_t n)
+{
+	struct chunk c = chunk_alloc(n);
+	memset(c.ptr, v, n);
+	return c;
+}
+
+static void expect_hex(const struct chunk *got, const char *hex)
+{
+	struct chunk want = testutil_hex(hex);
+	assert_chunk_eq(got, &want);
+	chunk_free(&want);
+}
+
+static void test_ppk_mix(void **state)
+{
+	static const char ppk_text[] = "interlude-unit-ppk-0123456789abcdef0123456789";
+	struct chunk ppk = chunk_dup(ppk_text, strlen(ppk_text));
+	for (size_t i = 0; i < sizeof(ppk_cases) / sizeof(ppk_cases[0]); i++) {
+		const struct ppk_case *t = &ppk_cases[i];
+		struct ike_keys k = {
+			.sk_d = filled(0x11, t->len), .sk_pi = filled(0x22, t->len), .sk_pr = filled(0x33, t->len),
+			.sk_ei = filled(0x44, 36), .sk_er = filled(0x55, 36),
+		};
+		struct ike_keys unmixed = { 0 };
+		assert_true(keymat_ppk_mix(t->prf, &ppk, &k, &unmixed));
+		/* SK_d' = prf+(PPK, SK_d), SK_pi' = prf+(PPK, SK_pi), SK_pr' = prf+(PPK, SK_pr),
+		 * each as long as the key it replaces */
+		expect_hex(&k.sk_d, t->d);
+		expect_hex(&k.sk_pi, t->pi);
+		expect_hex(&k.sk_pr, t->pr);
+		/* SK_e and SK_a stay */
+		struct chunk e = filled(0x44, 36);
+		assert_chunk_eq(&k.sk_ei, &e);
+		chunk_free(&e);
+		assert_null(k.sk_ai.ptr);
+		/* the keys before, for NO_PPK_AUTH and a responder without the PPK */
+		struct chunk d = filled(0x11, t->len), pr = filled(0x33, t->len);
+		assert_chunk_eq(&unmixed.sk_d, &d);
+		assert_chunk_eq(&unmixed.sk_pr, &pr);
+		assert_null(unmixed.sk_ei.ptr);
+		keymat_ppk_revert(&k, &unmixed);
+		assert_chunk_eq(&k.sk_d, &d);
+		assert_chunk_eq(&k.sk_pr, &pr);
+		assert_null(unmixed.sk_d.ptr);
+		chunk_free(&d);
+		chunk_free(&pr);
+		keymat_free(&k);
+		keymat_free(&unmixed);
+	}
+	/* no PPK, or no keys: nothing changes */
+	struct ike_keys k = { .sk_d = filled(1, 32), .sk_pi = filled(2, 32), .sk_pr = filled(3, 32) }, u = { 0 };
+	struct chunk none = CHUNK_EMPTY;
+	assert_false(keymat_ppk_mix(IKE_PRF_HMAC_SHA2_256, &none, &k, &u));
+	assert_non_null(k.sk_d.ptr);
+	assert_null(u.sk_d.ptr);
+	chunk_free(&k.sk_pr);
+	assert_false(keymat_ppk_mix(IKE_PRF_HMAC_SHA2_256, &ppk, &k, &u));
+	assert_null(u.sk_d.ptr);
+	keymat_free(&k);
+	chunk_free(&ppk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_transcript_child_rekey),
 		cmocka_unit_test(test_transcript_ike_rekey),
 		cmocka_unit_test(test_keymat_errors),
+		cmocka_unit_test(test_ppk_mix),
 	};
 	int r = cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 	crypt_shutdown();

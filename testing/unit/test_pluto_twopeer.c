@@ -32,6 +32,9 @@
 
 enum { WEST, EAST };
 
+#define SECRETS "@west @east : PSK \"two-peer-test-psk-0123456789\"\n" \
+		"@west @east : PPKS \"PPK_ID_1\" \"two-peer-test-ppk-0123456789abcdef\"\n"
+
 struct dgram {
 	int from;		/* WEST or EAST */
 	uint64_t at;		/* sent at (virtual ms) */
@@ -196,7 +199,11 @@ static const char conf_fmt[] =
 	"\tsalifetime=60s\n"
 	"\tikelifetime=150s\n"
 	"\trekeymargin=20s\n"
-	"\trekeyfuzz=0%%\n";
+	"\trekeyfuzz=0%%\n"
+	/* RFC 8784: a PPK mixed into the keys in IKE_AUTH */
+	"conn ppk\n"
+	"\talso=west-east\n"
+	"\tppk=propose\n";
 
 /* A kernel backend that keeps what it is given, so that the test can check that
  * both ends installed matching SAs (keys and SPIs, each direction). */
@@ -308,7 +315,7 @@ static int setup(void **state)
 		return -1;
 	ninstalled = 0;
 	memset(installed, 0, sizeof(installed));
-	testutil_write_file(w->dir, "ipsec.secrets", "@west @east : PSK \"two-peer-test-psk-0123456789\"\n");
+	testutil_write_file(w->dir, "ipsec.secrets", SECRETS);
 	w->peer[WEST] = make_peer(w, WEST);
 	w->peer[EAST] = make_peer(w, EAST);
 	*state = w;
@@ -334,6 +341,7 @@ static int teardown(void **state)
 		log_drops_stop(p);
 		assert_false(timer_next_due(p, &(uint64_t){ 0 }));	/* every timer's owner is gone */
 		timers_free(p);
+		ike_sa_table_free(p);
 		fclose(p->log);
 		free(p);
 	}
@@ -1335,6 +1343,100 @@ static void test_rekey_by_lifetime(void **state)
 	drop_conn(w, "life");
 }
 
+/* --- RFC 8784 postquantum preshared keys ------------------------------------------------ */
+
+static void set_secrets(struct pluto *p, const char *text)
+{
+	conf_secrets_free(&p->secrets);
+	assert_true(conf_secrets_load_string("test.secrets", text, &p->secrets, NULL, NULL));
+}
+
+static void assert_ppk(struct ike_sa *ike, bool used)
+{
+	assert_int_equal(ike->state, IKE_ESTABLISHED);
+	assert_true(ike->ppk_negotiated);
+	assert_int_equal(ike->ppk_used, used);
+	if (used) {
+		assert_int_equal(ike->ppk_id_len, 8);
+		assert_memory_equal(ike->ppk_id, "PPK_ID_1", 8);
+	}
+	assert_null(ike->ppk_unmixed.sk_d.ptr);	/* the keys before the mixing are gone */
+	assert_null(ike->ppk_unmixed.sk_pr.ptr);
+}
+
+/* Both ends have PPK_ID_1: the IKE SA and its Child SA agree on keys made from SK_d',
+ * and so does the IKE SA that a rekey derives from SK_d' */
+static void test_ppk_used(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "ppk");
+	mark_logs(w);
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "ppk"), NULL));
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_ppk(a, true);
+	assert_ppk(b, true);
+	assert_int_equal(a->int_rounds, 1);
+	assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+	assert_int_equal(check_children(w), 1);
+	assert_true(logged(w, EAST, "IKE_AUTH: PPK_ID \"PPK_ID_1\" mixed into SK_d, SK_pi and SK_pr (RFC 8784)"));
+	assert_true(logged(w, WEST, "(IKE_INTERMEDIATE authenticated); PPK_ID \"PPK_ID_1\" used"));
+	assert_true(create_child_sa_rekey_ike(a));
+	run_in_order(w);
+	a = only_sa(w->peer[WEST]);
+	b = only_sa(w->peer[EAST]);
+	assert_int_equal(a->generation, 2);
+	assert_true(a->ppk_used && b->ppk_used);
+	assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+	rekey_child_from(w, EAST);
+	drop_conn(w, "ppk");
+}
+
+/* east has no PPK_ID_1: it checks west's NO_PPK_AUTH, answers without PPK_IDENTITY,
+ * and both go on with the unmixed keys: the Child SA keys still agree */
+static void test_ppk_fallback(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "ppk");
+	set_secrets(w->peer[EAST], "@west @east : PSK \"two-peer-test-psk-0123456789\"\n"
+		    "@west @east : PPKS \"OTHER\" \"two-peer-test-other-ppk\"\n");
+	mark_logs(w);
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "ppk"), NULL));
+	run_in_order(w);
+	struct ike_sa *a = only_sa(w->peer[WEST]), *b = only_sa(w->peer[EAST]);
+	assert_ppk(a, false);
+	assert_ppk(b, false);
+	assert_memory_equal(a->keys.sk_d.ptr, b->keys.sk_d.ptr, a->keys.sk_d.len);
+	assert_memory_equal(a->keys.sk_pr.ptr, b->keys.sk_pr.ptr, a->keys.sk_pr.len);
+	assert_int_equal(check_children(w), 1);
+	assert_true(logged(w, EAST, "no PPK for PPK_ID \"PPK_ID_1\"; authenticating the peer with NO_PPK_AUTH"));
+	assert_true(logged(w, WEST, "the responder did not use PPK_ID \"PPK_ID_1\"; going on without a PPK"));
+	set_secrets(w->peer[EAST], SECRETS);
+	drop_conn(w, "ppk");
+}
+
+/* east's PPK_ID_1 is another PPK: AUTH does not verify and there is no falling back */
+static void test_ppk_mismatch(void **state)
+{
+	struct wire *w = *state;
+	use_conn(w, "ppk");
+	set_secrets(w->peer[EAST], "@west @east : PSK \"two-peer-test-psk-0123456789\"\n"
+		    "@west @east : PPKS \"PPK_ID_1\" \"not-the-ppk-west-has\"\n");
+	mark_logs(w);
+	unsigned installs = ninstalled;
+	assert_non_null(ikev2_initiate(w->peer[WEST], connection_find(w->peer[WEST], "ppk"), NULL));
+	run_in_order(w);
+	assert_true(logged(w, EAST, "(or the PPK of PPK_ID \"PPK_ID_1\" differs)"));
+	assert_true(logged(w, WEST, "IKE_AUTH response: peer sent AUTHENTICATION_FAILED"));
+	assert_null(w->peer[WEST]->sas);
+	assert_int_equal(only_sa(w->peer[EAST])->state, IKE_R_FAILED);
+	run_for(w, PLUTO_FAILED_LINGER_S * 1000, true);
+	assert_null(w->peer[EAST]->sas);
+	assert_int_equal(ninstalled, installs);
+	set_secrets(w->peer[EAST], SECRETS);
+	drop_conn(w, "ppk");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1357,6 +1459,9 @@ int main(void)
 		cmocka_unit_test(test_invalid_ke),
 		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_rekey_by_lifetime),
+		cmocka_unit_test(test_ppk_used),
+		cmocka_unit_test(test_ppk_fallback),
+		cmocka_unit_test(test_ppk_mismatch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
