@@ -393,7 +393,7 @@ static void dispatch(struct pluto *p, const struct updown_request *r)
 		p->updown_hook(p->updown_ctx, r);
 		return;
 	}
-	if (u->nq >= UPDOWN_MAX_WAITING) {
+	if (u->nq >= UPDOWN_MAX_QUEUED) {
 		plog(p, "updown: \"%s\" %s not run: %u runs waiting for the helper", r->conn, r->verb, u->nq);
 		return;
 	}

@@ -24,7 +24,9 @@ struct child_sa;
 #define UPDOWN_MSG_MAX        16384	/* octets of one request or report */
 #define UPDOWN_ENV_MAX        64	/* PLUTO_* variables of one run */
 #define UPDOWN_MAX_RUNNING    8		/* scripts running at once (one per tunnel) */
-#define UPDOWN_MAX_WAITING    1024	/* runs the helper holds, and pluto queues */
+#define UPDOWN_MAX_WAITING    1024	/* runs the helper holds; more wait in the socket */
+#define UPDOWN_MAX_QUEUED     16384	/* runs pluto holds for the helper (each logged
+					 * as not run beyond) */
 #define UPDOWN_KILL_GRACE_MS  2000	/* after a timeout: SIGTERM, then SIGKILL */
 #define UPDOWN_OUTPUT_LINES   40	/* lines of one run's output that are logged */
 #define UPDOWN_LINE_MAX       256	/* octets of one logged line (longer are cut) */

@@ -15,7 +15,9 @@
  * SIGTERM to the script's process group and, UPDOWN_KILL_GRACE_MS later, SIGKILL.
  * Runs of one tunnel (the request's key) go one after the other in the order asked,
  * so that a down never overtakes its up; different tunnels run side by side, at most
- * UPDOWN_MAX_RUNNING at once.  A run that exits leaves its background children alone
+ * UPDOWN_MAX_RUNNING at once.  With UPDOWN_MAX_WAITING runs waiting the helper reads
+ * no more requests (they wait in the socket, then in pluto's queue); reports go out
+ * through a queue of their own, so that neither side ever blocks on the other.  A run that exits leaves its background children alone
  * (Libreswan's documentation suggests them for long work).
  *
  * When pluto says END (shutdown) or goes away, the helper finishes what it holds --
@@ -58,14 +60,23 @@ struct job {
 	struct timespec t0;
 };
 
+/* a report the socket did not take yet */
+struct out {
+	struct out *next;
+	size_t len;
+	uint8_t msg[];
+};
+
 struct helper {
 	struct event_base *base;
 	int fd;
-	struct event *sock_ev, *chld_ev;
+	struct event *sock_ev, *chld_ev, *write_ev;
 	struct job *wait_head, *wait_tail, *running;
 	unsigned nwaiting, nrunning;
+	bool reading;			/* sock_ev is armed (not while UPDOWN_MAX_WAITING wait) */
 	bool ending;			/* END received or pluto gone: finish and exit */
 	bool pluto_gone;		/* reports cannot be sent any more */
+	struct out *out_head, *out_tail;
 };
 
 static uint32_t ms_since(const struct timespec *t0)
@@ -74,6 +85,34 @@ static uint32_t ms_since(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	int64_t ms = (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 	return ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+/* queued reports while the socket takes them; never blocks (pluto may be blocked
+ * sending to us at its shutdown, and reads only after) */
+static void flush_reports(struct helper *h)
+{
+	while (h->out_head != NULL && !h->pluto_gone) {
+		struct out *o = h->out_head;
+		if (send(h->fd, o->msg, o->len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				event_add(h->write_ev, NULL);
+				return;
+			}
+			h->pluto_gone = true;	/* EPIPE: nobody to tell */
+			break;
+		}
+		h->out_head = o->next;
+		free(o);
+	}
+	while (h->pluto_gone && h->out_head != NULL) {
+		struct out *o = h->out_head;
+		h->out_head = o->next;
+		free(o);
+	}
+	if (h->out_head == NULL)
+		h->out_tail = NULL;
 }
 
 static void report(struct helper *h, const struct updown_request *r, uint8_t kind, int32_t code, uint32_t ms,
@@ -86,19 +125,48 @@ static void report(struct helper *h, const struct updown_request *r, uint8_t kin
 	size_t n = updown_encode_report(&rep, buf, sizeof(buf));
 	if (h->pluto_gone || n == 0)
 		return;
-	/* blocking: pluto reads its end from its event loop; EPIPE when it is gone */
-	while (send(h->fd, buf, n, MSG_NOSIGNAL) < 0) {
-		if (errno != EINTR) {
-			h->pluto_gone = true;
-			return;
-		}
-	}
+	struct out *o = malloc(sizeof(*o) + n);
+	if (o == NULL)
+		return;
+	o->next = NULL;
+	o->len = n;
+	memcpy(o->msg, buf, n);
+	if (h->out_tail != NULL)
+		h->out_tail->next = o;
+	else
+		h->out_head = o;
+	h->out_tail = o;
+	if (h->out_head == o)
+		flush_reports(h);
 }
 
+static void maybe_exit(struct helper *h);
+
+static void on_writable(evutil_socket_t fd, short what, void *arg)
+{
+	flush_reports(arg);
+	maybe_exit(arg);
+}
+
+/* done when pluto said END (or went away), nothing runs or waits, and every
+ * report is out */
 static void maybe_exit(struct helper *h)
 {
-	if (h->ending && h->nrunning == 0 && h->nwaiting == 0)
+	if (h->ending && h->nrunning == 0 && h->nwaiting == 0 && (h->out_head == NULL || h->pluto_gone))
 		event_base_loopbreak(h->base);
+}
+
+/* back-pressure: requests stay in the socket (and then in pluto's queue) while
+ * UPDOWN_MAX_WAITING runs wait here */
+static void read_requests(struct helper *h, bool on)
+{
+	if (on == h->reading || (on && h->ending))
+		return;
+	h->reading = on;
+	if (on)
+		event_add(h->sock_ev, NULL);
+	else
+		event_del(h->sock_ev);
 }
 
 /* --- output ------------------------------------------------------------------------ */
@@ -309,6 +377,7 @@ static void on_sigchld(evutil_socket_t sig, short what, void *arg)
 			finished(h, j, status);
 	}
 	try_start(h);
+	read_requests(h, h->nwaiting < UPDOWN_MAX_WAITING);
 	maybe_exit(h);
 }
 
@@ -365,11 +434,6 @@ static void take_request(struct helper *h, const uint8_t *buf, size_t n)
 		free_job(j);
 		return;
 	}
-	if (h->nwaiting >= UPDOWN_MAX_WAITING) {
-		report(h, &j->r, UPDOWN_NOT_RUN, 0, 0, "too many runs waiting");
-		free_job(j);
-		return;
-	}
 	if (h->wait_tail != NULL)
 		h->wait_tail->next = j;
 	else
@@ -382,7 +446,7 @@ static void on_request(evutil_socket_t fd, short what, void *arg)
 {
 	struct helper *h = arg;
 	static uint8_t buf[UPDOWN_MSG_MAX + 1];
-	for (;;) {
+	while (h->nwaiting < UPDOWN_MAX_WAITING) {
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -390,9 +454,9 @@ static void on_request(evutil_socket_t fd, short what, void *arg)
 			break;
 		if (n <= 0 || (n == 1 && buf[0] == UPDOWN_END)) {
 			/* pluto is shutting down, or gone (EOF, an error) */
+			read_requests(h, false);
 			h->ending = true;
 			h->pluto_gone |= n <= 0;
-			event_del(h->sock_ev);
 			break;
 		}
 		if ((size_t)n > UPDOWN_MSG_MAX) {
@@ -402,6 +466,7 @@ static void on_request(evutil_socket_t fd, short what, void *arg)
 		take_request(h, buf, (size_t)n);
 	}
 	try_start(h);
+	read_requests(h, h->nwaiting < UPDOWN_MAX_WAITING);
 	maybe_exit(h);
 }
 
@@ -421,10 +486,12 @@ static _Noreturn void helper_main(int fd)
 	if (h.base == NULL)
 		_exit(1);
 	h.sock_ev = event_new(h.base, fd, EV_READ | EV_PERSIST, on_request, &h);
+	h.write_ev = event_new(h.base, fd, EV_WRITE, on_writable, &h);
 	h.chld_ev = evsignal_new(h.base, SIGCHLD, on_sigchld, &h);
-	if (h.sock_ev == NULL || h.chld_ev == NULL || event_add(h.sock_ev, NULL) != 0 ||
+	if (h.sock_ev == NULL || h.write_ev == NULL || h.chld_ev == NULL || event_add(h.sock_ev, NULL) != 0 ||
 	    event_add(h.chld_ev, NULL) != 0)
 		_exit(1);
+	h.reading = true;
 	event_base_dispatch(h.base);
 	/* _exit: no atexit handlers or stdio buffers of pluto's run here */
 	_exit(0);

@@ -292,12 +292,13 @@ static void helper_start(struct helper *h)
 	assert_true(updown_helper_fork(&h->fd, &h->pid, err, sizeof(err)));
 	struct timeval tv = { 15, 0 };	/* a broken helper fails the test, never hangs it */
 	setsockopt(h->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(h->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	h->id = 0;
 }
 
 static uint32_t ask(struct helper *h, const char *key, uint32_t timeout_ms, const char *cmd)
 {
-	uint8_t buf[UPDOWN_MSG_MAX];
+	static uint8_t buf[UPDOWN_MSG_MAX];
 	struct updown_request r = { .id = ++h->id, .timeout_ms = timeout_ms, .key = key, .conn = "c",
 				    .verb = "up-client", .cmd = cmd, .nenv = 2,
 				    .env = { "PLUTO_VERB=up-client", "PLUTO_TEST=value with spaces" } };
@@ -457,6 +458,34 @@ static void test_helper_order(void **state)
 	(void)state;
 }
 
+/* More runs than the helper holds, asked without reading a report: it reads the
+ * rest once runs end (back-pressure) and queues its reports, so that neither side
+ * blocks for good; every run exits 0, none is refused */
+static void test_helper_many(void **state)
+{
+	struct helper h;
+	struct updown_report r;
+	uint8_t buf[UPDOWN_MSG_MAX];
+	enum { N = UPDOWN_MAX_WAITING + 200 };
+	helper_start(&h);
+	for (unsigned i = 0; i < N; i++) {
+		char key[16];
+		snprintf(key, sizeof(key), "t%u", i % 50);
+		ask(&h, key, 5000, ":");	/* fails (SO_SNDTIMEO) rather than hangs */
+	}
+	static bool seen[N + 1];
+	memset(seen, 0, sizeof(seen));
+	for (unsigned i = 0; i < N; i++) {
+		next(&h, &r, buf);
+		assert_int_equal(r.kind, UPDOWN_EXITED);
+		assert_int_equal(r.code, 0);
+		assert_true(r.id >= 1 && r.id <= N && !seen[r.id]);
+		seen[r.id] = true;
+	}
+	helper_end(&h);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_helper_runs),
 		cmocka_unit_test(test_helper_timeout),
 		cmocka_unit_test(test_helper_order),
+		cmocka_unit_test(test_helper_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
