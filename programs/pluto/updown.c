@@ -453,7 +453,9 @@ static void run_verbs(struct ike_sa *ike, struct child_sa *child, const char *co
 			.timeout_ms = p->setup.updown_timeout_s * 1000u,
 			.key = key, .conn = c->name, .verb = verb, .cmd = cmd,
 		};
-		req.nenv = updown_env(ike, child, verb, store, UPDOWN_MSG_MAX - 2048, req.env, UPDOWN_ENV_MAX);
+		/* the variables get what the message leaves them */
+		size_t room = UPDOWN_MSG_MAX - 64 - strlen(cmd) - strlen(key) - strlen(c->name) - strlen(verb);
+		req.nenv = updown_env(ike, child, verb, store, room, req.env, UPDOWN_ENV_MAX);
 		dispatch(p, &req);
 		free(store);
 	}
