@@ -334,7 +334,10 @@ static bool start(struct helper *h, struct job *j)
 	if (j->out_ev != NULL)
 		event_add(j->out_ev, NULL);
 	if (j->timer != NULL) {
+		/* from now, not from when this round of the loop began (libevent's cached
+		 * time: a round that forked several scripts may be old) */
 		struct timeval tv = { j->r.timeout_ms / 1000, (j->r.timeout_ms % 1000) * 1000 };
+		event_base_update_cache_time(h->base);
 		evtimer_add(j->timer, &tv);
 	}
 	j->next = h->running;

@@ -477,7 +477,8 @@ static void test_helper_many(void **state)
 	memset(seen, 0, sizeof(seen));
 	for (unsigned i = 0; i < N; i++) {
 		next(&h, &r, buf);
-		assert_int_equal(r.kind, UPDOWN_EXITED);
+		if (r.kind != UPDOWN_EXITED)
+			fail_msg("run %u: report '%c', code %d after %u ms (%s)", r.id, r.kind, r.code, r.ms, r.text);
 		assert_int_equal(r.code, 0);
 		assert_true(r.id >= 1 && r.id <= N && !seen[r.id]);
 		seen[r.id] = true;
