@@ -253,6 +253,7 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
 	kill(-j->pid, j->kill_sig);
 	if (j->kill_sig == SIGTERM) {
 		struct timeval tv = { UPDOWN_KILL_GRACE_MS / 1000, (UPDOWN_KILL_GRACE_MS % 1000) * 1000 };
+		event_base_update_cache_time(j->h->base);
 		evtimer_add(j->timer, &tv);
 	}
 }
