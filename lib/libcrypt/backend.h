@@ -99,7 +99,8 @@ bool crypt_prfplus_lib(enum crypt_lib lib, enum ike_prf prf, const uint8_t *key,
 bool crypt_hash_lib(enum crypt_lib lib, enum crypt_hash h, const struct iov *data, size_t ndata,
 		    uint8_t *out);
 
-/* sig.c */
+/* sig.c: a session key pair (tests, benchmarks) with RSA keys of rsa_bits */
+struct crypt_privkey *crypt_privkey_generate_bits(enum crypt_key_kind kind, unsigned rsa_bits);
 bool crypt_verify_lib(enum crypt_lib lib, enum crypt_sig s, const struct crypt_pubkey *k,
 		      const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
 		      bool ecdsa_der);

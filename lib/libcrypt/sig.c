@@ -233,10 +233,15 @@ static struct crypt_privkey *privkey_wrap(SECKEYPrivateKey *priv, SECKEYPublicKe
 
 struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind)
 {
+	return crypt_privkey_generate_bits(kind, 2048);
+}
+
+struct crypt_privkey *crypt_privkey_generate_bits(enum crypt_key_kind kind, unsigned rsa_bits)
+{
 	static const uint8_t p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 	static const uint8_t p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
 	static const uint8_t p521[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23 };
-	PK11RSAGenParams rsa = { .keySizeInBits = 2048, .pe = 65537 };
+	PK11RSAGenParams rsa = { .keySizeInBits = (int)rsa_bits, .pe = 65537 };
 	SECItem ec = { siBuffer, NULL, 0 };
 	void *params = &ec;
 	CK_MECHANISM_TYPE mech = CKM_EC_KEY_PAIR_GEN;
