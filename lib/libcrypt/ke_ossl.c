@@ -24,6 +24,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/objects.h>
 #include <openssl/param_build.h>
 #include "ke_int.h"
 
@@ -174,7 +176,8 @@ static enum ke_result ecp_finish(struct ke *ke, const uint8_t *peer, size_t len,
 	return r;
 }
 
-/* known answers: the key pair of a big-endian private scalar (RFC 5903 8) */
+/* known answers: the key pair of a big-endian private scalar (RFC 5903 8); OpenSSL 3.0
+ * does not derive the public key on import, so it is computed here (d G) */
 static enum ke_result ecp_set_private(struct ke *ke, const uint8_t *priv, size_t len)
 {
 	EVP_PKEY *params = ossl_ec_params(ke->ops->method);
@@ -185,11 +188,18 @@ static enum ke_result ecp_set_private(struct ke *ke, const uint8_t *priv, size_t
 					   &glen) != 1)
 		return ossl_failed(KE_FAILED);
 	BIGNUM *d = BN_bin2bn(priv, (int)len, NULL);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name_ex(NULL, NULL, OBJ_sn2nid(group));
+	EC_POINT *q = g != NULL ? EC_POINT_new(g) : NULL;
+	uint8_t pt[1 + 2 * ECP_MAX_FIELD];
+	size_t ptlen = 0;
+	if (d != NULL && q != NULL && EC_POINT_mul(g, q, d, NULL, NULL, NULL) == 1)
+		ptlen = EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, pt, sizeof(pt), NULL);
 	OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *p = NULL;
-	if (d != NULL && b != NULL &&
+	if (ptlen > 0 && b != NULL &&
 	    OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
-	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, d) == 1)
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, d) == 1 &&
+	    OSSL_PARAM_BLD_push_octet_string(b, OSSL_PKEY_PARAM_PUB_KEY, pt, ptlen) == 1)
 		p = OSSL_PARAM_BLD_to_param(b);
 	EVP_PKEY_CTX *c = p != NULL ? EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL) : NULL;
 	enum ke_result r = KE_OK;
@@ -199,6 +209,8 @@ static enum ke_result ecp_set_private(struct ke *ke, const uint8_t *priv, size_t
 	EVP_PKEY_CTX_free(c);
 	OSSL_PARAM_free(p);
 	OSSL_PARAM_BLD_free(b);
+	EC_POINT_free(q);
+	EC_GROUP_free(g);
 	BN_clear_free(d);
 	return r == KE_OK ? ecp_set_public(ke) : r;
 }
