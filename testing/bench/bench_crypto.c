@@ -121,7 +121,7 @@ static void bench_fail(const char *what)
 /* one line: the cells that were measured (< 0: none) and the library libcrypt uses */
 static void bench_row(const char *prim, const char *op, const double v[NCOLS], const char *used)
 {
-	printf("%-14s %-26s", prim, op);
+	printf("%-18s %-26s", prim, op);
 	for (int c = 0; c < NCOLS; c++) {
 		if (v[c] < 0)
 			printf(" %9s", "-");
@@ -534,7 +534,7 @@ int main(int argc, char **argv)
 		key[i] = (uint8_t)(i * 13 + 5);
 	printf("microseconds per operation, median of up to %zu runs; the last column: what "
 	       "libcrypt uses\n", nruns);
-	printf("%-14s %-26s", "primitive", "operation");
+	printf("%-18s %-26s", "primitive", "operation");
 	for (int c = 0; c < NCOLS; c++)
 		printf(" %9s", col_names[c]);
 	printf("   used\n");
