@@ -1,5 +1,7 @@
-/* crypt.h -- lib/libcrypt: the only code that calls NSS.
+/* crypt.h -- lib/libcrypt: the only code that calls NSS or OpenSSL's libcrypto.
  *
+ * One facade over the libraries: lib/libcrypt/backend.c's table decides which one
+ * serves each primitive (docs/architecture.md, "Crypto choices"); callers never know.
  * Algorithms are named by their IANA numbers (ike_wire.h).  Secrets are passed as
  * raw octets (struct chunk, wiped on free).  All functions are safe to call from
  * any thread after crypt_init(); none keeps mutable global state of its own.
@@ -17,8 +19,10 @@
 #define CRYPT_MAX_ICV_LEN  32
 #define CRYPT_MAX_IV_LEN   16
 
-/* NSS_NoDB_Init when nssdir is NULL, else NSS_Init on "sql:<nssdir>".  Returns false
- * with a reason in err. Idempotent. */
+/* NSS_NoDB_Init when nssdir is NULL, else NSS_Init on "sql:<nssdir>"; then OpenSSL
+ * (lib/libcrypt/ossl.c: no configuration file, algorithms fetched, generators seeded),
+ * all before a seccomp filter is loaded.  Returns false with a reason in err.
+ * Idempotent. */
 bool crypt_init(const char *nssdir, char *err, size_t errlen);
 void crypt_shutdown(void);
 
