@@ -145,6 +145,12 @@ bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, con
 			return false;
 		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
 			mac[0] ^= 0x01;
+		ike_dbg(ike, "our AUTH: shared key MAC (RFC 7296 2.15) with %s over %zu signed octets",
+			ike_prf_name(ike->prf), so->len);
+		if (IKE_DBGP(ike, DBG_CRYPT)) {
+			dbg_secret(ike, "PSK", psk->ptr, psk->len, true);
+			dbg_hex(ike->pluto, ike, DBG_CRYPT, "our AUTH value", mac, ike->sizes.prf);
+		}
 		codec_put_auth(b, IKE_AUTH_PSK, mac, ike->sizes.prf);
 		chunk_wipe(mac, sizeof(mac));
 		return true;
@@ -292,7 +298,11 @@ static bool verify_sig(struct ike_sa *ike, const struct msg_digest *md, const st
 	if (!peer_cert(ike, md, &ee, inter, &ninter, why, len))
 		return false;
 	char cwhy[160];
+	ike_dbg(ike, "the peer's AUTH: %s (method %s); its certificate and %zu more in CERT payloads",
+		sigalg_name(s), ike_auth_method_name(a->method), ninter);
 	enum crypt_cert_result cr = crypt_cert_verify(&ee, inter, ninter, 0, cwhy, sizeof(cwhy));
+	ike_dbg(ike, "the peer's certificate chain: %s",
+		cr == CRYPT_CERT_OK ? "verified to a trust anchor of the NSS database" : cwhy);
 	if (cr != CRYPT_CERT_OK) {
 		snprintf(why, len, "the peer's certificate is %s", cwhy);
 		return false;
@@ -339,6 +349,13 @@ bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct i
 		} else {
 			ok = authdata_psk(ike->prf, psk->ptr, psk->len, so, want) &&
 			     a.len == ike->sizes.prf && chunk_memeq(a.data, want, a.len);
+			ike_dbg(ike, "the peer's AUTH: shared key MAC over %zu signed octets: %s",
+				so->len, ok ? "matches" : "differs");
+			if (IKE_DBGP(ike, DBG_CRYPT)) {
+				dbg_secret(ike, "PSK", psk->ptr, psk->len, true);
+				dbg_hex(ike->pluto, ike, DBG_CRYPT, "the peer's AUTH value", a.data, a.len);
+				dbg_hex(ike->pluto, ike, DBG_CRYPT, "the AUTH value expected", want, ike->sizes.prf);
+			}
 			if (!ok)
 				snprintf(why, sizeof(why), "the shared secret does not match (AUTH differs)");
 			else
