@@ -49,6 +49,7 @@
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
 #define IKE_AUTH_MSG_MAX        16384	/* IKE_AUTH plaintext: IDs, certificates, AUTH, SA, TS */
+#define PLUTO_MAX_SENDCA        4	/* CA certificates sendca=all sends (a peer takes 8) */
 #define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
 /* XFRM reqids: each connection gets its own, from a range that marks them as
  * this daemon's, so that stale state of an earlier run can be found and removed */
@@ -106,6 +107,8 @@ struct connection {
 	/* auth.c: our certificate and its private key (leftcert=), when we sign */
 	struct crypt_privkey *key;
 	struct chunk cert;		/* DER */
+	struct chunk ca_certs[PLUTO_MAX_SENDCA];	/* sendca=: sent after cert, DER */
+	unsigned n_ca_certs;
 	struct pluto *pluto;
 	bool down;			/* whack --down: no revival until --up */
 	unsigned debug;			/* debug= (conf.debug), then whack --name --debug:
