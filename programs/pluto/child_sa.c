@@ -295,6 +295,8 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 	    proposal_check_reply(&sent, &sa, &child->proposal) != PROPOSAL_OK ||
 	    child->proposal.spi_len != 4) {
 		ike_log(ike, "%s response: Child SA proposal is malformed or was not offered", xname);
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: the answer's proposal or "
+			 "selectors are malformed or were not offered");
 		return false;
 	}
 	struct ike_ts_pl keep_i, keep_r, oi, ou;
@@ -310,6 +312,9 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 		else
 			ike_log(ike, "%s response: traffic selectors narrowed to %s; narrowing=no accepts only %s",
 				xname, ts_pair_str(&tsi, &tsr, got, sizeof(got)), ts_pair_str(&oi, &ou, want, sizeof(want)));
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: %s", c->conf.narrowing ?
+			 "the peer chose traffic selectors wider than proposed" :
+			 "the peer narrowed the traffic selectors (narrowing=no)");
 		return false;
 	}
 	/* RFC 7296 1.3.1: without the echo the responder chose tunnel mode */
@@ -317,6 +322,8 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 	if (transport != child->transport) {
 		ike_log(ike, "%s response: responder chose %s mode; type=%s", xname, transport ? "transport" : "tunnel",
 			child->transport ? "transport" : "tunnel");
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: the peer chose %s mode",
+			 transport ? "transport" : "tunnel");
 		return false;
 	}
 	memcpy(child->spi_remote, child->proposal.spi, 4);

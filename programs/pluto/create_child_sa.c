@@ -567,8 +567,13 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 		if (x->ke_method == IKE_KE_NONE)
 			return fail_out(ike, "an IKE SA rekey needs a key exchange (RFC 7296 1.3.2)");
 	} else {
-		if (!child_sa_accept(ike, x->child, md, "CREATE_CHILD_SA"))
+		if (!child_sa_accept(ike, x->child, md, "CREATE_CHILD_SA")) {
+			/* RFC 7296 1.4.1: the responder installed what it chose (narrowed
+			 * selectors under narrowing=no, say): ask it to remove that */
+			if (codec_find(md->pl, IKE_PL_SA) != NULL)
+				child_sa_send_delete(ike, x->child, false, "refused");
 			return fail_out(ike, "Child SA not acceptable");
+		}
 		take_methods(x, &x->child->proposal);
 	}
 	if (x->ke_method != IKE_KE_NONE &&
