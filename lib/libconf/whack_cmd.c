@@ -80,7 +80,8 @@ static bool debug_ok(const char *s, size_t len)
 		return false;
 	memcpy(list, s, len);
 	list[len] = '\0';
-	return dbg_parse(list, &m, why, sizeof(why));
+	/* at least one word: a list of separators alone says nothing */
+	return list[strspn(list, ",+ \t")] != '\0' && dbg_parse(list, &m, why, sizeof(why));
 }
 
 static bool arg_ok(enum whack_arg kind, const char *a, size_t len)

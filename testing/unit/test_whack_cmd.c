@@ -73,6 +73,8 @@ static void test_debug(void **state)
 	assert_int_equal(parse("debug no-base", &c), WHACK_PARSE_OK);
 	assert_int_equal(parse("debug", &c), WHACK_PARSE_MISSING_ARG);
 	assert_int_equal(parse("debug bogus", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug  ,", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug-conn c  ", &c), WHACK_PARSE_BAD_ARG);
 	assert_int_equal(parse("debug refcnt", &c), WHACK_PARSE_BAD_ARG);
 	assert_int_equal(parse("debug-conn west-east base,add-prefix", &c), WHACK_PARSE_OK);
 	assert_int_equal(c.verb, WHACK_DEBUG_CONN);
