@@ -156,6 +156,11 @@ bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, cons
 /* the subject / issuer Name of a certificate, DER */
 bool crypt_cert_subject(const uint8_t *der, size_t len, struct chunk *dn);
 bool crypt_cert_issuer(const uint8_t *der, size_t len, struct chunk *dn);
+/* sendca= (Libreswan's rule): the CA certificates of the database to send after the
+ * certificate der, never a root (self-signed): with all false its issuer, with all
+ * true every CA of its chain; DER copies into out[max], returns how many (0 when the
+ * issuer is a root or not in the database).  chunk_free() each. */
+size_t crypt_cert_ca_chain(const uint8_t *der, size_t len, bool all, struct chunk *out, size_t max);
 
 /* --- key exchange (Diffie-Hellman groups and, later, KEMs) ---
  *

@@ -238,6 +238,8 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
 	c->dpdaction = CONF_DPD_HOLD;
 	c->replay_window = CONF_REPLAY_WINDOW_DEFAULT;
+	c->narrowing = false;		/* Libreswan's default: selectors must match */
+	c->sendca = CONF_SENDCA_NONE;	/* Libreswan's default */
 }
 
 /* Defaults that depend on other keys: the authentication is authby='s, the ID the
