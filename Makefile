@@ -61,10 +61,16 @@ check: deps
 	$(MAKE) fuzz
 	@echo "check: all suites passed"
 
+# the yardsticks of bench_crypto, when installed (libsodium-dev, nettle-dev)
 BENCH_CRYPTO := $(B)/testing/bench/bench_crypto
+BENCH_XFLAGS := $(shell pkg-config --exists libsodium 2>/dev/null && echo -DBENCH_SODIUM \
+	  $$(pkg-config --cflags libsodium)) $(shell pkg-config --exists nettle hogweed 2>/dev/null && \
+	  echo -DBENCH_NETTLE $$(pkg-config --cflags nettle hogweed))
+BENCH_XLIBS := $(shell pkg-config --exists libsodium 2>/dev/null && pkg-config --libs libsodium) \
+	  $(shell pkg-config --exists nettle hogweed 2>/dev/null && pkg-config --libs nettle hogweed && echo -lgmp)
 $(BENCH_CRYPTO): testing/bench/bench_crypto.c $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(BENCH_XFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_ALL) $(PKG_LIBS) $(BENCH_XLIBS)
 
 # benchmarks: never part of `make check`; BENCH_N IKE SAs per suite
 BENCH_N ?= 5000

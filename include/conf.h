@@ -42,6 +42,10 @@ enum conf_frag { CONF_FRAG_YES, CONF_FRAG_NO, CONF_FRAG_FORCE };
 enum conf_auth { CONF_AUTH_UNSET, CONF_AUTH_PSK, CONF_AUTH_RSA, CONF_AUTH_ECDSA, CONF_AUTH_SIG };
 /* leftsendcert=: when our certificate goes into IKE_AUTH (RFC 7296 3.6, 3.7) */
 enum conf_sendcert { CONF_SENDCERT_IFASKED, CONF_SENDCERT_ALWAYS, CONF_SENDCERT_NEVER };
+/* sendca= (Libreswan): the CA certificates sent after ours in CERT payloads, never a
+ * root (a self-signed one): none (Libreswan's default), the issuer of ours, or every
+ * intermediate of its chain */
+enum conf_sendca { CONF_SENDCA_NONE, CONF_SENDCA_ISSUER, CONF_SENDCA_ALL };
 #define CONF_CERT_NAME_MAX 255	/* octets of an NSS certificate nickname */
 /* type=: the IPsec mode of the Child SA (RFC 7296 1.3.1 USE_TRANSPORT_MODE) */
 enum conf_type { CONF_TYPE_TUNNEL, CONF_TYPE_TRANSPORT };
@@ -193,6 +197,11 @@ struct conf_conn {
 	enum conf_ppk ppk;		/* ppk=no (default) | propose | insist */
 	char ppk_ids[CONF_VALUE_MAX];	/* ppk-ids=ID[,ID...] as written ("" = any
 					 * PPKS entry that fits the IDs) */
+	unsigned debug;			/* debug= (5.x): debug categories for this conn's
+					 * SAs, added to plutodebug= (include/plutodebug.h) */
+	bool narrowing;			/* narrowing=no (Libreswan's default): traffic
+					 * selectors must equal ours; yes: RFC 7296 2.9 */
+	enum conf_sendca sendca;	/* sendca=none (default) | issuer | all */
 };
 
 struct conf_setup {
@@ -203,7 +212,8 @@ struct conf_setup {
 	char dumpdir[CONF_VALUE_MAX];	/* dumpdir=: pluto's working directory (core dumps) */
 	char nssdir[CONF_VALUE_MAX];	/* nssdir=, secretsfile= (the command line wins) */
 	char secretsfile[CONF_VALUE_MAX];
-	char plutodebug[CONF_VALUE_MAX];
+	unsigned plutodebug;		/* plutodebug= (include/plutodebug.h bits), default
+					 * none; pluto --debug and whack --debug change it */
 	char listen[CONF_VALUE_MAX];	/* listen= an address, "" = all */
 	uint16_t ikeport;		/* ikeport= (default 500) */
 	uint16_t nattport;		/* nat-ikeport= (default 4500) */

@@ -1,5 +1,7 @@
-/* crypt.h -- lib/libcrypt: the only code that calls NSS.
+/* crypt.h -- lib/libcrypt: the only code that calls NSS or OpenSSL's libcrypto.
  *
+ * One facade over the libraries: lib/libcrypt/backend.c's table decides which one
+ * serves each primitive (docs/architecture.md, "Crypto choices"); callers never know.
  * Algorithms are named by their IANA numbers (ike_wire.h).  Secrets are passed as
  * raw octets (struct chunk, wiped on free).  All functions are safe to call from
  * any thread after crypt_init(); none keeps mutable global state of its own.
@@ -17,8 +19,10 @@
 #define CRYPT_MAX_ICV_LEN  32
 #define CRYPT_MAX_IV_LEN   16
 
-/* NSS_NoDB_Init when nssdir is NULL, else NSS_Init on "sql:<nssdir>".  Returns false
- * with a reason in err. Idempotent. */
+/* NSS_NoDB_Init when nssdir is NULL, else NSS_Init on "sql:<nssdir>"; then OpenSSL
+ * (lib/libcrypt/ossl.c: no configuration file, algorithms fetched, generators seeded),
+ * all before a seccomp filter is loaded.  Returns false with a reason in err.
+ * Idempotent. */
 bool crypt_init(const char *nssdir, char *err, size_t errlen);
 void crypt_shutdown(void);
 
@@ -152,6 +156,11 @@ bool crypt_cert_matches_id(const uint8_t *der, size_t len, uint8_t id_type, cons
 /* the subject / issuer Name of a certificate, DER */
 bool crypt_cert_subject(const uint8_t *der, size_t len, struct chunk *dn);
 bool crypt_cert_issuer(const uint8_t *der, size_t len, struct chunk *dn);
+/* sendca= (Libreswan's rule): the CA certificates of the database to send after the
+ * certificate der, never a root (self-signed): with all false its issuer, with all
+ * true every CA of its chain; DER copies into out[max], returns how many (0 when the
+ * issuer is a root or not in the database).  chunk_free() each. */
+size_t crypt_cert_ca_chain(const uint8_t *der, size_t len, bool all, struct chunk *out, size_t max);
 
 /* --- key exchange (Diffie-Hellman groups and, later, KEMs) ---
  *

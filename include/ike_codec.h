@@ -88,6 +88,8 @@ const struct ike_pl *codec_find_notify(const struct ike_chain *c, uint16_t ntype
 bool codec_next_notify(const struct ike_chain *c, unsigned *cursor, struct ike_notify_pl *out);
 /* the first error type (RFC 7296 3.10.1: below 16384) among them, 0 if none */
 uint16_t codec_first_error_notify(const struct ike_chain *c);
+/* "SA,KE,Nonce,N(NAT_DETECTION_SOURCE_IP)" (debug lines); "(none)" when empty */
+const char *codec_chain_str(const struct ike_chain *c, char *buf, size_t len);
 
 /* --- typed payload bodies --- */
 

@@ -25,4 +25,14 @@ bool tsel_narrow(const struct ike_ts_pl *theirs, const struct ike_ts *ours, stru
 /* Initiator: every selector the responder chose lies within ours. */
 bool tsel_within(const struct ike_ts_pl *chosen, const struct ike_ts *ours);
 
+/* narrowing=no (Libreswan's default and rule): one of the selectors is exactly ours
+ * (addresses, protocol and ports).  A responder then answers with ours, and refuses
+ * (TS_UNACCEPTABLE) when none is; an initiator accepts a response only so. */
+bool tsel_match(const struct ike_ts_pl *theirs, const struct ike_ts *ours);
+
+/* "192.0.2.64/28", "192.0.2.1-192.0.2.5 proto 17 port 1701" (debug and log lines) */
+const char *tsel_str(const struct ike_ts *t, char *buf, size_t len);
+/* the selectors of a payload, ", "-separated; "(none)" */
+const char *tsel_list_str(const struct ike_ts_pl *l, char *buf, size_t len);
+
 #endif

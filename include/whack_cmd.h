@@ -3,8 +3,8 @@
  *
  * A command is one line "VERB[ ARG]\n" of at most WHACK_CMD_LINE_MAX octets (the
  * newline included).  VERB is one of the table's words; ARG is what the verb takes: a
- * connection name (at most CONF_NAME_MAX - 1 octets), an --impair word, or for bench
- * "NAME COUNT".  No control characters (NUL, CR, TAB, DEL, ...) anywhere.  Parsing is
+ * connection name (at most CONF_NAME_MAX - 1 octets), an --impair word, for bench
+ * "NAME COUNT", for debug a debug list and for debug-conn "NAME LIST".  No control characters (NUL, CR, TAB, DEL, ...) anywhere.  Parsing is
  * pure: bytes in, a struct whack_cmd or the reason out.
  */
 #ifndef WHACK_CMD_H
@@ -21,10 +21,14 @@ enum whack_verb {
 	WHACK_ADD, WHACK_DELETE, WHACK_UP, WHACK_DOWN, WHACK_STATUS, WHACK_TRAFFICSTATUS,
 	WHACK_REREADSECRETS, WHACK_SHUTDOWN, WHACK_LISTEN, WHACK_BENCH, WHACK_IMPAIR,
 	WHACK_REKEY_IKE, WHACK_REKEY_CHILD, WHACK_SECCOMP_CRASHTEST, WHACK_REREADALL,
+	WHACK_DEBUG, WHACK_DEBUG_CONN,
 	WHACK_VERB_COUNT
 };
 
-enum whack_arg { WHACK_ARG_NONE, WHACK_ARG_NAME, WHACK_ARG_WORD, WHACK_ARG_BENCH };
+/* WHACK_ARG_DEBUG: a debug list (include/plutodebug.h) that parses; DEBUG_CONN:
+ * "NAME LIST" */
+enum whack_arg { WHACK_ARG_NONE, WHACK_ARG_NAME, WHACK_ARG_WORD, WHACK_ARG_BENCH, WHACK_ARG_DEBUG,
+		 WHACK_ARG_NAME_DEBUG };
 
 struct whack_cmd {
 	enum whack_verb verb;

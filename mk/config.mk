@@ -1,7 +1,7 @@
 # mk/config.mk -- compiler, flags and dependencies (through pkg-config).
 CC      ?= gcc
 B       ?= build
-PKGS    := nss nspr libevent libmnl libseccomp
+PKGS    := nss nspr libcrypto libevent libmnl libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

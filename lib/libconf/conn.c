@@ -238,6 +238,8 @@ static void conn_defaults(struct conf_conn *c, const struct conf_section *s)
 	c->dpdtimeout_s = CONF_DPDTIMEOUT_DEFAULT_S;
 	c->dpdaction = CONF_DPD_HOLD;
 	c->replay_window = CONF_REPLAY_WINDOW_DEFAULT;
+	c->narrowing = false;		/* Libreswan's default: selectors must match */
+	c->sendca = CONF_SENDCA_NONE;	/* Libreswan's default */
 	snprintf(c->left.updown, sizeof(c->left.updown), "%s", CONF_UPDOWN_DEFAULT);
 	snprintf(c->right.updown, sizeof(c->right.updown), "%s", CONF_UPDOWN_DEFAULT);
 }

@@ -47,7 +47,12 @@ static const struct conf_keyword_doc docs[] = {
 	D(CONN, "reqid", "1..16383", "one of pluto's own", "the reqid of the conn's kernel SAs and policies"),
 	D(CONN, "hostaddrfamily", "ipv4 | ipv6", "from left=/right=", "the address family of the IKE endpoints"),
 	D(CONN, "clientaddrfamily", "ipv4 | ipv6", "from the subnets", "the address family of the protected subnets"),
-	D(CONN, "narrowing", "yes", "yes", "traffic selectors are narrowed (RFC 7296 2.9); no is not implemented"),
+	D(CONN, "narrowing", "yes | no", "no (Libreswan's)",
+	  "no: a responder accepts only traffic selectors equal to its own subnet and protoport (else TS_UNACCEPTABLE), an initiator only its own back (else the Child SA is deleted); yes: RFC 7296 2.9 narrowing, each proposed selector cut to what ours allows, and an initiator accepts any part of what it proposed"),
+	D(CONN, "sendca", "none | issuer | all", "none (Libreswan's)",
+	  "the CA certificates sent in CERT payloads after ours: none, the issuer of ours (unless it is a root), or every CA of its chain in the NSS database but the root; a peer that trusts only the root needs issuer (one intermediate) or all"),
+	D(CONN, "debug", "a debug list, as plutodebug=", "none",
+	  "debug categories added to plutodebug= for the SAs of this conn (whack --name NAME --debug LIST changes it)"),
 	D(CONN, "encapsulation", "auto | yes | no", "auto", "ESP in UDP: when a NAT is found, always, never"),
 	D(CONN, "replay-window", "0..4096", "128", "the ESP replay window in packets; 0 turns it (and ESN) off"),
 	D(CONN, "mark", "VALUE[/MASK] | -1[/MASK]", "(none)",
@@ -97,6 +102,8 @@ static const struct conf_keyword_doc docs[] = {
 	D(SETUP, "logappend", "yes | no", "yes", "no truncates the log file at start"),
 	D(SETUP, "dumpdir", "directory", "(unchanged)", "pluto's working directory, where a core dump goes"),
 	D(SETUP, "nssdir", "directory", "/var/lib/ipsec/nss", "the NSS database; pluto --nssdir wins"),
+	D(SETUP, "plutodebug", "none | a list of all, base, cpu-usage, tmi, crypt, private, add-prefix, no-NAME (separated by ',', '+' or spaces)", "none",
+	  "debug lines, which start with \"| \": base explains the negotiation (messages and their payloads, state changes, proposals, traffic selectors, timers, admission, key derivation by name and size); cpu-usage times each event; tmi adds every datagram in hex; crypt adds the keys and decrypted messages as \"| crypt:\" lines (anyone with the log can decrypt the traffic); private adds long-term secrets (PSK) to crypt; add-prefix puts \"conn\" #N on an SA's lines; whack --debug changes it at run time"),
 	D(SETUP, "secretsfile", "path", "/etc/ipsec.secrets", "the secrets file; pluto --secretsfile wins"),
 };
 

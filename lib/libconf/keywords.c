@@ -15,6 +15,7 @@
 #include <string.h>
 #include "conf.h"
 #include "ike_wire.h"
+#include "plutodebug.h"
 #include "proposal.h"
 
 static bool fail(char *why, size_t n, const char *fmt, const char *a, const char *b)
@@ -426,19 +427,44 @@ static bool k_clientfamily(struct conf_conn *c, const char *key, const char *v, 
 	return family(key, v, &c->clientaddrfamily, why, n);
 }
 
-/* narrowing=yes: Interlude's responder narrows the peer's selectors to its own
- * (RFC 7296 2.9, lib/libike/tsel.c); no = Libreswan's exact-match rule, not yet */
+/* narrowing=no (Libreswan's default): a responder takes only selectors equal to its
+ * own and an initiator only its own back; yes: RFC 7296 2.9 narrowing both ways
+ * (lib/libike/tsel.c) */
 static bool k_narrowing(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
 {
-	(void)c;
-	if (strcmp(v, "yes") == 0)
-		return true;
-	if (strcmp(v, "no") == 0) {
-		snprintf(why, n, "%s=%s: not supported yet: Interlude always narrows traffic "
-			 "selectors (RFC 7296 2.9); write narrowing=yes", key, v);
+	return k_bool(&c->narrowing, key, v, why, n);
+}
+
+/* sendca=none|issuer|all (Libreswan): the CA certificates sent after ours */
+static bool k_sendca(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	static const char *const names[] = { "none", "issuer", "all", NULL };
+	static const enum conf_sendca vals[] = { CONF_SENDCA_NONE, CONF_SENDCA_ISSUER, CONF_SENDCA_ALL };
+	int i;
+	if (!choice(key, v, names, &i, "none, issuer or all", why, n))
+		return false;
+	c->sendca = vals[i];
+	return true;
+}
+
+/* a debug list (include/plutodebug.h) as plutodebug= and debug= take it: the set it
+ * makes from none */
+static bool debug_list(const char *key, const char *v, unsigned *out, char *why, size_t n)
+{
+	struct dbg_lmod m;
+	char w[256];
+	if (!dbg_parse(v, &m, w, sizeof(w))) {
+		snprintf(why, n, "%s=%s: %s", key, v, w);
 		return false;
 	}
-	return fail(why, n, "%s=%s: expected yes or no", key, v);
+	*out = dbg_apply(0, m);
+	return true;
+}
+
+/* debug= (5.x): debug categories for the SAs of this conn */
+static bool k_debug(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
+{
+	return debug_list(key, v, &c->debug, why, n);
 }
 
 static bool k_encapsulation(struct conf_conn *c, const char *key, const char *v, char *why, size_t n)
@@ -967,6 +993,12 @@ static bool s_max_ike_sas(struct conf_setup *s, const char *key, const char *v, 
 	return true;
 }
 
+/* plutodebug= (Libreswan): debug categories of the whole daemon */
+static bool s_plutodebug(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	return debug_list(key, v, &s->plutodebug, why, n);
+}
+
 /* --- the table --- */
 
 #define C(name, fn, ex)  { name, CONF_KW_CONN, CONF_KW_IMPLEMENTED, NULL, NULL, ex, NULL, fn, NULL, NULL }
@@ -1032,6 +1064,8 @@ static const struct conf_keyword table[] = {
 	C("hostaddrfamily", k_hostfamily, "ipv4"),
 	C("clientaddrfamily", k_clientfamily, "ipv4"),
 	C("narrowing", k_narrowing, "yes"),
+	C("sendca", k_sendca, "issuer"),
+	C("debug", k_debug, "all"),
 	C("encapsulation", k_encapsulation, "yes"),
 	C("replay-window", k_replay, "128"),
 	C("mark", k_mark, "-1/0xffffffff"),
@@ -1086,7 +1120,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "encap-dscp", R_KERNEL, "yes", "yes"),
 	YET(CN, "nopmtudisc", R_KERNEL, "no", "no"),
 	YET(CN, "nic-offload", "ESP offload to the NIC is not requested", "no", "no"),
-	YET(CN, "sendca", R_CERT, NULL, "issuer"),
 	YET(CN, "enable-tcp", R_TCP, "no", "no"),
 	YET(CN, "tcp-remoteport", R_TCP, NULL, "4500"),
 	YET(CN, "initial-contact", "INITIAL_CONTACT is always sent", "yes", "yes"),
@@ -1117,7 +1150,6 @@ static const struct conf_keyword table[] = {
 	YET(CN, "negotiationshunt", R_SHUNT, "hold", "hold"),
 	YET(CN, "sareftrack", R_KLIPS, "yes", "yes"),
 	YET(CN, "nm-configured", "NetworkManager integration is not implemented", "no", "no"),
-	YET(CN, "debug", "per-conn debug logging is not implemented", "none", "all"),
 	YET(CN, "iptfs", "IP-TFS (RFC 9347) is not implemented", "no", "no"),
 	YET(CN, "iptfs-fragmentation", "IP-TFS (RFC 9347) is not implemented", NULL, "yes"),
 	YET(CN, "iptfs-packet-size", "IP-TFS (RFC 9347) is not implemented", NULL, "0"),
@@ -1171,12 +1203,12 @@ static const struct conf_keyword table[] = {
 	S("nssdir", s_nssdir, "/var/lib/ipsec/nss"),
 	S("secretsfile", s_secretsfile, "/etc/ipsec.secrets"),
 	S("keylog-dir", s_keylog_dir, "/var/lib/ipsec/keylog"),
+	S("plutodebug", s_plutodebug, "all"),
 	S("updown-timeout", s_updown_timeout, "30s"),
 	/* config setup: IKEv1 */
 	V1(SE, "ikev1-policy", "IKEv1 messages are dropped", "drop", "drop"),
 	V1(SE, "ikev1-secctx-attr-type", "IKEv1 labeled IPsec", NULL, "32001"),
 	/* config setup: not yet */
-	YET(SE, "plutodebug", "pluto has no debug classes; it logs one level", "none", "all"),
 	YET(SE, "syslog", R_LOG, NULL, "daemon.error"),
 	YET(SE, "logip", "addresses are always logged", "yes", "yes"),
 	YET(SE, "audit-log", "Linux audit messages are not written", "no", "yes"),

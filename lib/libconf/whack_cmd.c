@@ -2,6 +2,7 @@
  * (pluto) and the formatter (whack).  See include/whack_cmd.h. */
 #include <stdio.h>
 #include <string.h>
+#include "plutodebug.h"
 #include "whack_cmd.h"
 
 #define WHACK_BENCH_COUNT_DIGITS 9	/* bench COUNT: 1..999999999 (pluto caps it lower) */
@@ -25,6 +26,8 @@ static const struct {
 	[WHACK_REKEY_CHILD] = { "rekey-child", WHACK_ARG_NAME },
 	[WHACK_SECCOMP_CRASHTEST] = { "seccomp-crashtest", WHACK_ARG_NONE },
 	[WHACK_REREADALL] = { "rereadall", WHACK_ARG_NONE },
+	[WHACK_DEBUG] = { "debug", WHACK_ARG_DEBUG },
+	[WHACK_DEBUG_CONN] = { "debug-conn", WHACK_ARG_NAME_DEBUG },
 };
 
 const char *whack_verb_str(enum whack_verb v)
@@ -68,6 +71,19 @@ static bool count_ok(const char *s, size_t len)
 	return true;
 }
 
+/* a debug list that parses (include/plutodebug.h) */
+static bool debug_ok(const char *s, size_t len)
+{
+	char list[WHACK_ARG_MAX], why[160];
+	struct dbg_lmod m;
+	if (len == 0 || len >= sizeof(list))
+		return false;
+	memcpy(list, s, len);
+	list[len] = '\0';
+	/* at least one word: a list of separators alone says nothing */
+	return list[strspn(list, ",+ \t")] != '\0' && dbg_parse(list, &m, why, sizeof(why));
+}
+
 static bool arg_ok(enum whack_arg kind, const char *a, size_t len)
 {
 	switch (kind) {
@@ -82,6 +98,15 @@ static bool arg_ok(enum whack_arg kind, const char *a, size_t len)
 			return false;
 		size_t nl = (size_t)(sp - a);
 		return word_ok(a, nl, CONF_NAME_MAX - 1) && count_ok(sp + 1, len - nl - 1);
+	}
+	case WHACK_ARG_DEBUG:
+		return debug_ok(a, len);
+	case WHACK_ARG_NAME_DEBUG: {
+		const char *sp = memchr(a, ' ', len);
+		if (sp == NULL)
+			return false;
+		size_t nl = (size_t)(sp - a);
+		return word_ok(a, nl, CONF_NAME_MAX - 1) && debug_ok(sp + 1, len - nl - 1);
 	}
 	}
 	return false;

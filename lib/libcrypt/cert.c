@@ -179,6 +179,30 @@ bool crypt_cert_issuer(const uint8_t *der, size_t len, struct chunk *dn)
 	return true;
 }
 
+size_t crypt_cert_ca_chain(const uint8_t *der, size_t len, bool all, struct chunk *out, size_t max)
+{
+	CERTCertificate *c = temp_cert(der, len);
+	size_t n = 0;
+	if (c == NULL)
+		return 0;
+	if (!all) {
+		CERTCertificate *issuer = CERT_FindCertByName(CERT_GetDefaultCertDB(), &c->derIssuer);
+		if (issuer != NULL && !issuer->isRoot && max > 0)
+			out[n++] = chunk_dup(issuer->derCert.data, issuer->derCert.len);
+		if (issuer != NULL)
+			CERT_DestroyCertificate(issuer);
+	} else {
+		/* the chain NSS builds from the database, ours first, without the root */
+		CERTCertificateList *l = CERT_CertChainFromCert(c, certUsageAnyCA, PR_FALSE);
+		for (int i = 1; l != NULL && i < l->len && n < max; i++)
+			out[n++] = chunk_dup(l->certs[i].data, l->certs[i].len);
+		if (l != NULL)
+			CERT_DestroyCertificateList(l);
+	}
+	CERT_DestroyCertificate(c);
+	return n;
+}
+
 /* RFC 4945 3.1: ID_FQDN / ID_RFC822_ADDR / ID_IPV4_ADDR / ID_IPV6_ADDR against a
  * subjectAltName of that form (dNSName case-insensitively, RFC 4945 3.1.3); a DN is
  * compared by the caller (lib/libike/dn.c) with crypt_cert_subject(). */

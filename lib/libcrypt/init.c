@@ -1,15 +1,16 @@
-/* init.c -- NSS start-up, shut-down and the random number generator.
+/* init.c -- NSS and OpenSSL start-up, shut-down and the random number generator.
  *
- * NSS keeps one process-wide state of its own; that is the only global state that
- * libcrypt relies on (principle 6, docs/architecture.md).  crypt_init() must be called once from
- * the main thread before any other thread uses libcrypt.
+ * NSS and OpenSSL each keep one process-wide state of their own (ossl.c's fetched
+ * algorithms are part of OpenSSL's, written once here); that is the only global state
+ * that libcrypt relies on (principle 6, docs/architecture.md).  crypt_init() must be
+ * called once from the main thread before any other thread uses libcrypt.
  */
 #include <stdio.h>
 #include <string.h>
 #include <nss.h>
 #include <pk11pub.h>
 #include <prerror.h>
-#include "crypt.h"
+#include "backend.h"
 
 static void init_error(char *err, size_t errlen, const char *what)
 {
@@ -21,7 +22,7 @@ static void init_error(char *err, size_t errlen, const char *what)
 		 (int)code);
 }
 
-bool crypt_init(const char *nssdir, char *err, size_t errlen)
+static bool nss_init(const char *nssdir, char *err, size_t errlen)
 {
 	if (NSS_IsInitialized())
 		return true;
@@ -48,8 +49,14 @@ bool crypt_init(const char *nssdir, char *err, size_t errlen)
 	return true;
 }
 
+bool crypt_init(const char *nssdir, char *err, size_t errlen)
+{
+	return nss_init(nssdir, err, errlen) && ossl_init(err, errlen);
+}
+
 void crypt_shutdown(void)
 {
+	ossl_shutdown();
 	if (NSS_IsInitialized())
 		(void)NSS_Shutdown();
 }

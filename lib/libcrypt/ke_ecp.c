@@ -1,4 +1,4 @@
-/* ke_ecp.c -- NIST prime curves, groups 19 and 20 (RFC 5903).
+/* ke_ecp.c -- NIST prime curves, groups 19, 20 and 21 (RFC 5903), through NSS.
  * RFC 5903 7: the KE data is x | y, each coordinate as an octet string of the field
  * size, without the 0x04 of an uncompressed point; the shared secret is the
  * x coordinate of the result (RFC 5903 9).
@@ -14,6 +14,7 @@ struct ecp_group {
 
 static const struct ecp_group ecp256 = { SEC_OID_ANSIX962_EC_PRIME256V1, 32 };
 static const struct ecp_group ecp384 = { SEC_OID_SECG_EC_SECP384R1, 48 };
+static const struct ecp_group ecp521 = { SEC_OID_SECG_EC_SECP521R1, 66 };
 
 static enum ke_result ecp_initiate(struct ke *ke)
 {
@@ -25,7 +26,7 @@ static enum ke_result ecp_finish(struct ke *ke, const uint8_t *peer, size_t len,
 				 struct chunk *shared)
 {
 	const struct ecp_group *g = ke->ops->group;
-	uint8_t point[1 + 2 * 48];
+	uint8_t point[1 + 2 * 66];
 	if (len != 2 * g->field || len + 1 > sizeof(point))
 		return KE_BAD_LENGTH;
 	point[0] = 0x04;	/* uncompressed, for NSS */
@@ -35,6 +36,8 @@ static enum ke_result ecp_finish(struct ke *ke, const uint8_t *peer, size_t len,
 
 const struct ke_ops ke_ecp256_ops = {
 	.method = IKE_KE_ECP256,
+	.prim = CRYPT_PRIM_ECP256,
+	.lib = CRYPT_LIB_NSS,
 	.len_i = 64,
 	.len_r = 64,
 	.initiate = ecp_initiate,
@@ -45,10 +48,24 @@ const struct ke_ops ke_ecp256_ops = {
 
 const struct ke_ops ke_ecp384_ops = {
 	.method = IKE_KE_ECP384,
+	.prim = CRYPT_PRIM_ECP384,
+	.lib = CRYPT_LIB_NSS,
 	.len_i = 96,
 	.len_r = 96,
 	.initiate = ecp_initiate,
 	.respond = ke_dh_respond,
 	.finish = ecp_finish,
 	.group = &ecp384,
+};
+
+const struct ke_ops ke_ecp521_ops = {
+	.method = IKE_KE_ECP521,
+	.prim = CRYPT_PRIM_ECP521,
+	.lib = CRYPT_LIB_NSS,
+	.len_i = 132,
+	.len_r = 132,
+	.initiate = ecp_initiate,
+	.respond = ke_dh_respond,
+	.finish = ecp_finish,
+	.group = &ecp521,
 };

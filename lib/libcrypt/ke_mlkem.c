@@ -53,6 +53,8 @@ static enum ke_result ke_mlkem_finish(struct ke *ke, const uint8_t *peer, size_t
 
 const struct ke_ops ke_mlkem512_ops = {
 	.method = IKE_KE_MLKEM512,
+	.prim = CRYPT_PRIM_MLKEM,
+	.lib = CRYPT_LIB_OURS,
 	.len_i = 800,
 	.len_r = 768,
 	.initiate = ke_mlkem_initiate,
@@ -63,6 +65,8 @@ const struct ke_ops ke_mlkem512_ops = {
 
 const struct ke_ops ke_mlkem768_ops = {
 	.method = IKE_KE_MLKEM768,
+	.prim = CRYPT_PRIM_MLKEM,
+	.lib = CRYPT_LIB_OURS,
 	.len_i = 1184,
 	.len_r = 1088,
 	.initiate = ke_mlkem_initiate,
@@ -73,6 +77,8 @@ const struct ke_ops ke_mlkem768_ops = {
 
 const struct ke_ops ke_mlkem1024_ops = {
 	.method = IKE_KE_MLKEM1024,
+	.prim = CRYPT_PRIM_MLKEM,
+	.lib = CRYPT_LIB_OURS,
 	.len_i = 1568,
 	.len_r = 1568,
 	.initiate = ke_mlkem_initiate,

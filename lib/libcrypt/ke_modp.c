@@ -152,6 +152,8 @@ static enum ke_result modp_finish(struct ke *ke, const uint8_t *peer, size_t len
 
 const struct ke_ops ke_modp2048_ops = {
 	.method = IKE_KE_MODP2048,
+	.prim = CRYPT_PRIM_MODP,
+	.lib = CRYPT_LIB_NSS,
 	.len_i = 256,
 	.len_r = 256,
 	.initiate = modp_initiate,
@@ -162,6 +164,8 @@ const struct ke_ops ke_modp2048_ops = {
 
 const struct ke_ops ke_modp3072_ops = {
 	.method = IKE_KE_MODP3072,
+	.prim = CRYPT_PRIM_MODP,
+	.lib = CRYPT_LIB_NSS,
 	.len_i = 384,
 	.len_r = 384,
 	.initiate = modp_initiate,

@@ -97,6 +97,31 @@ static int16_t mlkem_fqmul(int16_t a, int16_t b)
 	return mlkem_mont((int32_t)a * b);
 }
 
+/* The high and low 16 bits of a 32-bit product (what SIMD multiply instructions give) */
+static inline int16_t mlkem_mulhi(int16_t a, int16_t b)
+{
+	return (int16_t)(((int32_t)a * b) >> 16);
+}
+
+static inline int16_t mlkem_mullo(int16_t a, int16_t b)
+{
+	return (int16_t)(uint16_t)((uint32_t)(uint16_t)a * (uint16_t)b);
+}
+
+/* mlkem_fqmul(x, z) with zq = z * q^-1 mod 2^16 computed once per zeta: u = x zq mod 2^16
+ * is mlkem_mont's u, and since x z and u q agree in their low 16 bits,
+ * (x z - u q) >> 16 = hi(x z) - hi(u q) exactly.  Written so that the compiler
+ * vectorizes the NTT layers (16-bit lanes). */
+static inline int16_t mlkem_fqmul_pre(int16_t x, int16_t z, int16_t zq)
+{
+	return (int16_t)(mlkem_mulhi(x, z) - mlkem_mulhi(mlkem_mullo(x, zq), MLKEM_Q));
+}
+
+static inline int16_t mlkem_zq(int16_t z)
+{
+	return mlkem_mullo(z, (int16_t)MLKEM_QINV);
+}
+
 /* a mod q in [-(q-1)/2, (q-1)/2] for any int16_t a: t = round(a / q) with
  * 20159 = round(2^26 / q). */
 static int16_t mlkem_barrett(int16_t a)
@@ -210,9 +235,9 @@ static inline __attribute__((always_inline)) void
 mlkem_ntt_layer(struct mlkem_poly *f, unsigned len, unsigned *i)
 {
 	for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-		int16_t zeta = mlkem_zeta[(*i)++];
+		int16_t zeta = mlkem_zeta[(*i)++], zq = mlkem_zq(zeta);
 		for (unsigned j = start; j < start + len; j++) {
-			int16_t t = mlkem_fqmul(zeta, f->c[j + len]);
+			int16_t t = mlkem_fqmul_pre(f->c[j + len], zeta, zq);
 			f->c[j + len] = (int16_t)(f->c[j] - t);
 			f->c[j] = (int16_t)(f->c[j] + t);
 		}
@@ -238,11 +263,11 @@ static inline __attribute__((always_inline)) void
 mlkem_ntt_inv_layer(struct mlkem_poly *f, unsigned len, unsigned *i)
 {
 	for (unsigned start = 0; start < MLKEM_N; start += 2 * len) {
-		int16_t zeta = mlkem_zeta[(*i)--];
+		int16_t zeta = mlkem_zeta[(*i)--], zq = mlkem_zq(zeta);
 		for (unsigned j = start; j < start + len; j++) {
 			int16_t t = f->c[j];
 			f->c[j] = mlkem_barrett((int16_t)(t + f->c[j + len]));
-			f->c[j + len] = mlkem_fqmul(zeta, (int16_t)(f->c[j + len] - t));
+			f->c[j + len] = mlkem_fqmul_pre((int16_t)(f->c[j + len] - t), zeta, zq);
 		}
 	}
 }
@@ -259,8 +284,9 @@ static void mlkem_ntt_inv(struct mlkem_poly *f)
 	mlkem_ntt_inv_layer(f, 32, &i);
 	mlkem_ntt_inv_layer(f, 64, &i);
 	mlkem_ntt_inv_layer(f, 128, &i);
+	const int16_t fq = mlkem_zq(MLKEM_F);
 	for (unsigned j = 0; j < MLKEM_N; j++)
-		f->c[j] = mlkem_fqmul(f->c[j], MLKEM_F);
+		f->c[j] = mlkem_fqmul_pre(f->c[j], MLKEM_F, fq);
 }
 
 /* Algorithm 11 (MultiplyNTTs) with Algorithm 12 (BaseCaseMultiply) on each pair:

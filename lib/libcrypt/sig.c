@@ -1,12 +1,20 @@
-/* sig.c -- digital signatures through NSS: the schemes of RFC 7427 (RSASSA-PSS,
- * RSA PKCS#1 v1.5 and ECDSA with SHA-2) and the older IKEv2 methods (RFC 7296 3.8
- * RSA with SHA-1, RFC 4754 ECDSA with r | s).
+/* sig.c -- digital signatures: the schemes of RFC 7427 (RSASSA-PSS, RSA PKCS#1 v1.5
+ * and ECDSA with SHA-2) and the older IKEv2 methods (RFC 7296 3.8 RSA with SHA-1,
+ * RFC 4754 ECDSA with r | s).
+ *
+ * Signing stays in NSS: our private keys live in the NSS database (as Libreswan's do),
+ * possibly marked sensitive or held by a token, and are never copied out; it is one
+ * signature per IKE SA.  Verification needs only the peer's public key, which is
+ * handed to OpenSSL as well when the key is made (a public value, nothing to protect),
+ * so that each verification skips NSS's import of the key into a PKCS #11 slot
+ * (backend.c: measured several times faster for ECDSA).
  *
  * The message is hashed here (crypt_hash) and NSS signs or verifies the digest
  * (CKM_RSA_PKCS_PSS, CKM_ECDSA) or, for PKCS#1 v1.5, the combined mechanisms
- * CKM_SHAx_RSA_PKCS hash and wrap the DigestInfo themselves.  Keys come from a
- * certificate (the peer's), from the NSS database by certificate nickname (ours),
- * or are generated (tests).
+ * CKM_SHAx_RSA_PKCS hash and wrap the DigestInfo themselves; OpenSSL verifies the
+ * digest with the padding and hash set on its context.  Keys come from a certificate
+ * (the peer's), from the NSS database by certificate nickname (ours), or are
+ * generated (tests).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +23,21 @@
 #include <keyhi.h>
 #include <pk11pub.h>
 #include <secoid.h>
-#include "crypt.h"
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+#include "backend.h"
 
 #define SIG_MAX_DIGEST 64	/* SHA-512 */
 #define SIG_MAX_RAW_ECDSA 132	/* r | s for P-521 */
 
 struct crypt_pubkey {
 	SECKEYPublicKey *k;
+	EVP_PKEY *ossl;		/* the same public key for OpenSSL; NULL if it has none */
 };
 
 struct crypt_privkey {
@@ -71,6 +87,72 @@ static bool key_fits(enum crypt_sig s, KeyType t)
 
 /* --- keys --- */
 
+static enum crypt_key_kind kind_of(const SECKEYPublicKey *k);
+
+static EVP_PKEY *ossl_rsa_public(const SECKEYPublicKey *k)
+{
+	BIGNUM *n = BN_bin2bn(k->u.rsa.modulus.data, (int)k->u.rsa.modulus.len, NULL);
+	BIGNUM *e = BN_bin2bn(k->u.rsa.publicExponent.data, (int)k->u.rsa.publicExponent.len, NULL);
+	OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *p = NULL;
+	if (n != NULL && e != NULL && b != NULL &&
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_N, n) == 1 &&
+	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_E, e) == 1)
+		p = OSSL_PARAM_BLD_to_param(b);
+	EVP_PKEY_CTX *c = p != NULL ? EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL) : NULL;
+	EVP_PKEY *pk = NULL;
+	if (c == NULL || EVP_PKEY_fromdata_init(c) <= 0 ||
+	    EVP_PKEY_fromdata(c, &pk, EVP_PKEY_PUBLIC_KEY, p) <= 0)
+		pk = NULL;
+	EVP_PKEY_CTX_free(c);
+	OSSL_PARAM_free(p);
+	OSSL_PARAM_BLD_free(b);
+	BN_free(n);
+	BN_free(e);
+	return pk;
+}
+
+/* an EC public key: the curve's parameters (ossl.c) and the point NSS decoded, checked
+ * on the curve again by OpenSSL */
+static EVP_PKEY *ossl_ec_public(const SECKEYPublicKey *k)
+{
+	enum ike_ke_method curve;
+	switch (kind_of(k)) {
+	case CRYPT_KEY_EC_P256: curve = IKE_KE_ECP256; break;
+	case CRYPT_KEY_EC_P384: curve = IKE_KE_ECP384; break;
+	case CRYPT_KEY_EC_P521: curve = IKE_KE_ECP521; break;
+	default: return NULL;
+	}
+	EVP_PKEY *params = ossl_ec_params(curve);
+	EVP_PKEY *pk = params != NULL ? EVP_PKEY_new() : NULL;
+	if (pk == NULL || EVP_PKEY_copy_parameters(pk, params) <= 0 ||
+	    EVP_PKEY_set1_encoded_public_key(pk, k->u.ec.publicValue.data,
+					     k->u.ec.publicValue.len) != 1) {
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+	return pk;
+}
+
+/* Takes k; the OpenSSL copy is made only for the kinds we verify with */
+static struct crypt_pubkey *pubkey_wrap(SECKEYPublicKey *k)
+{
+	if (k == NULL)
+		return NULL;
+	struct crypt_pubkey *pk = calloc(1, sizeof(*pk));
+	if (pk == NULL) {
+		SECKEY_DestroyPublicKey(k);
+		return NULL;
+	}
+	pk->k = k;
+	if (k->keyType == rsaKey)
+		pk->ossl = ossl_rsa_public(k);
+	else if (k->keyType == ecKey)
+		pk->ossl = ossl_ec_public(k);
+	ERR_clear_error();
+	return pk;
+}
+
 struct crypt_pubkey *crypt_pubkey_from_cert(const uint8_t *der, size_t len)
 {
 	SECItem item = { siBuffer, (unsigned char *)der, (unsigned int)len };
@@ -81,15 +163,7 @@ struct crypt_pubkey *crypt_pubkey_from_cert(const uint8_t *der, size_t len)
 		return NULL;
 	SECKEYPublicKey *k = CERT_ExtractPublicKey(cert);
 	CERT_DestroyCertificate(cert);
-	if (k == NULL)
-		return NULL;
-	struct crypt_pubkey *pk = calloc(1, sizeof(*pk));
-	if (pk == NULL) {
-		SECKEY_DestroyPublicKey(k);
-		return NULL;
-	}
-	pk->k = k;
-	return pk;
+	return pubkey_wrap(k);
 }
 
 void crypt_pubkey_free(struct crypt_pubkey *k)
@@ -97,6 +171,7 @@ void crypt_pubkey_free(struct crypt_pubkey *k)
 	if (k == NULL)
 		return;
 	SECKEY_DestroyPublicKey(k->k);
+	EVP_PKEY_free(k->ossl);
 	free(k);
 }
 
@@ -158,10 +233,15 @@ static struct crypt_privkey *privkey_wrap(SECKEYPrivateKey *priv, SECKEYPublicKe
 
 struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind)
 {
+	return crypt_privkey_generate_bits(kind, 2048);
+}
+
+struct crypt_privkey *crypt_privkey_generate_bits(enum crypt_key_kind kind, unsigned rsa_bits)
+{
 	static const uint8_t p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 	static const uint8_t p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
 	static const uint8_t p521[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23 };
-	PK11RSAGenParams rsa = { .keySizeInBits = 2048, .pe = 65537 };
+	PK11RSAGenParams rsa = { .keySizeInBits = (int)rsa_bits, .pe = 65537 };
 	SECItem ec = { siBuffer, NULL, 0 };
 	void *params = &ec;
 	CK_MECHANISM_TYPE mech = CKM_EC_KEY_PAIR_GEN;
@@ -185,15 +265,7 @@ struct crypt_pubkey *crypt_privkey_public(const struct crypt_privkey *k)
 {
 	if (k == NULL || k->pub == NULL)
 		return NULL;
-	struct crypt_pubkey *pk = calloc(1, sizeof(*pk));
-	if (pk == NULL)
-		return NULL;
-	pk->k = SECKEY_CopyPublicKey(k->pub);
-	if (pk->k == NULL) {
-		free(pk);
-		return NULL;
-	}
-	return pk;
+	return pubkey_wrap(SECKEY_CopyPublicKey(k->pub));
 }
 
 struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk *cert_der)
@@ -243,12 +315,9 @@ static size_t ecdsa_raw_len(const SECKEYPublicKey *k)
 	}
 }
 
-bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t *data, size_t len,
-		  const uint8_t *sig, size_t siglen, bool ecdsa_der)
+static bool verify_nss(const struct sig_info si, const struct crypt_pubkey *k, const uint8_t *data,
+		       size_t len, const uint8_t *sig, size_t siglen, bool ecdsa_der)
 {
-	struct sig_info si;
-	if (k == NULL || !sig_info(s, &si) || !key_fits(s, k->k->keyType) || siglen == 0)
-		return false;
 	SECItem msg = { siBuffer, (unsigned char *)data, (unsigned int)len };
 	SECItem sg = { siBuffer, (unsigned char *)sig, (unsigned int)siglen };
 	if (si.kind == SIG_PKCS1)
@@ -279,6 +348,102 @@ bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t 
 		     PK11_VerifyWithMechanism(k->k, CKM_ECDSA, NULL, &sg, &dg, NULL) == SECSuccess;
 	}
 	return ok;
+}
+
+/* The ECDSA signature as OpenSSL takes it, a DER Ecdsa-Sig-Value (RFC 3279 2.2.3):
+ * from r | s (RFC 4754 7), or a DER one decoded and encoded again, so that what NSS
+ * accepted (r and s no longer than the group order) is what is accepted here */
+static bool ecdsa_to_der(const uint8_t *sig, size_t siglen, size_t raw_len, bool ecdsa_der,
+			 uint8_t **der, int *derlen)
+{
+	ECDSA_SIG *es = NULL;
+	if (ecdsa_der) {
+		const unsigned char *p = sig;
+		es = d2i_ECDSA_SIG(NULL, &p, (long)siglen);
+		if (es != NULL && (p != sig + siglen ||
+				   (size_t)BN_num_bytes(ECDSA_SIG_get0_r(es)) > raw_len / 2 ||
+				   (size_t)BN_num_bytes(ECDSA_SIG_get0_s(es)) > raw_len / 2)) {
+			ECDSA_SIG_free(es);
+			es = NULL;
+		}
+	} else if (siglen == raw_len) {
+		BIGNUM *r = BN_bin2bn(sig, (int)(raw_len / 2), NULL);
+		BIGNUM *sv = BN_bin2bn(sig + raw_len / 2, (int)(raw_len / 2), NULL);
+		es = r != NULL && sv != NULL ? ECDSA_SIG_new() : NULL;
+		if (es == NULL || ECDSA_SIG_set0(es, r, sv) != 1) {
+			BN_free(r);
+			BN_free(sv);
+			ECDSA_SIG_free(es);
+			es = NULL;
+		}
+	}
+	if (es == NULL)
+		return false;
+	*der = NULL;
+	*derlen = i2d_ECDSA_SIG(es, der);
+	ECDSA_SIG_free(es);
+	return *derlen > 0;
+}
+
+static bool verify_ossl(const struct sig_info si, const struct crypt_pubkey *k, const uint8_t *data,
+			size_t len, const uint8_t *sig, size_t siglen, bool ecdsa_der)
+{
+	uint8_t digest[SIG_MAX_DIGEST];
+	struct iov in = { data, len };
+	const EVP_MD *md = ossl_md(si.hash);
+	if (k->ossl == NULL || md == NULL || !crypt_hash(si.hash, &in, 1, digest))
+		return false;
+	size_t dlen = crypt_hash_len(si.hash);
+	uint8_t *der = NULL;
+	int derlen = 0;
+	if (si.kind == SIG_ECDSA) {
+		size_t raw_len = ecdsa_raw_len(k->k);
+		if (raw_len == 0 || !ecdsa_to_der(sig, siglen, raw_len, ecdsa_der, &der, &derlen)) {
+			ERR_clear_error();
+			return false;
+		}
+		sig = der;
+		siglen = (size_t)derlen;
+	}
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, k->ossl, NULL);
+	bool ok = c != NULL && EVP_PKEY_verify_init(c) == 1;
+	if (ok && si.kind != SIG_ECDSA)
+		ok = EVP_PKEY_CTX_set_rsa_padding(c, si.kind == SIG_PSS ? RSA_PKCS1_PSS_PADDING
+									   : RSA_PKCS1_PADDING) == 1 &&
+		     EVP_PKEY_CTX_set_signature_md(c, md) == 1;
+	/* RFC 7427 A.4.1: MGF1 with the same hash, a salt as long as the hash */
+	if (ok && si.kind == SIG_PSS)
+		ok = EVP_PKEY_CTX_set_rsa_mgf1_md(c, md) == 1 &&
+		     EVP_PKEY_CTX_set_rsa_pss_saltlen(c, (int)dlen) == 1;
+	ok = ok && EVP_PKEY_verify(c, sig, siglen, digest, dlen) == 1;
+	EVP_PKEY_CTX_free(c);
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return ok;
+}
+
+bool crypt_verify_lib(enum crypt_lib lib, enum crypt_sig s, const struct crypt_pubkey *k,
+		      const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+		      bool ecdsa_der)
+{
+	struct sig_info si;
+	if (k == NULL || !sig_info(s, &si) || !key_fits(s, k->k->keyType) || siglen == 0)
+		return false;
+	switch (lib) {
+	case CRYPT_LIB_OPENSSL: return verify_ossl(si, k, data, len, sig, siglen, ecdsa_der);
+	case CRYPT_LIB_NSS: return verify_nss(si, k, data, len, sig, siglen, ecdsa_der);
+	default: return false;
+	}
+}
+
+bool crypt_verify(enum crypt_sig s, const struct crypt_pubkey *k, const uint8_t *data, size_t len,
+		  const uint8_t *sig, size_t siglen, bool ecdsa_der)
+{
+	struct sig_info si;
+	if (!sig_info(s, &si))
+		return false;
+	enum crypt_prim p = si.kind == SIG_ECDSA ? CRYPT_PRIM_VERIFY_ECDSA : CRYPT_PRIM_VERIFY_RSA;
+	return crypt_verify_lib(crypt_lib_of(p), s, k, data, len, sig, siglen, ecdsa_der);
 }
 
 bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *data, size_t len,

@@ -1,4 +1,5 @@
 /* tsel.c -- traffic selector arithmetic (RFC 7296 2.9, 3.13.1). */
+#include <stdio.h>
 #include <string.h>
 #include "tsel.h"
 
@@ -136,4 +137,64 @@ bool tsel_within(const struct ike_ts_pl *chosen, const struct ike_ts *ours)
 			return false;
 	}
 	return true;
+}
+
+static bool same_ts(const struct ike_ts *a, const struct ike_ts *b)
+{
+	size_t n = alen(a);
+	return a->type == b->type && a->ipproto == b->ipproto && a->sport == b->sport && a->eport == b->eport &&
+	       memcmp(a->saddr, b->saddr, n) == 0 && memcmp(a->eaddr, b->eaddr, n) == 0;
+}
+
+bool tsel_match(const struct ike_ts_pl *theirs, const struct ike_ts *ours)
+{
+	for (unsigned i = 0; i < theirs->n; i++)
+		if (same_ts(&theirs->ts[i], ours))
+			return true;
+	return false;
+}
+
+const char *tsel_str(const struct ike_ts *t, char *buf, size_t len)
+{
+	struct ip_addr lo = { .version = t->type == IKE_TS_IPV6_ADDR_RANGE ? 6 : 4 }, hi;
+	char a[IP_STR_MAX], b[IP_STR_MAX];
+	if (t->type != IKE_TS_IPV4_ADDR_RANGE && t->type != IKE_TS_IPV6_ADDR_RANGE) {
+		snprintf(buf, len, "(selector type %u)", t->type);
+		return buf;
+	}
+	memcpy(lo.b, t->saddr, alen(t));
+	hi = lo;
+	memcpy(hi.b, t->eaddr, alen(t));
+	int plen = tsel_prefix(t);
+	int n = plen >= 0 ? snprintf(buf, len, "%s/%d", ip_str(&lo, a), plen)
+			  : snprintf(buf, len, "%s-%s", ip_str(&lo, a), ip_str(&hi, b));
+	if (n < 0 || (size_t)n >= len)
+		return buf;
+	if (t->ipproto != 0 || t->sport != 0 || t->eport != 65535) {
+		if (t->sport == 0 && t->eport == 65535)
+			snprintf(buf + n, len - (size_t)n, " proto %u", t->ipproto);
+		else if (t->sport == t->eport)
+			snprintf(buf + n, len - (size_t)n, " proto %u port %u", t->ipproto, t->sport);
+		else
+			snprintf(buf + n, len - (size_t)n, " proto %u ports %u-%u", t->ipproto, t->sport, t->eport);
+	}
+	return buf;
+}
+
+const char *tsel_list_str(const struct ike_ts_pl *l, char *buf, size_t len)
+{
+	size_t n = 0;
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < l->n && n + 1 < len; i++) {
+		char one[2 * IP_STR_MAX + 40];
+		int k = snprintf(buf + n, len - n, "%s%s", i ? ", " : "", tsel_str(&l->ts[i], one, sizeof(one)));
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	if (l->n == 0)
+		snprintf(buf, len, "(none)");
+	return buf;
 }

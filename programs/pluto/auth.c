@@ -30,6 +30,24 @@ static bool key_fits_auth(enum crypt_key_kind k, enum conf_auth a)
 	return k == CRYPT_KEY_EC_P256 || k == CRYPT_KEY_EC_P384 || k == CRYPT_KEY_EC_P521;
 }
 
+/* sendca= (Libreswan): the CA certificates that go after ours, from the database
+ * now (a CA added later needs whack --add again, as a new leftcert= does) */
+static void load_sendca(struct connection *c, const char *side)
+{
+	static const char *const names[] = { "none", "issuer", "all" };
+	c->n_ca_certs = 0;
+	if (c->conf.sendca == CONF_SENDCA_NONE)
+		return;
+	c->n_ca_certs = (unsigned)crypt_cert_ca_chain(c->cert.ptr, c->cert.len, c->conf.sendca == CONF_SENDCA_ALL,
+						    c->ca_certs, PLUTO_MAX_SENDCA);
+	if (c->n_ca_certs == 0)
+		conn_log(c->pluto, c, "sendca=%s: no CA certificate to send with %scert=%s (its issuer is a root, "
+			 "or not in the NSS database)", names[c->conf.sendca], side, c->local->cert);
+	else
+		dbg(c->pluto, "\"%s\": sendca=%s: %u CA certificate(s) go with %scert=%s", c->name,
+		    names[c->conf.sendca], c->n_ca_certs, side, c->local->cert);
+}
+
 bool auth_load_conn(struct connection *c, char *why, size_t len)
 {
 	const char *side = c->local == &c->conf.left ? "left" : "right";
@@ -68,6 +86,7 @@ bool auth_load_conn(struct connection *c, char *why, size_t len)
 		auth_free_conn(c);
 		return false;
 	}
+	load_sendca(c, side);
 	return true;
 }
 
@@ -76,6 +95,9 @@ void auth_free_conn(struct connection *c)
 	crypt_privkey_free(c->key);
 	c->key = NULL;
 	chunk_free(&c->cert);
+	for (unsigned i = 0; i < c->n_ca_certs; i++)
+		chunk_free(&c->ca_certs[i]);
+	c->n_ca_certs = 0;
 }
 
 /* --- IKE_SA_INIT --- */
@@ -125,11 +147,21 @@ void auth_put_certs(struct ike_buf *b, struct ike_sa *ike, const struct msg_dige
 	const struct connection *c = ike->c;
 	if (md != NULL && codec_find(md->pl, IKE_PL_CERTREQ) != NULL)
 		ike->peer_certreq = true;
-	/* RFC 7296 3.6: CERT when we sign and the configuration or the peer asks */
+	/* RFC 7296 3.6: CERT when we sign and the configuration or the peer asks; ours
+	 * first, then the CAs sendca= names ("the remaining certificates of the chain") */
 	if (c->key != NULL && c->cert.len > 0 &&
 	    (c->local->sendcert == CONF_SENDCERT_ALWAYS ||
-	     (c->local->sendcert == CONF_SENDCERT_IFASKED && ike->peer_certreq)))
+	     (c->local->sendcert == CONF_SENDCERT_IFASKED && ike->peer_certreq))) {
 		codec_put_cert(b, IKE_PL_CERT, IKE_CERT_X509_SIG, c->cert.ptr, c->cert.len);
+		for (unsigned i = 0; i < c->n_ca_certs; i++)
+			codec_put_cert(b, IKE_PL_CERT, IKE_CERT_X509_SIG, c->ca_certs[i].ptr, c->ca_certs[i].len);
+		ike_dbg(ike, "sending our certificate (%zu octets) and %u CA certificate(s) (sendca=%s)", c->cert.len,
+			c->n_ca_certs, c->conf.sendca == CONF_SENDCA_ALL ? "all" :
+			c->conf.sendca == CONF_SENDCA_ISSUER ? "issuer" : "none");
+	} else {
+		ike_dbg(ike, "no CERT: %s", c->key == NULL ? "we do not sign" :
+			c->local->sendcert == CONF_SENDCERT_NEVER ? "sendcert=never" : "the peer sent no CERTREQ");
+	}
 	/* RFC 7296 1.2: the initiator's CERTREQ goes in IKE_AUTH */
 	if (initiator && auth_is_sig(c->remote->auth))
 		put_certreq(b);
@@ -147,6 +179,14 @@ static bool auth_make(struct ike_sa *ike, const struct chunk *so, const struct c
 			return false;
 		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
 			data[0] ^= 0x01;
+		if (log) {
+			ike_dbg(ike, "our AUTH: shared key MAC (RFC 7296 2.15) with %s over %zu signed octets",
+				ike_prf_name(ike->prf), so->len);
+			if (IKE_DBGP(ike, DBG_CRYPT)) {
+				dbg_secret(ike, "PSK", psk->ptr, psk->len, true);
+				dbg_hex(ike->pluto, ike, DBG_CRYPT, "our AUTH value", data, ike->sizes.prf);
+			}
+		}
 		*method = IKE_AUTH_PSK;
 		*len = ike->sizes.prf;
 		return true;
@@ -319,7 +359,11 @@ static bool verify_sig(struct ike_sa *ike, const struct msg_digest *md, const st
 	if (!peer_cert(ike, md, &ee, inter, &ninter, why, len))
 		return false;
 	char cwhy[160];
+	ike_dbg(ike, "the peer's AUTH: %s (method %s); its certificate and %zu more in CERT payloads",
+		sigalg_name(s), ike_auth_method_name(a->method), ninter);
 	enum crypt_cert_result cr = crypt_cert_verify(&ee, inter, ninter, 0, cwhy, sizeof(cwhy));
+	ike_dbg(ike, "the peer's certificate chain: %s",
+		cr == CRYPT_CERT_OK ? "verified to a trust anchor of the NSS database" : cwhy);
 	if (cr != CRYPT_CERT_OK) {
 		snprintf(why, len, "the peer's certificate is %s", cwhy);
 		return false;
@@ -373,6 +417,13 @@ bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct i
 		} else {
 			ok = authdata_psk(ike->prf, psk->ptr, psk->len, so, want) &&
 			     a.len == ike->sizes.prf && chunk_memeq(a.data, want, a.len);
+			ike_dbg(ike, "the peer's AUTH: shared key MAC over %zu signed octets: %s",
+				so->len, ok ? "matches" : "differs");
+			if (IKE_DBGP(ike, DBG_CRYPT)) {
+				dbg_secret(ike, "PSK", psk->ptr, psk->len, true);
+				dbg_hex(ike->pluto, ike, DBG_CRYPT, "the peer's AUTH value", a.data, a.len);
+				dbg_hex(ike->pluto, ike, DBG_CRYPT, "the AUTH value expected", want, ike->sizes.prf);
+			}
 			if (!ok)
 				snprintf(why, sizeof(why), "the shared secret does not match (AUTH differs)");
 			else

@@ -118,21 +118,57 @@ void child_ts_for_end(const struct ike_sa *ike, const struct conf_end *e, struct
 	tsel_from_subnet(&sn, e->protocol, e->port, out);
 }
 
-/* Responder, RFC 7296 2.9: narrow each side's proposed selectors to ours */
-bool child_ts_narrow(const struct ike_sa *ike, const struct ike_ts_pl *theirs, const struct conf_end *ours,
-		     struct ike_ts_pl *out)
+/* Responder: the selectors connection c answers for one side (TSi: its remote end,
+ * TSr: its local end), by its narrowing= (one place for the rule, lib/libike/tsel.c):
+ * no (Libreswan's default): one proposed selector must be exactly ours, and ours is
+ * the answer; yes: RFC 7296 2.9, every proposed selector narrowed to ours. */
+bool child_ts_select(const struct ike_sa *ike, const struct connection *c, const struct ike_ts_pl *theirs,
+		     const struct conf_end *ours, struct ike_ts_pl *out)
 {
 	struct ike_ts mine;
 	child_ts_for_end(ike, ours, &mine);
-	return tsel_narrow(theirs, &mine, out);
+	if (c->conf.narrowing)
+		return tsel_narrow(theirs, &mine, out);
+	memset(out, 0, sizeof(*out));
+	if (!tsel_match(theirs, &mine))
+		return false;
+	out->n = 1;
+	out->ts[0] = mine;
+	return true;
 }
 
-/* Initiator: every selector the responder chose must lie within what we proposed */
-bool child_ts_within(const struct ike_sa *ike, const struct ike_ts_pl *chosen, const struct conf_end *ours)
+/* Initiator: the responder's choice for one side, by narrowing=: no, ours exactly
+ * (kept as ours); yes, any part of what we proposed (kept as chosen) */
+bool child_ts_accept(const struct ike_sa *ike, const struct connection *c, const struct ike_ts_pl *chosen,
+		     const struct conf_end *ours, struct ike_ts_pl *out)
 {
 	struct ike_ts mine;
 	child_ts_for_end(ike, ours, &mine);
-	return tsel_within(chosen, &mine);
+	if (c->conf.narrowing) {
+		*out = *chosen;
+		return tsel_within(chosen, &mine);
+	}
+	memset(out, 0, sizeof(*out));
+	out->n = 1;
+	out->ts[0] = mine;
+	return tsel_match(chosen, &mine);
+}
+
+/* the two sides' selectors as a debug or log text: "TSi A, B; TSr C" */
+static const char *ts_pair_str(const struct ike_ts_pl *tsi, const struct ike_ts_pl *tsr, char *buf, size_t len)
+{
+	char a[512], b[512];
+	snprintf(buf, len, "TSi %s; TSr %s", tsel_list_str(tsi, a, sizeof(a)), tsel_list_str(tsr, b, sizeof(b)));
+	return buf;
+}
+
+/* ours, as a pair in TSi/TSr order: initiator first */
+static void our_ts_pair(const struct ike_sa *ike, const struct connection *c, bool we_initiate, struct ike_ts_pl *tsi,
+			struct ike_ts_pl *tsr)
+{
+	tsi->n = tsr->n = 1;
+	child_ts_for_end(ike, we_initiate ? c->local : c->remote, &tsi->ts[0]);
+	child_ts_for_end(ike, we_initiate ? c->remote : c->local, &tsr->ts[0]);
 }
 
 /* --- initiator: the request ---------------------------------------------------- */
@@ -249,12 +285,27 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 	}
 	if (!choose_mode(ike, child, md))
 		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "type=transport but the peer asked for tunnel mode");
+	if (IKE_DBGP(ike, DBG_BASE))
+		dbg_proposals(ike, "ESP", &sa, c->conf.esp);
 	if (proposal_select(&local, &sa, &child->proposal) != PROPOSAL_OK || child->proposal.spi_len != 4)
 		return refuse(ike, child, IKE_N_NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal");
 	/* RFC 7296 2.9: TSi is the initiator's side, which for us is the remote one */
-	if (!child_ts_narrow(ike, &tsi, c->remote, &child->ts_remote) ||
-	    !child_ts_narrow(ike, &tsr, c->local, &child->ts_local))
-		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, "traffic selectors unacceptable");
+	char got[1100], want[1100], why[2400];
+	struct ike_ts_pl oi, ou;
+	our_ts_pair(ike, c, false, &oi, &ou);
+	ike_dbg(ike, "Child SA #%u: proposed %s; \"%s\" has %s; narrowing=%s", child->serial,
+		ts_pair_str(&tsi, &tsr, got, sizeof(got)), c->name, ts_pair_str(&oi, &ou, want, sizeof(want)),
+		c->conf.narrowing ? "yes (RFC 7296 2.9)" : "no (must match)");
+	if (!child_ts_select(ike, c, &tsi, c->remote, &child->ts_remote) ||
+	    !child_ts_select(ike, c, &tsr, c->local, &child->ts_local)) {
+		snprintf(why, sizeof(why), "traffic selectors unacceptable: proposed %s; \"%s\" %s %s",
+			 ts_pair_str(&tsi, &tsr, got, sizeof(got)), c->name,
+			 c->conf.narrowing ? "allows only parts of" : "has narrowing=no and needs exactly",
+			 ts_pair_str(&oi, &ou, want, sizeof(want)));
+		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, why);
+	}
+	ike_dbg(ike, "Child SA #%u: answering %s", child->serial,
+		ts_pair_str(&child->ts_remote, &child->ts_local, got, sizeof(got)));
 	child_sa_set_remote_spi(child, child->proposal.spi);
 	*out = child;
 	return 0;
@@ -283,10 +334,26 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 	    proposal_check_reply(&sent, &sa, &child->proposal) != PROPOSAL_OK ||
 	    child->proposal.spi_len != 4) {
 		ike_log(ike, "%s response: Child SA proposal is malformed or was not offered", xname);
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: the answer's proposal or "
+			 "selectors are malformed or were not offered");
 		return false;
 	}
-	if (!child_ts_within(ike, &tsi, c->local) || !child_ts_within(ike, &tsr, c->remote)) {
-		ike_log(ike, "%s response: traffic selectors wider than proposed", xname);
+	struct ike_ts_pl keep_i, keep_r, oi, ou;
+	char got[1100], want[1100];
+	our_ts_pair(ike, c, true, &oi, &ou);
+	ike_dbg(ike, "Child SA #%u: the responder chose %s; we proposed %s; narrowing=%s",
+		child->serial, ts_pair_str(&tsi, &tsr, got, sizeof(got)), ts_pair_str(&oi, &ou, want, sizeof(want)),
+		c->conf.narrowing ? "yes" : "no (must match)");
+	if (!child_ts_accept(ike, c, &tsi, c->local, &keep_i) || !child_ts_accept(ike, c, &tsr, c->remote, &keep_r)) {
+		if (c->conf.narrowing)
+			ike_log(ike, "%s response: traffic selectors wider than proposed (%s)", xname,
+				ts_pair_str(&tsi, &tsr, got, sizeof(got)));
+		else
+			ike_log(ike, "%s response: traffic selectors narrowed to %s; narrowing=no accepts only %s",
+				xname, ts_pair_str(&tsi, &tsr, got, sizeof(got)), ts_pair_str(&oi, &ou, want, sizeof(want)));
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: %s", c->conf.narrowing ?
+			 "the peer chose traffic selectors wider than proposed" :
+			 "the peer narrowed the traffic selectors (narrowing=no)");
 		return false;
 	}
 	/* RFC 7296 1.3.1: without the echo the responder chose tunnel mode */
@@ -294,11 +361,13 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 	if (transport != child->transport) {
 		ike_log(ike, "%s response: responder chose %s mode; type=%s", xname, transport ? "transport" : "tunnel",
 			child->transport ? "transport" : "tunnel");
+		snprintf(child->kernel_note, sizeof(child->kernel_note), "refused: the peer chose %s mode",
+			 transport ? "transport" : "tunnel");
 		return false;
 	}
 	child_sa_set_remote_spi(child, child->proposal.spi);
-	child->ts_local = tsi;
-	child->ts_remote = tsr;
+	child->ts_local = keep_i;
+	child->ts_remote = keep_r;
 	return true;
 }
 
@@ -316,8 +385,22 @@ static bool child_sa_keymat(struct ike_sa *ike, struct child_sa *child, const st
 	size_t per_dir = info.keylen + (info.aead ? 0 : crypt_integ_keylen(integ));
 	/* RFC 9370 2.2.4: new shared secrets of a CREATE_CHILD_SA, then the nonces,
 	 * then those of its IKE_FOLLOWUP_KE exchanges */
-	return keymat_child_addke(ike->prf, &ike->keys.sk_d, gir, ni, nr, addke, naddke, 2 * per_dir,
-				  &child->keymat);
+	if (!keymat_child_addke(ike->prf, &ike->keys.sk_d, gir, ni, nr, addke, naddke, 2 * per_dir,
+				&child->keymat))
+		return false;
+	ike_dbg(ike, "Child SA #%u: KEYMAT %zu octets (%zu per direction)%s%s", child->serial,
+		child->keymat.len, per_dir, gir != NULL ? ", with a new key exchange (PFS)" : "",
+		naddke ? ", with additional key exchanges (RFC 9370)" : "");
+	if (IKE_DBGP(ike, DBG_CRYPT)) {
+		char what[64];
+		snprintf(what, sizeof(what), "Child SA #%u: KEYMAT", child->serial);
+		dbg_secret(ike, what, child->keymat.ptr, child->keymat.len, false);
+		if (gir != NULL) {
+			snprintf(what, sizeof(what), "Child SA #%u: shared secret", child->serial);
+			dbg_secret(ike, what, gir->ptr, gir->len, false);
+		}
+	}
+	return true;
 }
 
 /* RFC 7296 2.17: "All keys for SAs carrying data from the initiator to the responder
@@ -467,6 +550,14 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	child_sa_endpoints(ike, child);
 	tunnel_join(ike, child);
 	lifetime_child_plan(ike, child, child->initiator);
+	if (IKE_DBGP(ike, DBG_BASE)) {
+		char l[512], r[512];
+		ike_dbg(ike, "Child SA #%u: installing with kernel backend %s: reqid %u, %s mode, replay "
+			"window %u%s; local %s, remote %s", child->serial, p->kernel->name, child->reqid,
+			child->transport ? "transport" : "tunnel", child->replay_window,
+			child->encap ? ", ESP in UDP" : "", tsel_list_str(&child->ts_local, l, sizeof(l)),
+			tsel_list_str(&child->ts_remote, r, sizeof(r)));
+	}
 	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
 	if (ok)
 		keylog_child(ike, child);

@@ -13,9 +13,13 @@ struct child_sa *child_sa_find(struct pluto *p, const uint8_t spi[4]);
 void child_sa_set_remote_spi(struct child_sa *child, const uint8_t spi[4]);
 struct child_sa *child_sa_by_spi(struct ike_sa *ike, const uint8_t spi[4], bool ours);
 void child_ts_for_end(const struct ike_sa *ike, const struct conf_end *e, struct ike_ts *out);
-bool child_ts_narrow(const struct ike_sa *ike, const struct ike_ts_pl *theirs, const struct conf_end *ours,
-		     struct ike_ts_pl *out);
-bool child_ts_within(const struct ike_sa *ike, const struct ike_ts_pl *chosen, const struct conf_end *ours);
+/* responder: the selectors connection c answers for one side's proposal (its
+ * narrowing=: exactly ours, or narrowed to ours); false: TS_UNACCEPTABLE */
+bool child_ts_select(const struct ike_sa *ike, const struct connection *c, const struct ike_ts_pl *theirs,
+		     const struct conf_end *ours, struct ike_ts_pl *out);
+/* initiator: whether c takes the responder's choice for one side, and what it keeps */
+bool child_ts_accept(const struct ike_sa *ike, const struct connection *c, const struct ike_ts_pl *chosen,
+		     const struct conf_end *ours, struct ike_ts_pl *out);
 /* initiator: a larval Child SA for connection c (ike->larval); its request
  * payloads, in the order the exchange needs them */
 struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c);

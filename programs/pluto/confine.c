@@ -38,7 +38,8 @@
  * connection (a NETLINK_ROUTE socket), ipsec.conf with its include globs and
  * ipsec.secrets, the log file, and the shutdown (unlink of pluto.ctl and pluto.pid,
  * NSS_Shutdown).  Added by reasoning, not seen in the tests: what malloc needs to grow
- * (brk, mmap, mremap, madvise, mprotect), NSS's random reseeding (getrandom) and
+ * (brk, mmap, mremap, madvise, mprotect), NSS's and OpenSSL's random reseeding
+ * (getrandom; OpenSSL's generators also ask getpid() to notice a fork) and
  * locks (futex), time without the vDSO, getrusage (whack --bench), and what abort()
  * needs.  socket() and ioctl() are allowed only in the forms pluto uses (below). */
 static const char *const confine_allowed[] = {
@@ -62,7 +63,7 @@ static const char *const confine_allowed[] = {
 	"restart_syscall",
 	/* who we are */
 	"getpid", "gettid", "getuid", "geteuid", "getgid", "getegid", "uname",
-	/* NSS's random numbers */
+	/* NSS's and OpenSSL's random numbers (crypt_init() seeds both before the filter) */
 	"getrandom",
 	/* the way out */
 	"exit", "exit_group",

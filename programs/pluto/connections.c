@@ -118,7 +118,15 @@ static struct connection *connection_from_conf(struct pluto *p, const struct con
 	 * connection's to the same peer (kernel_xfrm.c); reqid= (Libreswan: 1..16383,
 	 * below our range) when the admin chose one */
 	c->reqid = cc->reqid != 0 ? cc->reqid : PLUTO_REQID_BASE + (++p->next_reqid & PLUTO_REQID_SPAN);
+	c->debug = cc->debug;	/* debug=; whack --name --debug changes it */
 	return c;
+}
+
+void connections_debug_update(struct pluto *p)
+{
+	p->conn_debug_any = 0;
+	for (const struct connection *c = p->conns; c != NULL; c = c->next)
+		p->conn_debug_any |= c->debug;
 }
 
 /* One conn of a loaded file: its messages (file:line: reason, warnings too) go to the
@@ -142,6 +150,11 @@ bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const str
 	c->next = p->conns;
 	p->conns = c;
 	conn_log(p, c, "added IKEv2 connection%s", c->intermediate ? " (intermediate=yes)" : "");
+	connections_debug_update(p);
+	if (c->debug != 0) {
+		char d[96];
+		conn_log(p, c, "debug=%s: debug lines for its SAs", dbg_str(c->debug, d, sizeof(d)));
+	}
 	if (w != NULL)
 		whack_printf(w, "\"%s\": added IKEv2 connection", c->name);
 	return true;
@@ -287,6 +300,7 @@ static bool delete_one(struct pluto *p, const char *name)
 		lifetime_conn_stop(c);
 		auth_free_conn(c);
 		free(c);
+		connections_debug_update(p);
 		return true;
 	}
 	return false;

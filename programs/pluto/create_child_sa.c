@@ -214,6 +214,11 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 					&x->ni, &x->nr, x->addke_secret, x->n_addke, &skeyseed) &&
 		  keymat_ike_keys(ike->prf, &skeyseed, &x->ni, &x->nr, ike->spi_i, ike->spi_r, &ike->sizes,
 				  &ike->keys);
+	if (ok) {
+		char when[64];
+		snprintf(when, sizeof(when), "derived by the rekey of IKE SA #%u", old->serial);
+		ike_dbg_keys(ike, when, x->ke_method != IKE_KE_NONE ? &x->secret : NULL, &skeyseed);
+	}
 	chunk_free(&skeyseed);
 	if (!ok) {
 		ike_sa_delete(ike, "IKE SA rekey: key derivation failed");
@@ -565,8 +570,13 @@ enum tr_result create_child_sa_i(struct ike_sa *ike, struct msg_digest *md)
 		if (x->ke_method == IKE_KE_NONE)
 			return fail_out(ike, "an IKE SA rekey needs a key exchange (RFC 7296 1.3.2)");
 	} else {
-		if (!child_sa_accept(ike, x->child, md, "CREATE_CHILD_SA"))
+		if (!child_sa_accept(ike, x->child, md, "CREATE_CHILD_SA")) {
+			/* RFC 7296 1.4.1: the responder installed what it chose (narrowed
+			 * selectors under narrowing=no, say): ask it to remove that */
+			if (codec_find(md->pl, IKE_PL_SA) != NULL)
+				child_sa_send_delete(ike, x->child, false, "refused");
 			return fail_out(ike, "Child SA not acceptable");
+		}
 		take_methods(x, &x->child->proposal);
 	}
 	if (x->ke_method != IKE_KE_NONE &&
@@ -665,7 +675,7 @@ static struct connection *conn_for_child(struct ike_sa *ike, const struct msg_di
 	if (codec_decode_ts(codec_find(md->pl, IKE_PL_TSI), &tsi) != CODEC_OK ||
 	    codec_decode_ts(codec_find(md->pl, IKE_PL_TSR), &tsr) != CODEC_OK)
 		return ike->c;
-	if (child_ts_narrow(ike, &tsi, ike->c->remote, &n) && child_ts_narrow(ike, &tsr, ike->c->local, &n))
+	if (child_ts_select(ike, ike->c, &tsi, ike->c->remote, &n) && child_ts_select(ike, ike->c, &tsr, ike->c->local, &n))
 		return ike->c;
 	for (struct connection *c = ike->pluto->conns; c != NULL; c = c->next) {
 		/* only a connection whose peer ID is the one this IKE SA authenticated,
@@ -676,7 +686,7 @@ static struct connection *conn_for_child(struct ike_sa *ike, const struct msg_di
 		    !ike_id_eq(&c->local->id, &ike->c->local->id) || !ike_sa_peer_is(ike, &c->remote->id) ||
 		    c->conf.authby != ike->c->conf.authby)
 			continue;
-		if (child_ts_narrow(ike, &tsi, c->remote, &n) && child_ts_narrow(ike, &tsr, c->local, &n))
+		if (child_ts_select(ike, c, &tsi, c->remote, &n) && child_ts_select(ike, c, &tsr, c->local, &n))
 			return c;
 	}
 	return ike->c;

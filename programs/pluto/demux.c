@@ -77,8 +77,15 @@ static bool cookie_ok(struct pluto *p, struct msg_digest *md, size_t octets, boo
 {
 	uint8_t want[COOKIE_LEN], prev[COOKIE_LEN];
 	*proven = false;
-	if (!admission_cookie_required(p, &md->from, octets))
+	char a[IP_STR_MAX];
+	if (!admission_cookie_required(p, &md->from, octets)) {
+		dbg(p, "admission: %s: no COOKIE required (ddos-mode=%s, %u half-open of threshold %u)",
+		    ip_str(&md->from, a), p->setup.ddos_mode == CONF_DDOS_UNLIMITED ? "unlimited" : "auto",
+		    p->nhalf_open, p->setup.ddos_ike_threshold ? p->setup.ddos_ike_threshold : CONF_DDOS_IKE_THRESHOLD_DEFAULT);
 		return true;
+	}
+	dbg(p, "admission: %s: a COOKIE is required (ddos-mode=%s, %u half-open)", ip_str(&md->from, a),
+	    p->setup.ddos_mode == CONF_DDOS_BUSY ? "busy" : "auto", p->nhalf_open);
 	rotate_cookie_secret(p);
 	if (!make_cookie(p, md, 0, want) || !make_cookie(p, md, 1, prev)) {
 		md_log(p, md, "malformed IKE_SA_INIT request (no Nonce)");
@@ -87,8 +94,10 @@ static bool cookie_ok(struct pluto *p, struct msg_digest *md, size_t octets, boo
 	struct ike_notify_pl n;
 	if (md->outer.n > 0 && md->outer.pl[0].type == IKE_PL_NOTIFY &&
 	    codec_decode_notify(&md->outer.pl[0], &n) == CODEC_OK && n.type == IKE_N_COOKIE &&
-	    n.len == COOKIE_LEN && (chunk_memeq(n.data, want, COOKIE_LEN) || chunk_memeq(n.data, prev, COOKIE_LEN)))
+	    n.len == COOKIE_LEN && (chunk_memeq(n.data, want, COOKIE_LEN) || chunk_memeq(n.data, prev, COOKIE_LEN))) {
+		dbg(p, "admission: %s returned a valid COOKIE", ip_str(&md->from, a));
 		return *proven = true;
+	}
 	md_log(p, md, p->setup.ddos_mode == CONF_DDOS_BUSY ? "ddos-mode=busy: answering with a COOKIE"
 						      : "many half-open IKE SAs: answering with a COOKIE");
 	send_init_notify(p, md, IKE_N_COOKIE, want, COOKIE_LEN);
@@ -109,6 +118,11 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	if (!cookie_ok(p, md, octets, &proven))
 		return NULL;
 	enum admission_verdict v = admission_check(p, &md->from, octets, proven);
+	char a[IP_STR_MAX];
+	dbg(p, "admission: %s: %s (%zu octets to keep%s; %u half-open of max-halfopen-ike=%u, %zu KiB held)",
+	    ip_str(&md->from, a), admission_verdict_name(v), octets, proven ? ", with a COOKIE" : "", p->nhalf_open,
+	    p->setup.max_halfopen_ike ? p->setup.max_halfopen_ike : CONF_MAX_HALFOPEN_IKE_DEFAULT,
+	    p->half_open_octets / 1024);
 	if (v != ADMIT_OK) {
 		md_log(p, md, admission_verdict_name(v));
 		return NULL;
@@ -126,6 +140,8 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 		return NULL;
 	}
 	memcpy(ike->spi_i, md->hdr.spi_i, IKE_SPI_LEN);
+	ike_dbg(ike, "new responder IKE SA #%u for connection \"%s\" (chosen by address; IKE_AUTH may move it)",
+		ike->serial, c->name);
 	ike_sa_rehash(ike);
 	ike->local = md->to;
 	ike_sa_set_remote(ike, &md->from);
@@ -133,7 +149,6 @@ static struct ike_sa *new_responder(struct pluto *p, struct msg_digest *md)
 	ike->lport = md->ifc->port;
 	ike->ifc = md->ifc;
 	admission_charge(ike, octets, proven);
-	char a[IP_STR_MAX];
 	ike_log(ike, "responding to IKE_SA_INIT request from %s:%u", ip_str(&md->from, a), md->fport);
 	return ike;
 }
@@ -268,12 +283,28 @@ static bool unprotect(struct ike_sa *ike, struct msg_digest *md)
 		return false;
 	}
 	md->pl = &md->inner;
+	if (IKE_DBGP(ike, DBG_BASE | DBG_CRYPT)) {
+		char pls[512], what[96];
+		ike_dbg(ike, "%s %s (message ID %u) decrypted%s: %s",
+			ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid,
+			last->type == IKE_PL_SKF ? " (reassembled)" : "", codec_chain_str(&md->inner, pls, sizeof(pls)));
+		snprintf(what, sizeof(what), "%s %s (message ID %u) plaintext",
+			 ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid);
+		if (IKE_DBGP(ike, DBG_CRYPT))
+			dbg_hex(ike->pluto, ike, DBG_CRYPT, what, md->rec.plain, md->rec.plain_len);
+	}
 	return true;
 }
 
-static void demux_sa(struct pluto *p, struct msg_digest *md)
+static void demux_sa(struct pluto *p, struct msg_digest *md, unsigned *debugging)
 {
 	struct ike_sa *ike = find_sa(p, md);
+	if (ike != NULL) {
+		*debugging = ike_debugging(ike);
+		ike_dbg(ike, "message for this IKE SA (%s, %s, %s)",
+			ike->c != NULL ? ike->c->name : "no connection", ike->initiator ? "initiator" : "responder",
+			ike_state_name(ike->state));
+	}
 	if (ike == NULL) {
 		/* RFC 7296 2.21.4: a response is never answered; a request may get
 		 * INVALID_IKE_SPI (rate-limited) */
@@ -320,23 +351,43 @@ static void demux_sa(struct pluto *p, struct msg_digest *md)
 	ikev2_process(ike, md);
 }
 
-void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
-		    const struct ip_addr *to, const uint8_t *d, size_t len)
+/* base: what arrived, before anything is decided */
+static void dbg_received(struct pluto *p, const struct msg_digest *md)
+{
+	char a[IP_STR_MAX], pls[512];
+	const struct ike_hdr *h = &md->hdr;
+	dbg(p, "received %s %s (message ID %u) from %s:%u on port %u, %zu octets; SPIi %02x%02x%02x%02x%02x%02x%02x%02x "
+	    "SPIr %02x%02x%02x%02x%02x%02x%02x%02x; flags %s%s; payloads %s", ike_exchange_name(h->exchange),
+	    md->response ? "response" : "request", h->msgid, ip_str(&md->from, a), md->fport, md->ifc->port,
+	    md->raw_len, h->spi_i[0], h->spi_i[1], h->spi_i[2], h->spi_i[3], h->spi_i[4], h->spi_i[5], h->spi_i[6],
+	    h->spi_i[7], h->spi_r[0], h->spi_r[1], h->spi_r[2], h->spi_r[3], h->spi_r[4], h->spi_r[5], h->spi_r[6],
+	    h->spi_r[7], h->flags & IKE_FLAG_INITIATOR ? "I" : "", md->response ? "R" : "",
+	    codec_chain_str(&md->outer, pls, sizeof(pls)));
+}
+
+unsigned demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
+			const struct ip_addr *to, const uint8_t *d, size_t len)
 {
 	struct pluto *p = ifc->pluto;
 	struct msg_digest md = { .ifc = ifc, .from = *from, .fport = fport, .to = *to,
 				 .raw = d, .raw_len = len };
+	unsigned debugging = p->debug;
+	if (DBGP(p, DBG_TMI)) {
+		char a[IP_STR_MAX], what[96];
+		snprintf(what, sizeof(what), "datagram from %s:%u on port %u", ip_str(from, a), fport, ifc->port);
+		dbg_hex(p, NULL, DBG_TMI, what, d, len);
+	}
 	enum codec_result r = codec_decode_hdr(d, len, &md.hdr);
 	if (r == CODEC_BAD_VERSION) {
 		bad_version(p, &md, d, len);
-		return;
+		return debugging;
 	}
 	if (r != CODEC_OK) {
 		char a[IP_STR_MAX];
 		/* RFC 7296 2.21.1: unauthenticated garbage is dropped without an answer */
 		log_drop(p, NULL, codec_result_name(r), "packet from %s:%u: dropped: %s", ip_str(from, a), fport,
 			 codec_result_name(r));
-		return;
+		return debugging;
 	}
 	md.response = (md.hdr.flags & IKE_FLAG_RESPONSE) != 0;
 	uint8_t bad = 0;
@@ -344,12 +395,15 @@ void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fpor
 	if (r == CODEC_UNSUPPORTED_CRITICAL && md.hdr.exchange == IKE_SA_INIT && !md.response) {
 		md_log(p, &md, "unsupported critical payload");
 		send_init_notify(p, &md, IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD, &bad, 1);
-		return;
+		return debugging;
 	}
 	if (r != CODEC_OK) {
 		md_log(p, &md, codec_result_name(r));
-		return;
+		return debugging;
 	}
-	demux_sa(p, &md);
+	if (DBGP(p, DBG_BASE))
+		dbg_received(p, &md);
+	demux_sa(p, &md, &debugging);
 	chunk_free(&md.plain);
+	return debugging;
 }

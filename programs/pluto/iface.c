@@ -156,7 +156,16 @@ static void iface_read(evutil_socket_t fd, short what, void *arg)
 			d += IKE_NON_ESP_MARKER_LEN;
 			len -= IKE_NON_ESP_MARKER_LEN;
 		}
-		demux_datagram(ifc, &src, sport, &dst, d, len);
+		/* cpu-usage: timed when the daemon or any conn asks; reported for the
+		 * datagram's SA's categories */
+		struct dbg_cpu t;
+		struct pluto *p = ifc->pluto;
+		dbg_cpu_start(p, p->debug | (p->conn_debug_any & DBG_CPU_USAGE), &t);
+		unsigned debugging = demux_datagram(ifc, &src, sport, &dst, d, len);
+		if (t.on) {
+			char a[IP_STR_MAX];
+			dbg_cpu_done(p, debugging, &t, "datagram from %s:%u (%zu octets)", ip_str(&src, a), sport, len);
+		}
 		ike_sa_free_all(ifc->pluto);
 	}
 	log_flush(ifc->pluto);
@@ -216,6 +225,11 @@ bool iface_send_to(struct iface *ifc, const struct ip_addr *from, const struct i
 		   const uint8_t *d, size_t len)
 {
 	struct pluto *p = ifc->pluto;
+	if (DBGP(p, DBG_TMI)) {
+		char a[IP_STR_MAX], what[96];
+		snprintf(what, sizeof(what), "datagram to %s:%u from port %u", ip_str(to, a), port, ifc->port);
+		dbg_hex(p, NULL, DBG_TMI, what, d, len);
+	}
 	if (p->send_hook != NULL)
 		return p->send_hook(p->send_ctx, ifc, to, port, d, len);
 	uint8_t buf[PLUTO_MAX_DGRAM + IKE_NON_ESP_MARKER_LEN];

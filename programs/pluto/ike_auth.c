@@ -107,6 +107,11 @@ static const struct chunk *find_psk(struct ike_sa *ike, const struct ike_id *pee
 	if (c->local->auth != CONF_AUTH_PSK && c->remote->auth != CONF_AUTH_PSK)
 		return NULL;
 	const struct chunk *psk = conf_secrets_psk(&ike->pluto->secrets, &c->local->id, peer);
+	if (IKE_DBGP(ike, DBG_BASE)) {
+		char a[300], b[300];
+		ike_dbg(ike, "PSK for '%s' and '%s': %s", ike_id_str(&c->local->id, a, sizeof(a)),
+			ike_id_str(peer, b, sizeof(b)), psk != NULL ? "found in the secrets file" : "none");
+	}
 	if (psk == NULL && c->local->auth == CONF_AUTH_PSK) {
 		char a[300];
 		ike_log(ike, "no PSK found for peer ID '%s'", ike_id_str(peer, a, sizeof(a)));
@@ -255,7 +260,7 @@ static bool conn_fits(const struct connection *c, const struct ike_sa *ike, cons
 	if (idr != NULL && (idr->type != c->local->id.type || idr->len != c->local->id.len ||
 			    memcmp(idr->data, c->local->id.data, idr->len) != 0))
 		return false;
-	return tsi == NULL || (child_ts_narrow(ike, tsi, c->remote, &n) && child_ts_narrow(ike, tsr, c->local, &n));
+	return tsi == NULL || (child_ts_select(ike, c, tsi, c->remote, &n) && child_ts_select(ike, c, tsr, c->local, &n));
 }
 
 /* The responder chose a connection by address at IKE_SA_INIT; now that the IDs

@@ -6,6 +6,7 @@
  * exchange (RFC 9370 2.2.2); without any, one empty round runs (intermediate=yes).
  * The driver records every message in the transcript with the keys that protected it
  * (ikev2.c on receipt, send.c on sending) before any key update here. */
+#include <stdio.h>
 #include <string.h>
 #include "ikev2.h"
 #include "keylog.h"
@@ -25,6 +26,9 @@ static bool update_keys(struct ike_sa *ike, const struct chunk *sk_n)
 	keymat_free(&ike->keys);
 	ike->keys = next;
 	keylog_ike(ike);
+	char when[64];
+	snprintf(when, sizeof(when), "updated after IKE_INTERMEDIATE round %u (RFC 9370)", ike->int_rounds + 1);
+	ike_dbg_keys(ike, when, sk_n, NULL);
 	return true;
 }
 

@@ -69,6 +69,9 @@ bool ike_sa_set_state(struct ike_sa *ike, enum ike_state to)
 	ike->state = to;
 	if (to != IKE_DEAD)
 		ike_log(ike, "%s -> %s", ike_state_name(from), ike_state_name(to));
+	else
+		ike_dbg(ike, "%s -> %s (freed at the end of this event)", ike_state_name(from),
+			ike_state_name(to));
 	/* a responder SA holds its half-open slot and octets (admission.c, charged when
 	 * demux.c created it) until it is authenticated or gone */
 	if (to == IKE_ESTABLISHED || to == IKE_DEAD)
@@ -229,6 +232,7 @@ static void expire_cb(void *arg)
 	struct pluto *p = ike->pluto;	/* ike is freed below */
 	if (ike_sa_dead(ike) || ike->authenticated)
 		return;
+	ike_dbg(ike, "timer: expiry of the unauthenticated IKE SA in %s", ike_state_name(ike->state));
 	ike_sa_delete(ike, ike->state == IKE_R_FAILED ? NULL :
 		      "not authenticated in time (half-open IKE SA timed out)");
 	ike_sa_free_all(p);
@@ -237,6 +241,7 @@ static void expire_cb(void *arg)
 
 void ike_sa_expire_unauthenticated(struct ike_sa *ike, unsigned seconds)
 {
+	ike_dbg(ike, "timer: deleted in %u s unless authenticated by then", seconds);
 	timer_schedule(&ike->expire_timer, ike->pluto, expire_cb, ike, (uint64_t)seconds * 1000);
 }
 
@@ -443,6 +448,7 @@ static void keepalive_cb(void *arg)
 	struct ike_sa *ike = arg;
 	if (ike_sa_dead(ike))
 		return;
+	ike_dbg(ike, "timer: NAT-keepalive (next in %u s)", ike->pluto->setup.keep_alive_s);
 	iface_send_keepalive(ike);
 	timer_schedule(&ike->keepalive_timer, ike->pluto, keepalive_cb, ike,
 		       (uint64_t)ike->pluto->setup.keep_alive_s * 1000);

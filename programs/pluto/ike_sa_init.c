@@ -52,6 +52,8 @@ static void nat_detect(struct ike_sa *ike, const struct msg_digest *md)
 			dst_match = n.len == NAT_HASH_LEN && memcmp(n.data, want_dst, NAT_HASH_LEN) == 0;
 		}
 	}
+	ike_dbg(ike, "NAT detection: source hash %s, destination hash %s",
+		!src_seen ? "absent" : src_match ? "matches" : "differs", dst_match ? "matches" : "differs");
 	if (src_seen && (!src_match || !dst_match)) {
 		ike->nat_detected = true;
 		/* our address as the peer saw it is not ours: we are behind the NAT */
@@ -101,13 +103,54 @@ bool ike_setup_suite(struct ike_sa *ike)
 	return true;
 }
 
+/* base: which keys an IKE SA has now and their sizes; crypt: their values, the
+ * shared secret and SKEYSEED they came from (either may be NULL) */
+void ike_dbg_keys(struct ike_sa *ike, const char *when, const struct chunk *secret, const struct chunk *skeyseed)
+{
+	if (!IKE_DBGP(ike, DBG_BASE | DBG_CRYPT))
+		return;
+	const struct ike_keys *k = &ike->keys;
+	ike_dbg(ike, "IKE SA keys %s with %s: SK_d %zu octets, SK_ai/SK_ar %zu, SK_ei/SK_er %zu, "
+		"SK_pi/SK_pr %zu", when, ike_prf_name(ike->prf), k->sk_d.len, k->sk_ai.len,
+		k->sk_ei.len, k->sk_pi.len);
+	if (!IKE_DBGP(ike, DBG_CRYPT))
+		return;
+	char what[96];
+	snprintf(what, sizeof(what), "%s: Ni", when);
+	dbg_hex(ike->pluto, ike, DBG_CRYPT, what, ike->ni.ptr, ike->ni.len);
+	snprintf(what, sizeof(what), "%s: Nr", when);
+	dbg_hex(ike->pluto, ike, DBG_CRYPT, what, ike->nr.ptr, ike->nr.len);
+	static const char *const names[] = { "SK_d", "SK_ai", "SK_ar", "SK_ei", "SK_er", "SK_pi", "SK_pr" };
+	const struct chunk *keys[] = { &k->sk_d, &k->sk_ai, &k->sk_ar, &k->sk_ei, &k->sk_er, &k->sk_pi, &k->sk_pr };
+	if (secret != NULL) {
+		snprintf(what, sizeof(what), "%s: shared secret", when);
+		dbg_secret(ike, what, secret->ptr, secret->len, false);
+	}
+	if (skeyseed != NULL) {
+		snprintf(what, sizeof(what), "%s: SKEYSEED", when);
+		dbg_secret(ike, what, skeyseed->ptr, skeyseed->len, false);
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (keys[i]->len == 0)
+			continue;
+		snprintf(what, sizeof(what), "%s: %s", when, names[i]);
+		dbg_secret(ike, what, keys[i]->ptr, keys[i]->len, false);
+	}
+}
+
+/* RFC 7296 2.14: SKEYSEED, then SK_* (keymat.c); SKEYSEED is kept only for crypt */
 bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir)
 {
+	struct chunk skeyseed = CHUNK_EMPTY;
 	keymat_free(&ike->keys);
-	ike->keys_ready = keymat_ike_sa_init(ike->prf, &ike->ni, &ike->nr, gir, ike->spi_i, ike->spi_r,
-					     &ike->sizes, &ike->keys);
-	if (ike->keys_ready)
+	ike->keys_ready = keymat_skeyseed(ike->prf, &ike->ni, &ike->nr, gir, &skeyseed) &&
+			  keymat_ike_keys(ike->prf, &skeyseed, &ike->ni, &ike->nr, ike->spi_i, ike->spi_r,
+					  &ike->sizes, &ike->keys);
+	if (ike->keys_ready) {
 		keylog_ike(ike);
+		ike_dbg_keys(ike, "IKE_SA_INIT", gir, &skeyseed);
+	}
+	chunk_free(&skeyseed);
 	return ike->keys_ready;
 }
 
@@ -189,10 +232,23 @@ bool ike_sa_init_initiate(struct ike_sa *ike)
 		return false;
 	char a[IP_STR_MAX];
 	ike_log(ike, "initiating IKEv2 connection to %s:%u", ip_str(&ike->remote, a), ike->rport);
+	ike_dbg(ike, "KE %s, Ni %u octets; our proposals: %s",
+		ike_ke_name(proposal_first_ke(&c->ike)), NONCE_LEN, c->conf.ike[0] ? c->conf.ike : "(the default)");
 	return build_request(ike, NULL, 0);
 }
 
 /* --- responder --- */
+
+/* base: what the peer proposed, and what we allow (kind is IKE or ESP) */
+void dbg_proposals(struct ike_sa *ike, const char *kind, const struct ike_sa_pl *sa, const char *ours)
+{
+	for (unsigned i = 0; i < sa->nprop; i++) {
+		char prop[256];
+		ike_dbg(ike, "%s proposal %u of %u from the peer: %s", kind, i + 1, sa->nprop,
+			proposal_str(&sa->prop[i], prop, sizeof(prop)));
+	}
+	ike_dbg(ike, "%s proposals we accept: %s", kind, ours[0] ? ours : "(the default)");
+}
 
 static enum tr_result reject_init(struct ike_sa *ike, const struct msg_digest *md, uint16_t ntype,
 				  const void *data, size_t len, const char *why)
@@ -242,6 +298,8 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK ||
 	    !decode_nonce(md, &ike->ni))
 		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, "malformed SA, KE or Nonce");
+	if (IKE_DBGP(ike, DBG_BASE))
+		dbg_proposals(ike, "IKE", &sa, ike->c->conf.ike);
 	if (proposal_select(&ike->c->ike, &sa, &ike->proposal) != PROPOSAL_OK)
 		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "no acceptable proposal");
 	if (!ike_setup_suite(ike))
@@ -265,6 +323,8 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0,
 				   "additional key exchanges proposed without INTERMEDIATE_EXCHANGE_SUPPORTED");
 	struct chunk gir = CHUNK_EMPTY;
+	ike_dbg(ike, "KE %s, %u octets from the initiator; Ni %zu octets", ike_ke_name(ke.method),
+		(unsigned)ke.len, ike->ni.len);
 	enum ke_result kr = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &gir);
 	if (kr != KE_OK)
 		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(kr));
@@ -369,6 +429,8 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 		ike_log(ike, "IKE_SA_INIT response is malformed; ignored (RFC 7296 2.21.1)");
 		return TR_IGNORE;
 	}
+	if (IKE_DBGP(ike, DBG_BASE))
+		dbg_proposals(ike, "IKE", &sa, ike->c->conf.ike);
 	if (proposal_check_reply(&ike->c->ike, &sa, &chosen) != PROPOSAL_OK ||
 	    !proposal_get(&chosen, IKE_TRANS_KE, &chosen_ke, NULL) ||
 	    ke.method != ke_method(ike->ke) || chosen_ke != ke.method) {

@@ -217,11 +217,27 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 	ike_sa_notify_waiters(ike);
 }
 
+static const char *tr_result_name(enum tr_result r)
+{
+	switch (r) {
+	case TR_NEXT: return "TR_NEXT";
+	case TR_NEXT_ALT: return "TR_NEXT_ALT";
+	case TR_STAY: return "TR_STAY";
+	case TR_IGNORE: return "TR_IGNORE";
+	case TR_FAIL: return "TR_FAIL";
+	case TR_DONE: return "TR_DONE";
+	}
+	return "?";
+}
+
 void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 {
 	const char *xname = ike_exchange_name(md->hdr.exchange);
 	const struct transition *t = ikev2_find_row(ike->state, md->hdr.exchange, ike->initiator, md->response);
 	if (t == NULL) {
+		ike_dbg(ike, "no transition for %s %s as %s in %s", xname,
+			md->response ? "response" : "request", ike->initiator ? "initiator" : "responder",
+			ike_state_name(ike->state));
 		ike_log(ike, "dropping unexpected %s %s (message ID %u) in state %s", xname,
 			md->response ? "response" : "request", md->hdr.msgid, ike_state_name(ike->state));
 		return;
@@ -252,6 +268,9 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 		return;
 	}
 	unsigned gen = ike->req_gen;
+	enum ike_state from = ike->state;
+	ike_dbg(ike, "transition \"%s\" from %s: running its handler", t->story,
+		ike_state_name(from));
 	ike->in_response = md->response;
 	enum tr_result r = t->handler(ike, md);
 	ike->in_response = false;
@@ -260,6 +279,8 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	if (md->response && r != TR_IGNORE && ike->req_gen == gen)
 		send_request_done(ike);
 	apply(ike, t, md, r);
+	ike_dbg(ike, "transition \"%s\": %s; %s -> %s", t->story, tr_result_name(r),
+		ike_state_name(from), ike_state_name(ike->state));
 }
 
 /* RFC 9242 3: after IKE_SA_INIT, the first IKE_INTERMEDIATE round if it was
@@ -280,6 +301,9 @@ enum tr_result ikev2_next_request(struct ike_sa *ike)
 		if ((imp & IMPAIR_EXTRA_ROUND) && ike->int_rounds == ike->n_addke)
 			more = true;	/* once: the round after the negotiated ones */
 	}
+	ike_dbg(ike, "next request: %s (%u of %u additional key exchanges done%s)",
+		more ? "IKE_INTERMEDIATE" : "IKE_AUTH", ike->int_rounds, ike->n_addke,
+		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
 	if (more)
 		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
 	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;

@@ -114,6 +114,10 @@ void create_child_sa_forget_conn(struct ike_sa *ike, const struct connection *c)
 /* helpers shared by handlers */
 const struct chunk *ike_sk_p(const struct ike_sa *ike, bool of_initiator);
 bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir);
+/* debug: the IKE SA's keys (sizes; values with crypt), what they came from */
+void ike_dbg_keys(struct ike_sa *ike, const char *when, const struct chunk *secret, const struct chunk *skeyseed);
+/* debug: the peer's proposals and ours */
+void dbg_proposals(struct ike_sa *ike, const char *kind, const struct ike_sa_pl *sa, const char *ours);
 bool ike_setup_suite(struct ike_sa *ike);
 
 #endif

@@ -49,11 +49,15 @@ static void revive_cb(void *arg);
 static void arm_child(struct child_sa *child, uint64_t ms)
 {
 	timer_schedule(&child->life_timer, child->ike->pluto, child_life_cb, child, ms);
+	ike_dbg(child->ike, "timer: Child SA #%u lifetime event in %llu ms (rekey after %u s, lifetime %u s)",
+		child->serial, (unsigned long long)ms, child->rekey_s, child->life_s);
 }
 
 static void arm_ike(struct ike_sa *ike, uint64_t ms)
 {
 	timer_schedule(&ike->life_timer, ike->pluto, ike_life_cb, ike, ms);
+	ike_dbg(ike, "timer: IKE SA lifetime event in %llu ms (rekey after %u s, lifetime %u s)",
+		(unsigned long long)ms, ike->rekey_s, ike->life_s);
 }
 
 static uint64_t remaining_ms(struct pluto *p, uint64_t since_ms, unsigned secs)
@@ -188,6 +192,8 @@ static void dpd_cb(void *arg)
 	if (ike_sa_dead(ike) || ike->state != IKE_ESTABLISHED)
 		return;
 	uint64_t quiet = pluto_now_ms(p) - ike->last_heard_ms;
+	ike_dbg(ike, "timer: liveness check: the peer was last heard %llu ms ago",
+		(unsigned long long)quiet);
 	if (quiet >= (uint64_t)cc->dpdtimeout_s * 1000) {
 		ike_log(ike, "liveness: nothing from the peer for %u s (dpdtimeout); the peer is dead",
 			(unsigned)(quiet / 1000));
@@ -216,8 +222,11 @@ void lifetime_ike_start(struct ike_sa *ike)
 	ike->life_s = cc->ikelifetime_s;
 	ike->rekey_s = cc->rekey ? lifetime_rekey_after(cc, ike->life_s, ike->initiator) : 0;
 	arm_ike(ike, (uint64_t)(ike->rekey_s ? ike->rekey_s : ike->life_s) * 1000);
-	if (cc->dpddelay_s > 0)
+	if (cc->dpddelay_s > 0) {
 		timer_schedule(&ike->dpd_timer, p, dpd_cb, ike, (uint64_t)cc->dpddelay_s * 1000);
+		ike_dbg(ike, "timer: liveness check in %u s (dpddelay=, dpdtimeout=%u s)",
+			cc->dpddelay_s, cc->dpdtimeout_s);
+	}
 	/* up again: no revival pending (the peer may have brought it back) */
 	ike->c->revive_tries = 0;
 	ike->c->revive_at_ms = 0;

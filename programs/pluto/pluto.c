@@ -19,12 +19,32 @@ static void usage(FILE *f)
 	fprintf(f, "usage: pluto [--config FILE] [--secretsfile FILE] [--ipsecdir DIR] [--nssdir DIR]\n"
 		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n"
 		   "             [--seccomp-enabled | --seccomp-tolerant | --seccomp-disabled]\n"
+		   "             [--debug LIST] [--no-debug NAME]   (after plutodebug=; see whack --debug help)\n"
 		   "       pluto --checkconfig [--config FILE]\n");
 }
 
 static void setpath(char *dst, size_t len, const char *v)
 {
 	snprintf(dst, len, "%s", v);
+}
+
+/* pluto --debug LIST / --no-debug NAME: checked now, applied after plutodebug= */
+static bool add_debug(struct pluto *p, const char *no, const char *list)
+{
+	struct dbg_lmod m;
+	char why[256], word[DBG_WORD_MAX + 8];
+	snprintf(word, sizeof(word), "%s%s", no, list);
+	if (!dbg_parse(word, &m, why, sizeof(why))) {
+		fprintf(stderr, "pluto: --%sdebug %s: %s\n", no, list, why);
+		return false;
+	}
+	size_t n = strlen(p->debug_cli);
+	if (n + strlen(word) + 2 > sizeof(p->debug_cli)) {
+		fprintf(stderr, "pluto: --debug: too many debug options\n");
+		return false;
+	}
+	snprintf(p->debug_cli + n, sizeof(p->debug_cli) - n, "%s%s", n ? "," : "", word);
+	return true;
 }
 
 /* what the command line set, which config setup does not override */
@@ -50,6 +70,9 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 		{ "seccomp-enabled", no_argument, NULL, 'S' },
 		{ "seccomp-tolerant", no_argument, NULL, 'T' },
 		{ "seccomp-disabled", no_argument, NULL, 'D' },
+		/* Libreswan's: debug categories, applied after config setup plutodebug= */
+		{ "debug", required_argument, NULL, 'd' },
+		{ "no-debug", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	setpath(p->config, sizeof(p->config), "/etc/ipsec.conf");
@@ -77,6 +100,11 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 		case 'S': p->seccomp_cli = PLUTO_SECCOMP_CLI_ENABLED; break;
 		case 'T': p->seccomp_cli = PLUTO_SECCOMP_CLI_TOLERANT; break;
 		case 'D': p->seccomp_cli = PLUTO_SECCOMP_CLI_DISABLED; break;
+		case 'd':
+		case 'N':
+			if (!add_debug(p, o == 'N' ? "no-" : "", optarg))
+				return false;
+			break;
 		case 'v': printf("Interlude pluto %s\n", PLUTO_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;

@@ -18,6 +18,7 @@
 #include "ike_id.h"
 #include "ip.h"
 #include "keymat.h"
+#include "plutodebug.h"
 #include "proposal.h"
 #include "sigalg.h"
 #include "sk.h"
@@ -47,6 +48,7 @@
 #define PLUTO_MAX_DGRAM         65535
 #define PLUTO_MAX_MSG_FRAGS     64	/* RFC 7383 fragments per message, sent or held */
 #define IKE_AUTH_MSG_MAX        16384	/* IKE_AUTH plaintext: IDs, certificates, AUTH, SA, TS */
+#define PLUTO_MAX_SENDCA        4	/* CA certificates sendca=all sends (a peer takes 8) */
 #define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
 /* XFRM reqids: each connection gets its own, from a range that marks them as
  * this daemon's, so that stale state of an earlier run can be found and removed */
@@ -120,8 +122,12 @@ struct connection {
 	/* auth.c: our certificate and its private key (leftcert=), when we sign */
 	struct crypt_privkey *key;
 	struct chunk cert;		/* DER */
+	struct chunk ca_certs[PLUTO_MAX_SENDCA];	/* sendca=: sent after cert, DER */
+	unsigned n_ca_certs;
 	struct pluto *pluto;
 	bool down;			/* whack --down: no revival until --up */
+	unsigned debug;			/* debug= (conf.debug), then whack --name --debug:
+					 * categories added to p->debug for its SAs */
 	struct pluto_timer revive_timer;	/* lifetime.c: revival of auto=start */
 	unsigned revive_tries;
 	uint64_t revive_at_ms;		/* when the next attempt is due (0: none) */
@@ -328,6 +334,12 @@ struct pluto {
 	       PLUTO_SECCOMP_CLI_DISABLED } seccomp_cli;
 	FILE *log;
 	struct conf_setup setup;
+	/* log.c: debug categories (include/plutodebug.h): plutodebug=, then pluto
+	 * --debug (debug_cli), then whack --debug; conns add their own (debug=) */
+	unsigned debug;
+	char debug_cli[256];			/* pluto --debug LIST..., ','-joined */
+	unsigned conn_debug_any;		/* the conns' debug= together
+						 * (connections_debug_update()) */
 	bool keylog_failing;			/* keylog.c: the last key line was not written */
 	struct connection *conns;
 	struct conf_secrets secrets;
@@ -414,6 +426,40 @@ void log_drop(struct pluto *p, struct ike_sa *ike, const char *reason, const cha
 /* writes the pending summaries and stops the timer (shutdown) */
 void log_drops_stop(struct pluto *p);
 
+/* log.c: debug lines, Libreswan's "| ..." (include/plutodebug.h).  The tests are a
+ * load and a mask before anything is formatted, so that they cost nothing when off.
+ * An SA's lines use the daemon's categories and its connection's (debug=). */
+static inline unsigned ike_debugging(const struct ike_sa *ike)
+{
+	return ike->pluto->debug | (ike->c != NULL ? ike->c->debug : 0);
+}
+#define DBGP(p, cat) (((p)->debug & (cat)) != 0)
+#define IKE_DBGP(ike, cat) ((ike_debugging(ike) & (cat)) != 0)
+#define dbg(p, ...) do { if (DBGP(p, DBG_BASE)) dbg_log((p), NULL, DBG_BASE, __VA_ARGS__); } while (0)
+#define ike_dbg(ike, ...) \
+	do { if (IKE_DBGP(ike, DBG_BASE)) dbg_log((ike)->pluto, (ike), DBG_BASE, __VA_ARGS__); } while (0)
+/* one line "| ..." ("| crypt: ...", "| cpu-usage: ..." for those categories, with
+ * add-prefix '"conn" #N: ' on an SA's); ike may be NULL */
+void dbg_log(struct pluto *p, const struct ike_sa *ike, unsigned cat, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* "| WHAT (N octets):" and the octets in hex, 16 a line */
+void dbg_hex(struct pluto *p, const struct ike_sa *ike, unsigned cat, const char *what, const uint8_t *d,
+	     size_t len);
+/* crypt: a secret's value, said to be one.  A session key (long_term false) with
+ * crypt; a long-term secret (a PSK) only with crypt and private, else its size */
+void dbg_secret(const struct ike_sa *ike, const char *what, const uint8_t *d, size_t len, bool long_term);
+/* cpu-usage: an event's CPU time (this thread) and elapsed time */
+struct dbg_cpu {
+	bool on;
+	uint64_t cpu_ns, wall_ns;
+};
+void dbg_cpu_start(struct pluto *p, unsigned set, struct dbg_cpu *t);
+void dbg_cpu_done(struct pluto *p, unsigned set, const struct dbg_cpu *t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* the daemon's categories changed (start-up, whack --debug): one log line, and a
+ * warning when crypt or private put secrets into the log */
+void dbg_announce(struct pluto *p, const char *who, const char *what, unsigned old, unsigned now);
+
 /* connections.c */
 bool connections_load(struct pluto *p, const char *name, struct whack_client *w);
 /* whack --rereadall: secrets again, then every conn of the file that is loaded or
@@ -422,6 +468,8 @@ bool connections_reload(struct pluto *p, struct whack_client *w);
 bool connections_add_conf(struct pluto *p, const struct conf_file *cf, const struct conf_conn *cc,
 			  struct whack_client *w);
 bool connections_delete(struct pluto *p, const char *name);
+/* after a conn's debug changed, came or went: p->conn_debug_any again */
+void connections_debug_update(struct pluto *p);
 struct connection *connection_find(struct pluto *p, const char *name);
 struct connection *connection_for_peer(struct pluto *p, const struct ip_addr *local,
 				       const struct ip_addr *remote);
@@ -440,8 +488,9 @@ bool iface_send_to(struct iface *ifc, const struct ip_addr *from, const struct i
 void iface_send_keepalive(struct ike_sa *ike);
 
 /* demux.c */
-void demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
-		    const struct ip_addr *to, const uint8_t *d, size_t len);
+/* returns the debug categories in force for it (the SA's, or the daemon's) */
+unsigned demux_datagram(struct iface *ifc, const struct ip_addr *from, uint16_t fport,
+			const struct ip_addr *to, const uint8_t *d, size_t len);
 
 /* child_sa.c: the outbound and inbound halves of a Child SA's KEYMAT (RFC 7296
  * 2.17: the exchange initiator's direction first), each len octets */

@@ -20,6 +20,26 @@ static void fill_hdr(const struct ike_sa *ike, struct ike_hdr *h, uint8_t exchan
 	h->flags = (ike->initiator ? IKE_FLAG_INITIATOR : 0) | (response ? IKE_FLAG_RESPONSE : 0);
 }
 
+/* base: what goes out (the payloads of the chain: inner of SK, or the whole
+ * IKE_SA_INIT message after its header); crypt: the plaintext before encryption */
+static void dbg_sending(struct ike_sa *ike, bool response, uint8_t exchange, uint32_t msgid, uint8_t first_np,
+			const uint8_t *data, size_t len, const struct dgrams *d, bool protected)
+{
+	struct ike_chain c;
+	char pls[512] = "(undecodable)", what[128];
+	uint8_t bad;
+	if (codec_decode_chain(first_np, data, len, &c, &bad) == CODEC_OK)
+		codec_chain_str(&c, pls, sizeof(pls));
+	ike_dbg(ike, "sending %s %s (message ID %u)%s: %s; %u datagram(s)%s",
+		ike_exchange_name(exchange), response ? "response" : "request", msgid, protected ? " in SK" : "", pls,
+		d->n, d->fragmented ? " (RFC 7383 fragments)" : "");
+	if (protected && IKE_DBGP(ike, DBG_CRYPT)) {
+		snprintf(what, sizeof(what), "%s %s (message ID %u) plaintext",
+			 ike_exchange_name(exchange), response ? "response" : "request", msgid);
+		dbg_hex(ike->pluto, ike, DBG_CRYPT, what, data, len);
+	}
+}
+
 static bool send_dgrams(struct ike_sa *ike, const struct dgrams *d)
 {
 	bool ok = true;
@@ -52,6 +72,9 @@ static void retransmit_cb(void *arg)
 		return;
 	}
 	ike->retrans_tries++;
+	ike_dbg(ike, "timer: retransmission of %s request (message ID %u), %llu ms before giving up",
+		ike_exchange_name(ike->req_exchange), ike->req_msgid,
+		(unsigned long long)(ike->retrans_deadline_ms - now));
 	ike_log(ike, "retransmitting %s request (message ID %u), try %u",
 		ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->retrans_tries + 1);
 	send_dgrams(ike, &ike->req);
@@ -72,6 +95,9 @@ static void retransmit_start(struct ike_sa *ike)
 	ike->retrans_deadline_ms = pluto_now_ms(ike->pluto) +
 		(cc->retransmit_timeout_ms ? cc->retransmit_timeout_ms : 60000);
 	timer_schedule(&ike->retrans_timer, ike->pluto, retransmit_cb, ike, ike->retrans_delay_ms);
+	ike_dbg(ike, "timer: first retransmission in %u ms, giving up after %u ms (retransmit-interval=, "
+		"retransmit-timeout=)", ike->retrans_delay_ms,
+		cc->retransmit_timeout_ms ? cc->retransmit_timeout_ms : 60000);
 }
 
 void send_retransmit_cancel(struct ike_sa *ike)
@@ -96,6 +122,9 @@ bool send_init_request(struct ike_sa *ike, struct ike_buf *b)
 	ike->req_exchange = IKE_SA_INIT;
 	ike->next_msgid_out = 1;
 	retransmit_start(ike);
+	if (IKE_DBGP(ike, DBG_BASE))
+		dbg_sending(ike, false, IKE_SA_INIT, 0, b->data[16], b->data + IKE_HDR_LEN, b->len - IKE_HDR_LEN,
+			    &ike->req, false);
 	return send_dgrams(ike, &ike->req);
 }
 
@@ -117,6 +146,9 @@ bool send_init_response(struct ike_sa *ike, const struct msg_digest *md, struct 
 	if (!dgrams_add(&d, b->data, b->len))
 		return false;
 	cache_response(ike, md->hdr.msgid, &d);
+	if (IKE_DBGP(ike, DBG_BASE))
+		dbg_sending(ike, true, IKE_SA_INIT, 0, b->data[16], b->data + IKE_HDR_LEN, b->len - IKE_HDR_LEN,
+			    &ike->resp, false);
 	return send_dgrams(ike, &ike->resp);
 }
 
@@ -131,6 +163,11 @@ static void send_bare_notify(const struct msg_digest *md, struct ike_hdr *h, uin
 	codec_put_hdr(&b, h);
 	codec_put_notify(&b, IKE_PROTO_NONE, NULL, 0, ntype, data, len);
 	codec_finish_hdr(&b);
+	struct pluto *p = md->ifc->pluto;
+	char a[IP_STR_MAX];
+	dbg(p, "sending unprotected %s %s (message ID %u) to %s:%u: N(%s), no state kept", ike_exchange_name(h->exchange),
+	    (h->flags & IKE_FLAG_RESPONSE) ? "response" : "request", h->msgid, ip_str(&md->from, a), md->fport,
+	    ike_notify_name(ntype));
 	if (!b.overflow)
 		iface_send_to(md->ifc, &md->to, &md->from, md->fport, b.data, b.len);
 }
@@ -226,6 +263,8 @@ void send_queue_free(struct ike_sa *ike)
 
 void send_request_done(struct ike_sa *ike)
 {
+	ike_dbg(ike, "%s request (message ID %u) answered; retransmission stopped%s",
+		ike_exchange_name(ike->req_exchange), ike->req_msgid, ike->nqueued ? "; sending the next queued one" : "");
 	send_retransmit_cancel(ike);
 	if (ike->nqueued == 0 || ike_sa_dead(ike))
 		return;
@@ -261,6 +300,8 @@ bool send_request(struct ike_sa *ike, uint8_t exchange, const struct ike_buf *in
 	ike->frags_sent += ike->req.fragmented ? ike->req.n : 0;
 	ike_log(ike, "%s request sent (message ID %u%s)", ike_exchange_name(exchange), h.msgid,
 		ike->req.fragmented ? ", fragmented" : "");
+	if (IKE_DBGP(ike, DBG_BASE | DBG_CRYPT))
+		dbg_sending(ike, false, exchange, h.msgid, inner->len ? inner->first_np : IKE_PL_NONE, inner->data, inner->len, &ike->req, true);
 	return send_dgrams(ike, &ike->req);
 }
 
@@ -280,6 +321,9 @@ bool send_response(struct ike_sa *ike, const struct msg_digest *md, const struct
 	ike->frags_sent += ike->resp.fragmented ? ike->resp.n : 0;
 	ike_log(ike, "%s response sent (message ID %u%s)", ike_exchange_name(md->hdr.exchange),
 		h.msgid, ike->resp.fragmented ? ", fragmented" : "");
+	if (IKE_DBGP(ike, DBG_BASE | DBG_CRYPT))
+		dbg_sending(ike, true, md->hdr.exchange, h.msgid, inner->len ? inner->first_np : IKE_PL_NONE, inner->data, inner->len, &ike->resp,
+			    true);
 	return send_dgrams(ike, &ike->resp);
 }
 

@@ -96,6 +96,18 @@ static void drop_privileges(struct pluto *p)
 	plog(p, "dropped capabilities, keeping %s", xfrm ? "CAP_NET_ADMIN (XFRM)" : "none");
 }
 
+/* plutodebug=, then pluto --debug (checked when parsed) */
+static void debug_from_setup_and_cli(struct pluto *p)
+{
+	struct dbg_lmod m = { 0, 0 };
+	char why[256];
+	p->debug = p->setup.plutodebug;
+	if (p->debug_cli[0] != '\0' && dbg_parse(p->debug_cli, &m, why, sizeof(why)))
+		p->debug = dbg_apply(p->debug, m);
+	if (p->debug != 0)
+		dbg_announce(p, p->debug_cli[0] ? "plutodebug= and --debug" : "plutodebug=", "", 0, p->debug);
+}
+
 /* Everything but sockets and signals: NSS, config setup, kernel backend, secrets. */
 bool server_configure(struct pluto *p)
 {
@@ -114,6 +126,7 @@ bool server_configure(struct pluto *p)
 	}
 	load_setup_and_autoconns(p);
 	seccomp_from_cli(p);
+	debug_from_setup_and_cli(p);
 	if (p->setup.keylog_dir[0] != '\0')
 		plog(p, "keylog-dir=%s: WARNING: the keys of every IKE and Child SA are appended to "
 		     "%s/ikev2_decryption_table and %s/esp_sa (for Wireshark)", p->setup.keylog_dir,

@@ -36,6 +36,10 @@ static void show_conn(struct pluto *p, struct whack_client *w, const struct conn
 	whack_printf(w, "\"%s\": updown=%s%s%s%s", c->name, c->local->updown[0] ? c->local->updown : CONF_UPDOWN_DISABLED,
 		     src, min, mout);
 	uint64_t now = pluto_now_ms(p);
+	char d[96];
+	static const char *const sendca[] = { "none", "issuer", "all" };
+	whack_printf(w, "\"%s\": narrowing=%s; sendca=%s; debug=%s", c->name, c->conf.narrowing ? "yes" : "no",
+		     sendca[c->conf.sendca], dbg_str(c->debug, d, sizeof(d)));
 	if (c->revive_at_ms > 0)
 		whack_printf(w, "\"%s\": revival attempt %u in %us", c->name, c->revive_tries,
 			     (unsigned)(c->revive_at_ms > now ? (c->revive_at_ms - now + 999) / 1000 : 0));
@@ -131,6 +135,9 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
 			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024,
 			     ike_sa_table_buckets(p));
+		char d[96];
+		/* Libreswan's categories: plutodebug=, pluto --debug, whack --debug */
+		whack_printf(w, "debug: %s", dbg_str(p->debug, d, sizeof(d)));
 		for (const struct connection *c = p->conns; c != NULL; c = c->next)
 			show_conn(p, w, c);
 	}

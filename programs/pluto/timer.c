@@ -109,6 +109,9 @@ static void run_due(struct pluto *p, uint64_t now)
 		struct pluto_timer *t = ts->root;
 		heap_remove(ts, t);
 		t->pending = false;
+		if (DBGP(p, DBG_TMI))
+			dbg_log(p, NULL, DBG_TMI, "timer: firing one due at %llu ms (now %llu ms; %lu more pending)",
+				(unsigned long long)t->due_ms, (unsigned long long)now, ts->n);
 		t->fn(t->arg);
 	}
 	ts->running = false;
@@ -147,7 +150,10 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct pluto *p = arg;
 	p->timers.wake_armed = false;
+	struct dbg_cpu t;
+	dbg_cpu_start(p, p->debug, &t);
 	run_due(p, pluto_now_ms(p));
+	dbg_cpu_done(p, p->debug, &t, "timers");
 	rearm(p);
 }
 

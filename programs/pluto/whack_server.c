@@ -228,6 +228,51 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 	return 1;
 }
 
+/* Libreswan: whack --debug LIST (the daemon's categories, changed as the list says:
+ * "none" clears them, NAME adds one, no-NAME removes one); with --name, the
+ * connection's (debug=), which add to the daemon's for its SAs */
+static int cmd_debug(struct pluto *p, struct whack_client *w, const char *arg, bool conn)
+{
+	char name[CONF_NAME_MAX] = "", why[256], now[96];
+	const char *list = arg;
+	if (conn) {
+		size_t nl = strcspn(arg, " ");
+		snprintf(name, sizeof(name), "%.*s", (int)nl, arg);
+		list = arg + nl + (arg[nl] == ' ');
+	}
+	struct dbg_lmod m;
+	if (!dbg_parse(list, &m, why, sizeof(why))) {
+		whack_printf(w, "debug %s: %s", list, why);
+		return 1;
+	}
+	if (!conn) {
+		unsigned old = p->debug;
+		p->debug = dbg_apply(old, m);
+		dbg_announce(p, "whack --debug", "", old, p->debug);
+		whack_printf(w, "debugging: %s", dbg_str(p->debug, now, sizeof(now)));
+		return 0;
+	}
+	unsigned n = 0;
+	for (struct connection *c = p->conns; c != NULL; c = c->next) {
+		/* NAME, or each NAME/LxR of a subnets= template */
+		if (strcmp(c->name, name) != 0 && strcmp(c->conf.alias, name) != 0)
+			continue;
+		unsigned old = c->debug;
+		c->debug = dbg_apply(old, m);
+		char who[CONF_NAME_MAX + 32];
+		snprintf(who, sizeof(who), "whack --name %s --debug", c->name);
+		dbg_announce(p, who, c->name, old, c->debug);
+		whack_printf(w, "\"%s\": debugging: %s", c->name, dbg_str(c->debug, now, sizeof(now)));
+		n++;
+	}
+	if (n == 0) {
+		whack_printf(w, "no connection named \"%s\"", name);
+		return 1;
+	}
+	connections_debug_update(p);
+	return 0;
+}
+
 static int cmd_shutdown(struct pluto *p, struct whack_client *w)
 {
 	whack_printf(w, "shutting down");
@@ -255,6 +300,8 @@ static int dispatch(struct pluto *p, struct whack_client *w, const struct whack_
 	case WHACK_REKEY_IKE: return cmd_rekey(p, w, arg, true);
 	case WHACK_REKEY_CHILD: return cmd_rekey(p, w, arg, false);
 	case WHACK_SECCOMP_CRASHTEST: return confine_crashtest(p, w);
+	case WHACK_DEBUG: return cmd_debug(p, w, arg, false);
+	case WHACK_DEBUG_CONN: return cmd_debug(p, w, arg, true);
 	case WHACK_VERB_COUNT: break;
 	}
 	whack_printf(w, "unknown command");
@@ -296,7 +343,12 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		log_flush(p);
 		return;
 	}
+	dbg(p, "whack: command '%s%s%s' from pid %d", whack_verb_str(cmd.verb), cmd.arg[0] ? " " : "", cmd.arg,
+	    (int)w->pid);
+	struct dbg_cpu t;
+	dbg_cpu_start(p, p->debug, &t);
 	int rc = dispatch(p, w, &cmd);
+	dbg_cpu_done(p, p->debug, &t, "whack command '%s'", whack_verb_str(cmd.verb));
 	if (rc >= 0)
 		whack_done(w, rc);
 	log_flush(p);

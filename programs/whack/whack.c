@@ -1,6 +1,7 @@
 /* whack.c -- the control client of Interlude's pluto, with Libreswan's options:
  *   whack [--rundir DIR | --ctlsocket PATH] --add|--delete|--up|--down --name NAME
  *   whack --status | --trafficstatus | --rereadsecrets | --rereadall | --shutdown
+ *   whack [--name NAME] --debug LIST | --no-debug NAME | --debug help
  * It sends one command line to RUNDIR/pluto.ctl, prints what pluto answers and
  * exits with the status pluto gives in its final "=rc N" line. */
 #include <getopt.h>
@@ -11,11 +12,12 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "plutodebug.h"
 #include "whack_cmd.h"
 
 #define WHACK_DEFAULT_RUNDIR "/run/pluto"
 
-enum { OPT_RUNDIR = 256, OPT_CTL, OPT_ASYNC, OPT_BENCH };
+enum { OPT_RUNDIR = 256, OPT_CTL, OPT_ASYNC, OPT_BENCH, OPT_DEBUG, OPT_NO_DEBUG };
 
 struct cmd {
 	const char *option;	/* --up */
@@ -48,7 +50,38 @@ static void usage(FILE *f)
 	fprintf(f, "usage: whack [--rundir DIR | --ctlsocket PATH] COMMAND [--name NAME]\n"
 		   "commands: --add --delete --up --down --status --trafficstatus --rereadsecrets --rereadall\n"
 		   "          --shutdown --rekey-ike --rekey-ipsec (--rekey-child) --seccomp-crashtest\n"
-		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n");
+		   "          --bench N (bring up N IKE SAs of --name, report the rate; testing/bench)\n"
+		   "          --debug LIST, --no-debug NAME (with --name: that connection's), --debug help\n");
+}
+
+/* whack --debug help (or list): the categories, as Libreswan's whack lists them */
+static void debug_help(void)
+{
+	size_t n;
+	const struct dbg_name *d = dbg_names(&n);
+	printf("debug categories (whack --debug LIST, plutodebug=LIST; none, NAME, no-NAME):\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-11s%s%s\n", d[i].name, d[i].bits == 0 ? "not supported: " : d[i].alias ? "= " : "",
+		       d[i].help);
+}
+
+/* --debug LIST and --no-debug NAME, in order, as one list */
+static bool add_debug(char *list, size_t len, const char *no, const char *arg)
+{
+	struct dbg_lmod m;
+	char word[WHACK_ARG_MAX], why[256];
+	snprintf(word, sizeof(word), "%s%s", no, arg);
+	if (!dbg_parse(word, &m, why, sizeof(why))) {
+		fprintf(stderr, "whack: --%sdebug %s: %s\n", no, arg, why);
+		return false;
+	}
+	size_t n = strlen(list);
+	if (n + strlen(word) + 2 > len) {
+		fprintf(stderr, "whack: too many --debug options\n");
+		return false;
+	}
+	snprintf(list + n, len - n, "%s%s", n ? "," : "", word);
+	return true;
 }
 
 static int talk(const char *path, const char *line)
@@ -90,7 +123,7 @@ static int talk(const char *path, const char *line)
 
 int main(int argc, char **argv)
 {
-	static struct option opts[NCMDS + 6];
+	static struct option opts[NCMDS + 8];
 	for (size_t i = 0; i < NCMDS; i++)
 		opts[i] = (struct option){ cmds[i].option, no_argument, NULL, (int)i + 1 };
 	opts[NCMDS] = (struct option){ "name", required_argument, NULL, 'n' };
@@ -98,6 +131,9 @@ int main(int argc, char **argv)
 	opts[NCMDS + 2] = (struct option){ "ctlsocket", required_argument, NULL, OPT_CTL };
 	opts[NCMDS + 3] = (struct option){ "asynchronous", no_argument, NULL, OPT_ASYNC };
 	opts[NCMDS + 4] = (struct option){ "bench", required_argument, NULL, OPT_BENCH };
+	opts[NCMDS + 5] = (struct option){ "debug", required_argument, NULL, OPT_DEBUG };
+	opts[NCMDS + 6] = (struct option){ "no-debug", required_argument, NULL, OPT_NO_DEBUG };
+	char debug[WHACK_ARG_MAX] = "";
 	static const struct cmd bench = { "bench", WHACK_BENCH };
 	const char *bench_n = NULL;
 	const struct cmd *cmd = NULL;
@@ -117,6 +153,12 @@ int main(int argc, char **argv)
 		} else if (o == OPT_BENCH) {
 			cmd = &bench;
 			bench_n = optarg;
+		} else if (o == OPT_DEBUG && (strcmp(optarg, "help") == 0 || strcmp(optarg, "list") == 0)) {
+			debug_help();
+			return 0;
+		} else if (o == OPT_DEBUG || o == OPT_NO_DEBUG) {
+			if (!add_debug(debug, sizeof(debug), o == OPT_NO_DEBUG ? "no-" : "", optarg))
+				return 2;
 		} else if (o != OPT_ASYNC) {
 			usage(stderr);
 			return 2;
@@ -125,11 +167,27 @@ int main(int argc, char **argv)
 	if (cmd != NULL && cmd->verb == WHACK_IMPAIR && optind + 1 == argc)
 		name = argv[optind++];	/* whack --impair WHAT */
 	bool needs_name = cmd != NULL && whack_verb_arg(cmd->verb) != WHACK_ARG_NONE;
-	if (cmd == NULL || optind != argc || (needs_name && name == NULL)) {
+	if ((cmd == NULL && debug[0] == '\0') || optind != argc || (needs_name && name == NULL)) {
 		usage(stderr);
 		return 2;
 	}
-	char arg[WHACK_ARG_MAX], line[WHACK_CMD_LINE_MAX];
+	char line[WHACK_CMD_LINE_MAX];
+	if (debug[0] != '\0') {
+		/* Libreswan: --debug (with --name: the connection's) before any other
+		 * command on the same line */
+		char darg[WHACK_ARG_MAX + CONF_NAME_MAX];
+		bool conn = name != NULL && (cmd == NULL || needs_name);
+		snprintf(darg, sizeof(darg), "%s%s%s", conn ? name : "", conn ? " " : "", debug);
+		enum whack_verb v = conn ? WHACK_DEBUG_CONN : WHACK_DEBUG;
+		if (!whack_cmd_format(v, darg, line, sizeof(line))) {
+			fprintf(stderr, "whack: bad argument '%s' for --debug\n", darg);
+			return 2;
+		}
+		int rc = talk(path, line);
+		if (rc != 0 || cmd == NULL)
+			return rc;
+	}
+	char arg[WHACK_ARG_MAX];
 	snprintf(arg, sizeof(arg), "%s%s%s", name ? name : "", bench_n ? " " : "", bench_n ? bench_n : "");
 	if (!whack_cmd_format(cmd->verb, arg, line, sizeof(line))) {
 		fprintf(stderr, "whack: bad argument '%s' for --%s\n", arg, cmd->option);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "plutodebug.h"
 #include "whack_cmd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,7 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if ((whack_verb_arg(cmd.verb) == WHACK_ARG_NONE) != (cmd.arg[0] == '\0'))
 			abort();
-		if (strlen(cmd.arg) >= CONF_NAME_MAX + 10)
+		enum whack_arg k = whack_verb_arg(cmd.verb);
+		bool debug = k == WHACK_ARG_DEBUG || k == WHACK_ARG_NAME_DEBUG;
+		if (strlen(cmd.arg) >= (debug ? WHACK_ARG_MAX : CONF_NAME_MAX + 10))
+			abort();
+		/* a debug list that parsed here parses in pluto */
+		struct dbg_lmod m;
+		char why[256];
+		const char *list = k == WHACK_ARG_NAME_DEBUG ? strchr(cmd.arg, ' ') : cmd.arg;
+		if (debug && (list == NULL || !dbg_parse(list, &m, why, sizeof(why))))
 			abort();
 	}
 	free(line);

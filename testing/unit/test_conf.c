@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "conf.h"
 #include "ike_wire.h"
+#include "plutodebug.h"
 #include "testutil.h"
 
 struct errs {
@@ -301,8 +302,12 @@ static void test_conn_errors(void **state)
 	check_one_error("\tleftxauthserver=yes\n", 7, "leftxauthserver=yes: not supported: Interlude is IKEv2-only (XAUTH is IKEv1)");
 	check_one_error("\tmobike=yes\n", 7, "mobike=yes: not supported yet: MOBIKE (RFC 4555) is not implemented");
 	check_one_error("\tmetric=5\n", 7, "metric=5: not supported yet: the updown script's routes take no metric or MTU yet");
-	check_one_error("\tnarrowing=no\n", 7, "narrowing=no: not supported yet: Interlude always narrows "
-			"traffic selectors (RFC 7296 2.9); write narrowing=yes");
+	check_one_error("\tnarrowing=maybe\n", 7, "narrowing=maybe: expected yes or no");
+	check_one_error("\tsendca=root\n", 7, "sendca=root: expected none, issuer or all");
+	check_one_error("\tdebug=all,bogus\n", 7, "debug=all,bogus: unknown debug category 'bogus' (none, all, "
+			"base, cpu-usage, tmi, crypt, private, add-prefix; no-NAME turns one off)");
+	check_one_error("\tdebug=refcnt\n", 7, "debug=refcnt: not supported yet: refcnt (Interlude keeps no "
+			"reference counts to trace)");
 	check_one_error("\treqid=0\n", 7, "reqid=0: expected 1 to 16383");
 	check_one_error("\tleftnexthop=gw\n", 7, "leftnexthop=gw: expected an IP address, %defaultroute or %direct");
 	check_one_error("\tleftsubnet=vnet:%priv\n", 7, "leftsubnet=vnet:%priv: not supported yet: vhost:, vnet: "
@@ -497,6 +502,56 @@ static void test_registry_outcomes(void **state)
 	assert_int_equal(conf_find(&cf, "w")->esn, CONF_ESN_NO);
 	assert_int_equal(conf_find(&cf, "d")->replay_window, CONF_REPLAY_WINDOW_DEFAULT);
 	assert_int_equal(conf_find(&cf, "d")->esn, CONF_ESN_EITHER);
+	conf_free(&cf);
+}
+
+/* plutodebug= and debug= (Libreswan's lists), narrowing= (default no), sendca=
+ * (default none) */
+static void test_debug_narrowing_sendca(void **state)
+{
+	static const char text[] =
+		"config setup\n"			/* 1 */
+		"\tplutodebug=\"all,no-cpu-usage crypt\"\n"	/* 2 */
+		"conn d\n"				/* 3 */
+		"\tleft=192.0.2.1\n"			/* 4 */
+		"conn n\n"				/* 5 */
+		"\tleft=192.0.2.1\n"			/* 6 */
+		"\tnarrowing=yes\n"			/* 7 */
+		"\tsendca=issuer\n"			/* 8 */
+		"\tdebug=base+add-prefix\n"		/* 9 */
+		"conn a\n"				/* 10 */
+		"\tleft=192.0.2.1\n"			/* 11 */
+		"\tnarrowing=no\n"			/* 12 */
+		"\tsendca=all\n"			/* 13 */
+		"\tdebug=none\n";			/* 14 */
+	struct conf_file cf;
+	struct errs e = { 0 };
+	conf_load_string("d.conf", text, &cf, collect, &e);
+	if (e.n)
+		fail_msg("unexpected: %s", e.text[0]);
+	assert_int_equal(cf.setup.plutodebug, DBG_BASE | DBG_CRYPT);
+	const struct conf_conn *d = conf_find(&cf, "d"), *n = conf_find(&cf, "n"), *a = conf_find(&cf, "a");
+	assert_false(d->narrowing);			/* Libreswan's default */
+	assert_int_equal(d->sendca, CONF_SENDCA_NONE);	/* Libreswan's default */
+	assert_int_equal(d->debug, 0);
+	assert_true(n->narrowing);
+	assert_int_equal(n->sendca, CONF_SENDCA_ISSUER);
+	assert_int_equal(n->debug, DBG_BASE | DBG_ADD_PREFIX);
+	assert_false(a->narrowing);
+	assert_int_equal(a->sendca, CONF_SENDCA_ALL);
+	assert_int_equal(a->debug, 0);
+	conf_free(&cf);
+	/* an empty plutodebug= is none, as in Libreswan; a bad one names file, line, key */
+	e.n = 0;
+	conf_load_string("e.conf", "config setup\n\tplutodebug=\"\"\n", &cf, collect, &e);
+	assert_int_equal(e.n, 0);
+	assert_int_equal(cf.setup.plutodebug, 0);
+	conf_free(&cf);
+	e.n = 0;
+	conf_load_string("f.conf", "config setup\n\tuniqueids=yes\n\tplutodebug=control\n", &cf, collect, &e);
+	expect_err(&e, 0, "f.conf:3: plutodebug=control: unknown debug category 'control' (none, all, base, "
+		   "cpu-usage, tmi, crypt, private, add-prefix; no-NAME turns one off)");
+	assert_int_equal(cf.nerrors, 1);
 	conf_free(&cf);
 }
 
@@ -1165,6 +1220,7 @@ int main(void)
 		cmocka_unit_test(test_subnet_lists),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_registry_outcomes),
+		cmocka_unit_test(test_debug_narrowing_sendca),
 		cmocka_unit_test(test_messages_per_conn),
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_also_and_default),

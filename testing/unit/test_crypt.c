@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "testutil.h"
 #include "crypt.h"
+#include "../../lib/libcrypt/backend.h"
 
 #define TRANSCRIPT VECTORS_DIR "/strongswan-x25519-mlkem768-psk.txt"
 
@@ -394,6 +395,64 @@ static void test_cbc_roundtrip(void **state)
 	assert_false(crypt_cbc(IKE_ENCR_AES_GCM_16, true, key, 16, iv, pt, 16, buf));
 }
 
+/* The NSS and OpenSSL implementations (backend.h) give the same octets for every
+ * symmetric primitive, over lengths around the block sizes; a tampered AEAD message
+ * fails in both.  (The known answers above run through the library backend.c chose.) */
+static void test_libraries_agree(void **state)
+{
+	static const enum ike_prf prfs[] = { IKE_PRF_HMAC_SHA1, IKE_PRF_HMAC_SHA2_256,
+					     IKE_PRF_HMAC_SHA2_384, IKE_PRF_HMAC_SHA2_512 };
+	static const size_t lens[] = { 0, 1, 15, 16, 17, 63, 64, 65, 127, 128, 129, 1500 };
+	uint8_t key[200], in[1600], a[1700], b[1700], iv[16];
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(3 * i + 1);
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(7 * i + 5);
+	memset(iv, 0xa5, sizeof(iv));
+	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+		size_t n = lens[l];
+		struct iov d = { in, n };
+		for (size_t p = 0; p < 4; p++) {
+			/* keys shorter and longer than the block (RFC 2104 3) */
+			size_t kl = n % 2 ? 150 : 20;
+			assert_true(crypt_prf_lib(CRYPT_LIB_NSS, prfs[p], key, kl, &d, 1, a));
+			assert_true(crypt_prf_lib(CRYPT_LIB_OPENSSL, prfs[p], key, kl, &d, 1, b));
+			assert_memory_equal(a, b, crypt_prf_len(prfs[p]));
+			assert_true(crypt_prfplus_lib(CRYPT_LIB_NSS, prfs[p], key, 32, &d, 1, a, 200));
+			assert_true(crypt_prfplus_lib(CRYPT_LIB_OPENSSL, prfs[p], key, 32, &d, 1, b, 200));
+			assert_memory_equal(a, b, 200);
+		}
+		for (enum crypt_hash h = CRYPT_SHA1; h <= CRYPT_SHA512; h++) {
+			assert_true(crypt_hash_lib(CRYPT_LIB_NSS, h, &d, 1, a));
+			assert_true(crypt_hash_lib(CRYPT_LIB_OPENSSL, h, &d, 1, b));
+			assert_memory_equal(a, b, crypt_hash_len(h));
+		}
+		for (size_t kl = 16; kl <= 32; kl += 8) {
+			assert_true(crypt_gcm_lib(CRYPT_LIB_NSS, true, key, kl + 4, iv, in + 1, 28, in, n,
+						  a, n + 16));
+			assert_true(crypt_gcm_lib(CRYPT_LIB_OPENSSL, true, key, kl + 4, iv, in + 1, 28, in,
+						  n, b, n + 16));
+			assert_memory_equal(a, b, n + 16);
+			for (int lib = CRYPT_LIB_NSS; lib <= CRYPT_LIB_OPENSSL; lib++) {
+				assert_true(crypt_gcm_lib(lib, false, key, kl + 4, iv, in + 1, 28, a, n + 16,
+							  b, n));
+				if (n > 0)
+					assert_memory_equal(b, in, n);
+				a[n / 2] ^= 1;	/* ciphertext or tag */
+				assert_false(crypt_gcm_lib(lib, false, key, kl + 4, iv, in + 1, 28, a,
+							   n + 16, b, n));
+				a[n / 2] ^= 1;
+			}
+			size_t cl = n / 16 * 16;
+			assert_true(crypt_cbc_lib(CRYPT_LIB_NSS, true, key, kl, iv, in, cl, a));
+			assert_true(crypt_cbc_lib(CRYPT_LIB_OPENSSL, true, key, kl, iv, in, cl, b));
+			assert_memory_equal(a, b, cl);
+			assert_true(crypt_cbc_lib(CRYPT_LIB_OPENSSL, false, key, kl, iv, b, cl, b));
+			assert_memory_equal(b, in, cl);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_gcm_keysizes),
 		cmocka_unit_test(test_cbc_rfc3602),
 		cmocka_unit_test(test_cbc_roundtrip),
+		cmocka_unit_test(test_libraries_agree),
 	};
 	int r = cmocka_run_group_tests(tests, testutil_crypt_setup, NULL);
 	crypt_shutdown();

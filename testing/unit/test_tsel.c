@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "ike_wire.h"
@@ -133,6 +134,68 @@ static void test_within(void **state)
 	assert_false(tsel_within(&chosen, &ours));
 }
 
+/* narrowing=no (Libreswan's rule): one proposed selector exactly ours, or none fits */
+static void test_match(void **state)
+{
+	struct ike_ts ours = from_subnet("192.0.2.64/28", 0, 0);
+	struct ike_ts_pl theirs = { .n = 1 };
+	theirs.ts[0] = ours;
+	assert_true(tsel_match(&theirs, &ours));
+	/* narrower, wider, or the same range with a protocol or port: no */
+	theirs.ts[0] = from_subnet("192.0.2.64/29", 0, 0);
+	assert_false(tsel_match(&theirs, &ours));
+	theirs.ts[0] = from_subnet("192.0.2.0/24", 0, 0);
+	assert_false(tsel_match(&theirs, &ours));
+	theirs.ts[0] = from_subnet("192.0.2.64/28", 17, 0);
+	assert_false(tsel_match(&theirs, &ours));
+	theirs.ts[0] = ts("192.0.2.64", "192.0.2.79", 0, 0, 1023);
+	assert_false(tsel_match(&theirs, &ours));
+	/* RFC 7296 2.9: the first selector may be the packet's; any of them may match */
+	theirs.n = 2;
+	theirs.ts[0] = ts("192.0.2.66", "192.0.2.66", 6, 443, 443);
+	theirs.ts[1] = ours;
+	assert_true(tsel_match(&theirs, &ours));
+	theirs.n = 0;
+	assert_false(tsel_match(&theirs, &ours));
+	/* protocol and port selectors (leftprotoport=udp/1701) match only themselves */
+	struct ike_ts l2tp = from_subnet("192.0.2.45/32", 17, 1701);
+	theirs.n = 1;
+	theirs.ts[0] = from_subnet("192.0.2.45/32", 17, 1701);
+	assert_true(tsel_match(&theirs, &l2tp));
+	theirs.ts[0] = from_subnet("192.0.2.45/32", 0, 0);
+	assert_false(tsel_match(&theirs, &l2tp));
+	/* IPv6 and a family mismatch */
+	struct ike_ts v6 = from_subnet("2001:db8:2::/64", 0, 0);
+	theirs.ts[0] = from_subnet("2001:db8:2::/64", 0, 0);
+	assert_true(tsel_match(&theirs, &v6));
+	assert_false(tsel_match(&theirs, &ours));
+	/* the same proposal narrowing=yes would take, cut to ours */
+	struct ike_ts_pl wide = { .n = 1 }, out;
+	wide.ts[0] = from_subnet("192.0.2.0/24", 0, 0);
+	assert_false(tsel_match(&wide, &ours));
+	assert_true(tsel_narrow(&wide, &ours, &out));
+	assert_ts(&out.ts[0], ours);
+}
+
+static void test_str(void **state)
+{
+	char buf[128];
+	struct ike_ts t = from_subnet("192.0.2.64/28", 0, 0);
+	assert_string_equal(tsel_str(&t, buf, sizeof(buf)), "192.0.2.64/28");
+	t = from_subnet("192.0.2.45/32", 17, 1701);
+	assert_string_equal(tsel_str(&t, buf, sizeof(buf)), "192.0.2.45/32 proto 17 port 1701");
+	t = ts("192.0.2.1", "192.0.2.5", 6, 0, 65535);
+	assert_string_equal(tsel_str(&t, buf, sizeof(buf)), "192.0.2.1-192.0.2.5 proto 6");
+	t = ts("2001:db8::", "2001:db8::ffff", 6, 1000, 2000);
+	assert_string_equal(tsel_str(&t, buf, sizeof(buf)), "2001:db8::/112 proto 6 ports 1000-2000");
+	struct ike_ts_pl l = { .n = 2 };
+	l.ts[0] = from_subnet("192.0.2.64/28", 0, 0);
+	l.ts[1] = from_subnet("192.0.2.96/28", 0, 0);
+	assert_string_equal(tsel_list_str(&l, buf, sizeof(buf)), "192.0.2.64/28, 192.0.2.96/28");
+	l.n = 0;
+	assert_string_equal(tsel_list_str(&l, buf, sizeof(buf)), "(none)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +204,8 @@ int main(void)
 		cmocka_unit_test(test_narrow_never_widens),
 		cmocka_unit_test(test_narrow_empty),
 		cmocka_unit_test(test_within),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

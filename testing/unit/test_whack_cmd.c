@@ -61,6 +61,32 @@ static void test_bad(void **state)
 	assert_string_equal(whack_parse_str(WHACK_PARSE_TOO_LONG), "command longer than 1024 octets");
 }
 
+/* debug LIST and debug-conn NAME LIST: the list must parse (include/plutodebug.h) */
+static void test_debug(void **state)
+{
+	struct whack_cmd c;
+	assert_int_equal(parse("debug all,crypt", &c), WHACK_PARSE_OK);
+	assert_int_equal(c.verb, WHACK_DEBUG);
+	assert_string_equal(c.arg, "all,crypt");
+	assert_int_equal(parse("debug none base cpu-usage", &c), WHACK_PARSE_OK);
+	assert_string_equal(c.arg, "none base cpu-usage");
+	assert_int_equal(parse("debug no-base", &c), WHACK_PARSE_OK);
+	assert_int_equal(parse("debug", &c), WHACK_PARSE_MISSING_ARG);
+	assert_int_equal(parse("debug bogus", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug  ,", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug-conn c  ", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug refcnt", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug-conn west-east base,add-prefix", &c), WHACK_PARSE_OK);
+	assert_int_equal(c.verb, WHACK_DEBUG_CONN);
+	assert_string_equal(c.arg, "west-east base,add-prefix");
+	assert_int_equal(parse("debug-conn west-east", &c), WHACK_PARSE_BAD_ARG);
+	assert_int_equal(parse("debug-conn west-east bogus", &c), WHACK_PARSE_BAD_ARG);
+	char buf[WHACK_CMD_LINE_MAX];
+	assert_true(whack_cmd_format(WHACK_DEBUG, "all,no-cpu-usage", buf, sizeof(buf)));
+	assert_string_equal(buf, "debug all,no-cpu-usage\n");
+	assert_false(whack_cmd_format(WHACK_DEBUG, "al", buf, sizeof(buf)));
+}
+
 static void test_format(void **state)
 {
 	char buf[WHACK_CMD_LINE_MAX];
@@ -73,7 +99,9 @@ static void test_format(void **state)
 	assert_false(whack_cmd_format(WHACK_UP, "a\nstatus", buf, sizeof(buf)));
 	assert_false(whack_cmd_format(WHACK_UP, "west-east", buf, 8));
 	for (int v = 0; v < WHACK_VERB_COUNT; v++) {
-		const char *arg = whack_verb_arg(v) == WHACK_ARG_BENCH ? "c 3" : "c";
+		enum whack_arg k = whack_verb_arg(v);
+		const char *arg = k == WHACK_ARG_BENCH ? "c 3" : k == WHACK_ARG_DEBUG ? "base" :
+				  k == WHACK_ARG_NAME_DEBUG ? "c base" : "c";
 		struct whack_cmd c;
 		assert_true(whack_cmd_format(v, arg, buf, sizeof(buf)));
 		assert_int_equal(whack_cmd_parse(buf, strlen(buf) - 1, &c), WHACK_PARSE_OK);
@@ -87,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_debug),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

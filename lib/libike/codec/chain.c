@@ -11,6 +11,7 @@
  * Payload Length includes the generic header, so it is at least 4; that alone
  * guarantees that the walk advances and ends.
  */
+#include <stdio.h>
 #include "ike_codec.h"
 
 /* RFC 7296 3.2 payload types 33..48; RFC 7383 2.5 SKF 53 */
@@ -124,4 +125,29 @@ uint16_t codec_first_error_notify(const struct ike_chain *c)
 		if (n.type <= IKE_N_ERROR_MAX)
 			return n.type;
 	return 0;
+}
+
+/* "SA,KE,Nonce,N(NAT_DETECTION_SOURCE_IP)": the payload types in RFC 7296 3.2
+ * notation, notifies with their type; "(none)" for an empty chain */
+const char *codec_chain_str(const struct ike_chain *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < c->n && n < len; i++) {
+		const struct ike_pl *pl = &c->pl[i];
+		struct ike_notify_pl note;
+		int k;
+		if (pl->type == IKE_PL_NOTIFY && codec_decode_notify(pl, &note) == CODEC_OK)
+			k = snprintf(buf + n, len - n, "%sN(%s)", i ? "," : "", ike_notify_name(note.type));
+		else
+			k = snprintf(buf + n, len - n, "%s%s", i ? "," : "", ike_payload_name(pl->type));
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	if (c->n == 0)
+		snprintf(buf, len, "(none)");
+	return buf;
 }
