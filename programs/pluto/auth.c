@@ -440,7 +440,7 @@ bool auth_verify(struct ike_sa *ike, const struct msg_digest *md, const struct i
 		 * PPK under the same PPK_ID fails here too */
 		if (ike->ppk_used)
 			snprintf(ppk, sizeof(ppk), " (or the PPK of PPK_ID %s differs)",
-				 ppk_id_str(ike->ppk_id, ike->ppk_id_len, t, sizeof(t)));
+				 ppk_id_str(ike->ppk_id.ptr, ike->ppk_id.len, t, sizeof(t)));
 		ike_log(ike, "authentication of '%s' failed%s: %s%s", ike_id_str(peer, idtext, sizeof(idtext)),
 			no_ppk_auth != NULL ? " (NO_PPK_AUTH)" : "", why, ppk);
 	}

@@ -43,6 +43,38 @@ void child_sa_set_remote_spi(struct child_sa *child, const uint8_t spi[4])
 	ix_put(x, child, ix_hash(x, spi, 4));
 }
 
+/* --- a Child SA's selectors (struct child_ts) --- */
+
+void child_ts_set(struct child_ts *t, const struct ike_ts *ts, unsigned n)
+{
+	struct ike_ts *nt = NULL;
+	if (n > 0) {
+		nt = calloc(n, sizeof(*nt));
+		if (nt == NULL) {
+			fprintf(stderr, "out of memory for traffic selectors\n");
+			abort();	/* as chunk_alloc() */
+		}
+		memcpy(nt, ts, n * sizeof(*nt));
+	}
+	free(t->ts);
+	t->ts = nt;
+	t->n = (uint8_t)n;
+}
+
+void child_ts_get(const struct child_ts *t, struct ike_ts_pl *out)
+{
+	out->n = t->n;
+	if (t->n > 0)
+		memcpy(out->ts, t->ts, t->n * sizeof(*t->ts));
+}
+
+static void child_ts_free(struct child_ts *t)
+{
+	free(t->ts);
+	t->ts = NULL;
+	t->n = 0;
+}
+
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c)
 {
 	struct child_sa *child = calloc(1, sizeof(*child));
@@ -86,6 +118,8 @@ void child_sa_free(struct ike_sa *ike, struct child_sa *child)
 	ix_del(child_index(p, false), child);
 	child_sa_uninstall(ike, child);
 	chunk_free(&child->keymat);
+	child_ts_free(&child->ts_local);
+	child_ts_free(&child->ts_remote);
 	free(child);
 }
 
@@ -180,9 +214,11 @@ struct child_sa *child_sa_propose(struct ike_sa *ike, struct connection *c)
 		return NULL;
 	child->transport = c->conf.type == CONF_TYPE_TRANSPORT;
 	child->initiator = true;
-	child->ts_local.n = child->ts_remote.n = 1;
-	child_ts_for_end(ike, c->local, &child->ts_local.ts[0]);
-	child_ts_for_end(ike, c->remote, &child->ts_remote.ts[0]);
+	struct ike_ts l, r;
+	child_ts_for_end(ike, c->local, &l);
+	child_ts_for_end(ike, c->remote, &r);
+	child_ts_set(&child->ts_local, &l, 1);
+	child_ts_set(&child->ts_remote, &r, 1);
 	ike->larval = child;
 	return child;
 }
@@ -229,11 +265,14 @@ static void impair_tsi(struct ike_buf *b)
 
 void child_put_ts(struct ike_buf *b, const struct child_sa *child, bool we_initiate)
 {
+	struct ike_ts_pl local, remote;
+	child_ts_get(&child->ts_local, &local);
+	child_ts_get(&child->ts_remote, &remote);
 	if (we_initiate && child->ike != NULL && (child->ike->pluto->impair & IMPAIR_TS_TYPE))
 		impair_tsi(b);
 	else
-		codec_put_ts(b, IKE_PL_TSI, we_initiate ? &child->ts_local : &child->ts_remote);
-	codec_put_ts(b, IKE_PL_TSR, we_initiate ? &child->ts_remote : &child->ts_local);
+		codec_put_ts(b, IKE_PL_TSI, we_initiate ? &local : &remote);
+	codec_put_ts(b, IKE_PL_TSR, we_initiate ? &remote : &local);
 }
 
 /* --- responder ---------------------------------------------------------------------- */
@@ -296,16 +335,18 @@ uint16_t child_sa_choose(struct ike_sa *ike, struct connection *c, const struct 
 	ike_dbg(ike, "Child SA #%u: proposed %s; \"%s\" has %s; narrowing=%s", child->serial,
 		ts_pair_str(&tsi, &tsr, got, sizeof(got)), c->name, ts_pair_str(&oi, &ou, want, sizeof(want)),
 		c->conf.narrowing ? "yes (RFC 7296 2.9)" : "no (must match)");
-	if (!child_ts_select(ike, c, &tsi, c->remote, &child->ts_remote) ||
-	    !child_ts_select(ike, c, &tsr, c->local, &child->ts_local)) {
+	struct ike_ts_pl sel_r, sel_l;
+	if (!child_ts_select(ike, c, &tsi, c->remote, &sel_r) ||
+	    !child_ts_select(ike, c, &tsr, c->local, &sel_l)) {
 		snprintf(why, sizeof(why), "traffic selectors unacceptable: proposed %s; \"%s\" %s %s",
 			 ts_pair_str(&tsi, &tsr, got, sizeof(got)), c->name,
 			 c->conf.narrowing ? "allows only parts of" : "has narrowing=no and needs exactly",
 			 ts_pair_str(&oi, &ou, want, sizeof(want)));
 		return refuse(ike, child, IKE_N_TS_UNACCEPTABLE, why);
 	}
-	ike_dbg(ike, "Child SA #%u: answering %s", child->serial,
-		ts_pair_str(&child->ts_remote, &child->ts_local, got, sizeof(got)));
+	child_ts_set(&child->ts_remote, sel_r.ts, sel_r.n);
+	child_ts_set(&child->ts_local, sel_l.ts, sel_l.n);
+	ike_dbg(ike, "Child SA #%u: answering %s", child->serial, ts_pair_str(&sel_r, &sel_l, got, sizeof(got)));
 	child_sa_set_remote_spi(child, child->proposal.spi);
 	*out = child;
 	return 0;
@@ -366,8 +407,8 @@ bool child_sa_accept(struct ike_sa *ike, struct child_sa *child, const struct ms
 		return false;
 	}
 	child_sa_set_remote_spi(child, child->proposal.spi);
-	child->ts_local = keep_i;
-	child->ts_remote = keep_r;
+	child_ts_set(&child->ts_local, keep_i.ts, keep_i.n);
+	child_ts_set(&child->ts_remote, keep_r.ts, keep_r.n);
 	return true;
 }
 
@@ -552,11 +593,14 @@ bool child_sa_install(struct ike_sa *ike, struct child_sa *child)
 	lifetime_child_plan(ike, child, child->initiator);
 	if (IKE_DBGP(ike, DBG_BASE)) {
 		char l[512], r[512];
+		struct ike_ts_pl tl, tr;
+		child_ts_get(&child->ts_local, &tl);
+		child_ts_get(&child->ts_remote, &tr);
 		ike_dbg(ike, "Child SA #%u: installing with kernel backend %s: reqid %u, %s mode, replay "
 			"window %u%s; local %s, remote %s", child->serial, p->kernel->name, child->reqid,
 			child->transport ? "transport" : "tunnel", child->replay_window,
-			child->encap ? ", ESP in UDP" : "", tsel_list_str(&child->ts_local, l, sizeof(l)),
-			tsel_list_str(&child->ts_remote, r, sizeof(r)));
+			child->encap ? ", ESP in UDP" : "", tsel_list_str(&tl, l, sizeof(l)),
+			tsel_list_str(&tr, r, sizeof(r)));
 	}
 	bool ok = p->kernel->install(p, ike, child, err, sizeof(err));
 	if (ok)

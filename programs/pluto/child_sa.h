@@ -8,6 +8,9 @@ struct msg_digest;
 
 struct child_sa *child_sa_new(struct ike_sa *ike, struct connection *c);
 /* the Child SA with this SPI, inbound (ours) or else outbound, whatever its IKE SA */
+/* a Child SA's selectors: set (copied; n may be 0), read into a payload's form */
+void child_ts_set(struct child_ts *t, const struct ike_ts *ts, unsigned n);
+void child_ts_get(const struct child_ts *t, struct ike_ts_pl *out);
 struct child_sa *child_sa_find(struct pluto *p, const uint8_t spi[4]);
 /* sets the peer's SPI and keeps the index by it */
 void child_sa_set_remote_spi(struct child_sa *child, const uint8_t spi[4]);

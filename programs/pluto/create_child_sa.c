@@ -206,8 +206,8 @@ static struct ike_sa *finish_ike_rekey(struct ike_sa *old, struct cc_exchange *x
 	ike_sa_inherit_peer(ike, old);
 	/* RFC 8784 3: the new keys come from SK_d, which held the PPK */
 	ike->ppk_used = old->ppk_used;
-	ike->ppk_id_len = old->ppk_id_len;
-	memcpy(ike->ppk_id, old->ppk_id, old->ppk_id_len);
+	if (old->ppk_id.len > 0)
+		ike->ppk_id = chunk_dup(old->ppk_id.ptr, old->ppk_id.len);
 	struct chunk skeyseed = CHUNK_EMPTY;
 	bool ok = ike_setup_suite(ike) &&
 		  keymat_rekey_skeyseed(old->prf, &old->keys.sk_d, x->ke_method != IKE_KE_NONE ? &x->secret : NULL,
@@ -350,8 +350,8 @@ static bool initiate_child(struct ike_sa *ike, struct connection *c, struct chil
 		x->old_serial = old->serial;
 		child->generation = old->generation + 1;
 		child->transport = old->transport;
-		child->ts_local = old->ts_local;
-		child->ts_remote = old->ts_remote;
+		child_ts_set(&child->ts_local, old->ts_local.ts, old->ts_local.n);
+		child_ts_set(&child->ts_remote, old->ts_remote.ts, old->ts_remote.n);
 		codec_put_notify(&b, IKE_PROTO_ESP, old->spi_local, 4, IKE_N_REKEY_SA, NULL, 0);
 	}
 	child_put_mode(&b, child);

@@ -288,6 +288,7 @@ static void ike_sa_free(struct ike_sa *ike)
 	ke_free(ike->ke);
 	cc_free(ike->cc_out);
 	cc_free(ike->cc_in);
+	chunk_free(&ike->ppk_id);
 	chunk_free(&ike->ni);
 	chunk_free(&ike->nr);
 	chunk_free(&ike->real_msg_i);

@@ -165,6 +165,14 @@ enum child_state {
 	CHILD_FAILED,			/* negotiation or install failed (kept for status) */
 };
 
+/* A Child SA's traffic selectors on one side: as many as were agreed, on the heap (an
+ * inline struct ike_ts_pl holds IKE_MAX_TS of them, 610 octets, where one is usual:
+ * memory per SA, issue 9) */
+struct child_ts {
+	uint8_t n;
+	struct ike_ts *ts;
+};
+
 struct child_sa {
 	struct child_sa *next;		/* the IKE SA's Child SAs, newest first */
 	struct connection *c;		/* whose selectors and reqid it carries */
@@ -186,7 +194,7 @@ struct child_sa {
 	uint8_t spi_local[4], spi_remote[4];	/* ESP SPIs: inbound (ours), outbound (peer's) */
 	struct ix_link in_link, out_link;	/* pluto's Child SA indexes by those SPIs */
 	struct ike_proposal proposal;
-	struct ike_ts_pl ts_local, ts_remote;
+	struct child_ts ts_local, ts_remote;
 	bool transport;			/* USE_TRANSPORT_MODE agreed (RFC 7296 1.3.1) */
 	struct chunk keymat;		/* wiped and freed once installed */
 	/* what the kernel gets, fixed at install: the SA endpoints, the reqid, and
@@ -246,8 +254,8 @@ struct ike_sa {
 	bool ppk_negotiated;			/* both sent USE_PPK */
 	bool ppk_sent;				/* initiator: PPK_IDENTITY in our IKE_AUTH */
 	bool ppk_used;				/* SK_d, SK_pi, SK_pr are mixed with a PPK */
-	uint8_t ppk_id[CONF_PPK_ID_MAX];	/* ... whose PPK_ID this is */
-	uint8_t ppk_id_len;
+	struct chunk ppk_id;			/* ... whose PPK_ID this is (heap: most
+						 * SAs have none; memory per SA) */
 	struct ike_keys ppk_unmixed;		/* initiator: SK_d, SK_pi, SK_pr before the
 						 * mixing, until the IKE_AUTH response says
 						 * whether the responder used the PPK */

@@ -119,8 +119,8 @@ bool ppk_choose_i(struct ike_sa *ike, const struct conf_secret **ppk)
 
 static void remember_id(struct ike_sa *ike, const uint8_t *id, size_t len)
 {
-	ike->ppk_id_len = (uint8_t)(len <= sizeof(ike->ppk_id) ? len : sizeof(ike->ppk_id));
-	memcpy(ike->ppk_id, id, ike->ppk_id_len);
+	chunk_free(&ike->ppk_id);
+	ike->ppk_id = chunk_dup(id, len <= CONF_PPK_ID_MAX ? len : CONF_PPK_ID_MAX);
 }
 
 bool ppk_mix_i(struct ike_sa *ike, const struct conf_secret *ppk)
@@ -137,7 +137,7 @@ bool ppk_mix_i(struct ike_sa *ike, const struct conf_secret *ppk)
 	ike->ppk_used = true;		/* until the response says otherwise */
 	char t[PPK_ID_STR_MAX];
 	ike_log(ike, "IKE_AUTH: PPK_ID %s mixed into SK_d, SK_pi and SK_pr (RFC 8784)%s",
-		id_text(ike->ppk_id, ike->ppk_id_len, t, sizeof(t)),
+		id_text(ike->ppk_id.ptr, ike->ppk_id.len, t, sizeof(t)),
 		ike->c->conf.ppk == CONF_PPK_INSIST ? "" : "; NO_PPK_AUTH for a responder without it");
 	return true;
 }
@@ -147,7 +147,7 @@ void ppk_put_auth_i(struct ike_buf *b, const struct ike_sa *ike, const uint8_t *
 	if (!ike->ppk_sent)
 		return;
 	uint8_t data[PPK_IDENTITY_MAX];
-	size_t n = ppk_identity_encode(ike->ppk_id, ike->ppk_id_len, data, sizeof(data));
+	size_t n = ppk_identity_encode(ike->ppk_id.ptr, ike->ppk_id.len, data, sizeof(data));
 	/* RFC 8784 3: N(PPK_IDENTITY, PPK_ID) and, when the PPK is optional,
 	 * N(NO_PPK_AUTH) holding the Authentication Data made with SK_pi */
 	codec_put_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_PPK_IDENTITY, data, n);
@@ -160,7 +160,7 @@ bool ppk_response_i(struct ike_sa *ike, const struct msg_digest *md)
 	if (!ike->ppk_sent)
 		return true;
 	char t[PPK_ID_STR_MAX];
-	id_text(ike->ppk_id, ike->ppk_id_len, t, sizeof(t));
+	id_text(ike->ppk_id.ptr, ike->ppk_id.len, t, sizeof(t));
 	/* RFC 8784 3: the responder that used the PPK says so with PPK_IDENTITY */
 	if (codec_find_notify(md->pl, IKE_N_PPK_IDENTITY) != NULL) {
 		keymat_free(&ike->ppk_unmixed);
@@ -263,7 +263,7 @@ const char *ppk_note(const struct ike_sa *ike, bool status, char *buf, size_t le
 {
 	char t[PPK_ID_STR_MAX];
 	if (ike->ppk_used)
-		snprintf(buf, len, status ? "used, ID %s" : "; PPK_ID %s used", id_text(ike->ppk_id, ike->ppk_id_len,
+		snprintf(buf, len, status ? "used, ID %s" : "; PPK_ID %s used", id_text(ike->ppk_id.ptr, ike->ppk_id.len,
 										     t, sizeof(t)));
 	else
 		snprintf(buf, len, "%s", status ? "not used" : ike->ppk_negotiated ? "; no PPK" : "");

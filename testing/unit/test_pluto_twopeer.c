@@ -1357,8 +1357,8 @@ static void assert_ppk(struct ike_sa *ike, bool used)
 	assert_true(ike->ppk_negotiated);
 	assert_int_equal(ike->ppk_used, used);
 	if (used) {
-		assert_int_equal(ike->ppk_id_len, 8);
-		assert_memory_equal(ike->ppk_id, "PPK_ID_1", 8);
+		assert_int_equal(ike->ppk_id.len, 8);
+		assert_memory_equal(ike->ppk_id.ptr, "PPK_ID_1", 8);
 	}
 	assert_null(ike->ppk_unmixed.sk_d.ptr);	/* the keys before the mixing are gone */
 	assert_null(ike->ppk_unmixed.sk_pr.ptr);
