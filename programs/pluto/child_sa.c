@@ -473,7 +473,7 @@ static void child_sa_endpoints(struct ike_sa *ike, struct child_sa *child)
 
 /* --- tunnels: the Child SAs of a connection with the same selectors and peer ---------- */
 
-static bool ts_same(const struct ike_ts_pl *a, const struct ike_ts_pl *b)
+static bool ts_same(const struct child_ts *a, const struct child_ts *b)
 {
 	if (a->n != b->n)
 		return false;
@@ -544,8 +544,8 @@ static void tunnel_join(struct ike_sa *ike, struct child_sa *child)
 		t = calloc(1, sizeof(*t));
 		if (t == NULL)
 			return;
-		t->ts_local = child->ts_local;
-		t->ts_remote = child->ts_remote;
+		child_ts_set(&t->ts_local, child->ts_local.ts, child->ts_local.n);
+		child_ts_set(&t->ts_remote, child->ts_remote.ts, child->ts_remote.n);
 		t->next = c->tunnels;
 		c->tunnels = t;
 	}
@@ -567,7 +567,20 @@ static void tunnel_leave(struct child_sa *child)
 			*pp = t->next;
 			break;
 		}
+	child_ts_free(&t->ts_local);
+	child_ts_free(&t->ts_remote);
 	free(t);
+}
+
+void child_tunnels_free(struct connection *c)
+{
+	while (c->tunnels != NULL) {
+		struct tunnel *t = c->tunnels;
+		c->tunnels = t->next;
+		child_ts_free(&t->ts_local);
+		child_ts_free(&t->ts_remote);
+		free(t);
+	}
 }
 
 void child_sa_uninstall(struct ike_sa *ike, struct child_sa *child)

@@ -292,11 +292,7 @@ static bool delete_one(struct pluto *p, const char *name)
 		*pp = c->next;
 		conn_log(p, c, "deleting connection");
 		/* every Child SA of it is gone, and with them its tunnels */
-		while (c->tunnels != NULL) {
-			struct tunnel *t = c->tunnels;
-			c->tunnels = t->next;
-			free(t);
-		}
+		child_tunnels_free(c);
 		lifetime_conn_stop(c);
 		auth_free_conn(c);
 		free(c);

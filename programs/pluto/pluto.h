@@ -96,14 +96,23 @@ struct iface {
 	struct pluto *pluto;
 };
 
+/* A Child SA's traffic selectors on one side: as many as were agreed, on the heap (an
+ * inline struct ike_ts_pl holds IKE_MAX_TS of them, 610 octets, where one is usual:
+ * memory per SA, issue 9) */
+struct child_ts {
+	uint8_t n;
+	struct ike_ts *ts;
+};
+
 /* child_sa.c: one tunnel of a connection -- a pair of negotiated selectors, as the
  * kernel's policies are keyed -- shared by the Child SAs that carry it (its rekeys, a
- * reauthentication, both ends initiating, the peer back from another address).  The updown script hears of the tunnel, not of each Child SA: up
- * when its first Child SA is installed, down when its last one goes.  mark=-1 gives
- * the tunnel its mark, so that a rekey keeps it. */
+ * reauthentication, both ends initiating, the peer back from another address).  The
+ * updown script hears of the tunnel, not of each Child SA: up when its first Child SA
+ * is installed, down when its last one goes.  mark=-1 gives the tunnel its mark, so
+ * that a rekey keeps it. */
 struct tunnel {
 	struct tunnel *next;
-	struct ike_ts_pl ts_local, ts_remote;
+	struct child_ts ts_local, ts_remote;	/* copies (heap) */
 	unsigned refs;			/* Child SAs in it (installed, or installing) */
 	bool up;			/* the updown script was told it is up */
 	uint32_t unique_mark;		/* mark=-1: the tunnel's value (0: none chosen) */
@@ -163,14 +172,6 @@ enum child_state {
 	CHILD_ESTABLISHED,		/* installed and carrying traffic */
 	CHILD_REKEYED,			/* replaced by a newer generation; going */
 	CHILD_FAILED,			/* negotiation or install failed (kept for status) */
-};
-
-/* A Child SA's traffic selectors on one side: as many as were agreed, on the heap (an
- * inline struct ike_ts_pl holds IKE_MAX_TS of them, 610 octets, where one is usual:
- * memory per SA, issue 9) */
-struct child_ts {
-	uint8_t n;
-	struct ike_ts *ts;
 };
 
 struct child_sa {
@@ -556,6 +557,8 @@ bool dgrams_take(struct dgrams *d, struct chunk *c);
 /* child_sa.c: a Child SA leaves the kernel and its tunnel (the updown script's
  * down verbs when it was the tunnel's last) */
 void child_sa_uninstall(struct ike_sa *ike, struct child_sa *child);
+/* a deleted connection's tunnels (its Child SAs are gone) */
+void child_tunnels_free(struct connection *c);
 /* the value of mark=-1 for the n-th tunnel: n's bits put into the mask's set bits,
  * lowest first (so every value matches under the mask); 0 when n does not fit */
 uint32_t child_mark_unique(uint32_t n, uint32_t mask);

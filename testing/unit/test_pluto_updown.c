@@ -134,7 +134,9 @@ static void sel(struct ike_ts *t, const char *a, unsigned prefix)
 static void test_verb(void **state)
 {
 	struct child_sa c = { 0 };
+	struct ike_ts tl[1];
 	char v[32];
+	c.ts_local.ts = tl;
 	assert_true(ip_parse("192.0.2.45", &c.local));
 	c.ts_local.n = 1;
 	sel(&c.ts_local.ts[0], "192.0.2.64", 28);
@@ -207,6 +209,9 @@ static void test_env(void **state)
 	/* the peer's ID as authenticated, with characters a shell would act on */
 	ike.peer_id = strdup("@east'$(reboot)`x`\n");
 	struct child_sa ch = { 0 };
+	struct ike_ts tl[1], tr[1];
+	ch.ts_local.ts = tl;
+	ch.ts_remote.ts = tr;
 	ch.c = &c;
 	ch.ike = &ike;
 	ch.installed = true;
