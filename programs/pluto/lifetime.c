@@ -309,5 +309,6 @@ void lifetime_ike_gone(struct ike_sa *ike)
 void lifetime_conn_stop(struct connection *c)
 {
 	timer_cancel(&c->revive_timer);
+	timer_cancel(&c->up_timer);
 	c->revive_at_ms = 0;
 }

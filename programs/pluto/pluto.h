@@ -50,6 +50,8 @@
 #define IKE_AUTH_MSG_MAX        16384	/* IKE_AUTH plaintext: IDs, certificates, AUTH, SA, TS */
 #define PLUTO_MAX_SENDCA        4	/* CA certificates sendca=all sends (a peer takes 8) */
 #define PLUTO_MAX_QUEUED_REQUESTS 4	/* requests waiting for the window (RFC 7296 2.3) */
+#define PLUTO_UP_RETRY_MS       250	/* whack --up of a group: a member waiting for the
+					 * IKE SA with its peer looks again this often */
 /* XFRM reqids: each connection gets its own, from a range that marks them as
  * this daemon's, so that stale state of an earlier run can be found and removed */
 #define PLUTO_REQID_BASE        0x49000000u	/* 'I' << 24 */
@@ -138,6 +140,8 @@ struct connection {
 	unsigned debug;			/* debug= (conf.debug), then whack --name --debug:
 					 * categories added to p->debug for its SAs */
 	struct pluto_timer revive_timer;	/* lifetime.c: revival of auto=start */
+	struct pluto_timer up_timer;		/* whack_server.c: a group's --up waiting
+						 * for the IKE SA with its peer */
 	unsigned revive_tries;
 	uint64_t revive_at_ms;		/* when the next attempt is due (0: none) */
 	struct tunnel *tunnels;		/* child_sa.c */

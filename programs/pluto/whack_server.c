@@ -144,13 +144,13 @@ static int cmd_rekey(struct pluto *p, struct whack_client *w, const char *name, 
 	return ok ? 0 : 1;
 }
 
+static int group_up(struct pluto *p, struct whack_client *w, const char *name);
+
 static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 {
 	struct connection *c = connection_find(p, name);
-	if (c == NULL) {
-		whack_printf(w, "no connection named \"%s\"", name);
-		return 1;
-	}
+	if (c == NULL)
+		return group_up(p, w, name);
 	c->down = false;
 	/* RFC 7296 1.3.1: a second connection to a peer we have an IKE SA with gets its
 	 * Child SA by CREATE_CHILD_SA, as Libreswan does */
@@ -171,13 +171,96 @@ static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 	return -1;	/* whack_done() when the SA is established or fails */
 }
 
-static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
+/* An IKE SA with c's peer that is still being negotiated by us */
+static bool ike_pending_for_conn(struct pluto *p, const struct connection *c)
 {
-	struct connection *c = connection_find(p, name);
-	if (c == NULL) {
+	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
+		if (!ike_sa_dead(s) && s->initiator && s->state != IKE_ESTABLISHED && s->c != NULL &&
+		    ip_eq(&s->remote, &c->remote->addr) && ike_id_eq(&s->c->local->id, &c->local->id) &&
+		    ike_id_eq(&s->c->remote->id, &c->remote->id))
+			return true;
+	}
+	return false;
+}
+
+static void group_member_up(struct pluto *p, struct connection *c);
+
+static void up_retry_cb(void *arg)
+{
+	struct connection *c = arg;
+	struct pluto *p = c->pluto;
+	group_member_up(p, c);
+	ike_sa_free_all(p);
+	log_flush(p);
+}
+
+/* One member of a group (leftsubnets=) coming up with nobody waiting on it, as
+ * Libreswan brings up the connections of an alias: a Child SA by CREATE_CHILD_SA
+ * on the established IKE SA with its peer (RFC 7296 1.3.1); while that IKE SA is
+ * being negotiated, or busy with another exchange, it looks again in
+ * PLUTO_UP_RETRY_MS; when there is none, its own IKE SA. */
+static void group_member_up(struct pluto *p, struct connection *c)
+{
+	if (c->down)
+		return;
+	struct ike_sa *ike = ike_for_conn(p, c), *dummy;
+	if (child_of(p, c, &dummy) != NULL)
+		return;		/* up already */
+	if (ike != NULL) {
+		if (create_child_sa_initiate(ike, c, NULL)) {
+			conn_log(p, c, "creating a Child SA on IKE SA #%u", ike->serial);
+			return;
+		}
+		/* the IKE SA has an exchange under way (RFC 7296 2.3) */
+	} else if (!ike_pending_for_conn(p, c)) {
+		conn_log(p, c, "initiating");
+		if (ikev2_initiate(p, c, NULL) != NULL)
+			return;
+	}
+	timer_schedule(&c->up_timer, p, up_retry_cb, c, PLUTO_UP_RETRY_MS);
+}
+
+/* whack --up NAME where NAME is no connection but the template of a group
+ * (leftsubnets=): every member, sharing one IKE SA with the peer */
+static int group_up(struct pluto *p, struct whack_client *w, const char *name)
+{
+	unsigned n = 0;
+	for (struct connection *c = p->conns; c != NULL; c = c->next) {
+		if (strcmp(c->conf.alias, name) != 0)
+			continue;
+		n++;
+		c->down = false;
+		whack_printf(w, "\"%s\": initiating (member of \"%s\")", c->name, name);
+		group_member_up(p, c);
+	}
+	if (n == 0) {
 		whack_printf(w, "no connection named \"%s\"", name);
 		return 1;
 	}
+	whack_printf(w, "\"%s\": %u connections initiated; whack --trafficstatus shows them", name, n);
+	return 0;
+}
+
+static int cmd_down_one(struct pluto *p, struct whack_client *w, struct connection *c);
+
+/* whack --down NAME: the connection, or every member of the group NAME */
+static int cmd_down(struct pluto *p, struct whack_client *w, const char *name)
+{
+	struct connection *c = connection_find(p, name);
+	if (c != NULL)
+		return cmd_down_one(p, w, c);
+	int rc = 1;
+	for (c = p->conns; c != NULL; c = c->next)
+		if (strcmp(c->conf.alias, name) == 0)
+			rc = cmd_down_one(p, w, c);
+	if (rc != 0)
+		whack_printf(w, "no connection named \"%s\"", name);
+	return rc;
+}
+
+static int cmd_down_one(struct pluto *p, struct whack_client *w, struct connection *c)
+{
+	const char *name = c->name;
 	c->down = true;	/* no revival until the next --up */
 	lifetime_conn_stop(c);
 	for (struct ike_sa *s = p->sas, *next; s != NULL; s = next) {
