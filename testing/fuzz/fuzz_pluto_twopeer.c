@@ -516,10 +516,13 @@ static void reset_wire(struct wire *w)
 				i == WEST ? "west" : "east", p->nsas, p->nhalf_open, p->frag_bytes);
 			abort();
 		}
-		for (unsigned b = 0; b < PLUTO_SA_HASH_BUCKETS; b++)
-			if (p->sa_hash_fixed[b] != NULL) {
-				fprintf(stderr, "fuzz_pluto_twopeer: %s: an SA left on hash chain %u\n",
-					i == WEST ? "west" : "east", b);
+		/* every index empty: an SA or Child SA left on one is a use after free */
+		const struct ix *ixs[] = { &p->sa_by_spi, &p->sa_by_peer, &p->sa_by_remote,
+					   &p->child_by_in, &p->child_by_out };
+		for (unsigned k = 0; k < sizeof(ixs) / sizeof(ixs[0]); k++)
+			if (ixs[k]->n != 0) {
+				fprintf(stderr, "fuzz_pluto_twopeer: %s: %u entries left on SA index %u\n",
+					i == WEST ? "west" : "east", ixs[k]->n, k);
 				abort();
 			}
 		p->next_serial = 0;
