@@ -469,6 +469,7 @@ void conf_setup_defaults(struct conf_setup *s)
 	s->ddos_ike_threshold = CONF_DDOS_IKE_THRESHOLD_DEFAULT;
 	s->max_halfopen_ike = CONF_MAX_HALFOPEN_IKE_DEFAULT;
 	s->max_ike_sas = CONF_MAX_IKE_SAS_DEFAULT;
+	s->nhelpers = CONF_NHELPERS_AUTO;
 }
 
 void conf_interpret_setup(struct conf_parser *p, const struct conf_section *sec, struct conf_setup *s)

@@ -4,6 +4,8 @@
 
 #include "pluto.h"
 #include "sk_record.h"
+#include "crypt.h"
+#include "helper.h"
 
 /* A received message after demux (and, for SK messages, reassembly + decryption). */
 struct msg_digest {
@@ -29,9 +31,60 @@ enum tr_result {
 	TR_IGNORE,	/* dropped (logged by the handler), state unchanged */
 	TR_FAIL,	/* negotiation failed; the handler logged and answered; delete the SA */
 	TR_DONE,	/* the SA is finished (deleted by request); delete it quietly */
+	TR_SUSPEND,	/* a crypto helper works for it (ikev2_offload()); the driver
+			 * finishes the transition when the result is back */
 };
 
 typedef enum tr_result tr_handler(struct ike_sa *ike, struct msg_digest *md);
+/* The rest of a handler after its crypto job.  md is the message itself when the
+ * job ran inline (nhelpers=0), else the driver's copy of what outlives the datagram:
+ * header, addresses, interface, R/I flags, the raw message and, for an unprotected
+ * one (IKE_SA_INIT), its payloads decoded again; a protected one's md->pl is then an
+ * empty chain, so its handler reads every payload before it offloads. */
+typedef enum tr_result tr_resume_fn(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job);
+/* A handler's costly step: with helpers, queue job and return TR_SUSPEND (the SA
+ * waits; demux.c drops its messages meanwhile, but answers retransmissions of
+ * earlier requests from the cache); without, run it now and return resume's
+ * result.  job->cleanup runs either way. */
+enum tr_result ikev2_offload(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job,
+			     tr_resume_fn *resume);
+void ikev2_suspend_free(struct ike_sa *ike);
+/* a job outside a transition (an initiator's first key pair): to a helper, done
+ * called back with the SA; or now, inline (whack --impair slow-crypto applies) */
+void ikev2_submit(struct ike_sa *ike, struct helper_job *job, helper_done_fn *done);
+void ikev2_run_inline(struct ike_sa *ike, struct helper_job *job);
+/* the IKE_SA_INIT request of an initiator is out (after its key pair, maybe
+ * computed by a helper): state IKE_I_INIT_SENT, or the SA deleted when !sent */
+void ikev2_init_sent(struct ike_sa *ike, bool sent);
+
+/* offload.c: the key exchange job (a helper_job): our key pair, or the shared
+ * secret from the peer's KE data, and optionally the keys that follow from it,
+ * computed from copies.  ke_job_free() wipes it. */
+enum kj_op { KJ_INITIATE, KJ_RESPOND, KJ_FINISH };
+enum kj_keys { KJ_NO_KEYS, KJ_IKE_SA_INIT, KJ_ADDKE };
+struct ke_job {
+	struct helper_job h;
+	/* in */
+	enum kj_op op;
+	enum kj_keys keys_op;
+	uint16_t method;
+	struct chunk peer;		/* the peer's KE data */
+	struct ke *ke;			/* KJ_FINISH: ours, moved in; else the result */
+	enum ike_prf prf;
+	struct chunk ni, nr, old_sk_d;
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	struct keymat_sizes sizes;
+	/* out */
+	enum ke_result kr;
+	struct chunk secret, skeyseed;	/* g^ir or SK(n); SKEYSEED (IKE_SA_INIT) */
+	struct ike_keys keys;
+	bool keys_ok;
+};
+struct ke_job *ke_job_new(struct ike_sa *ike, enum kj_op op, uint16_t method, const uint8_t *peer,
+			  size_t len, const char *what);
+/* the keys to derive after the exchange, from the SA's nonces, SPIs and PRF now */
+void ke_job_keys(struct ke_job *j, const struct ike_sa *ike, enum kj_keys keys_op);
+void ke_job_free(struct helper_job *h);
 
 /* Who may receive a row's message: bits, so that a row can serve both roles */
 enum tr_role { ROLE_INITIATOR = 1, ROLE_RESPONDER = 2, ROLE_EITHER = 3 };

@@ -5,6 +5,8 @@
 #include <cap-ng.h>
 #include "ikev2.h"
 #include "crypt.h"
+#include "helper.h"
+#include <unistd.h>
 
 static void load_setup_and_autoconns(struct pluto *p)
 {
@@ -157,6 +159,13 @@ bool server_start(struct pluto *p)
 	if (!iface_open_all(p) || !whack_server_start(p))
 		return false;
 	drop_privileges(p);
+	/* crypto helpers: after the capabilities are dropped (threads inherit what is
+	 * left), before the autostarts that may use them and before the seccomp filter */
+	int nh = p->nhelpers_given ? p->nhelpers_cli : p->setup.nhelpers;
+	if (!helpers_start(p, helpers_count(nh, sysconf(_SC_NPROCESSORS_ONLN))))
+		return false;
+	if (helpers_running(p) == 0)
+		plog(p, "nhelpers=0: cryptography runs inline in the event loop");
 	start_autoconns(p);
 	/* last: everything pluto opens at start-up is open */
 	bool confined = confine_install(p);
@@ -170,6 +179,8 @@ void server_stop(struct pluto *p)
 	shutdown_sas(p);
 	p->shutting_down = true;
 	ike_sa_free_all(p);
+	/* after the SAs: a job still in flight finds its SA gone and is wiped */
+	helpers_stop(p);
 	while (p->conns != NULL)
 		connections_delete(p, p->conns->name);
 	conf_secrets_free(&p->secrets);
