@@ -25,7 +25,8 @@ struct helpers {
 	unsigned started;		/* under lock: threads inside helper_main() */
 	int efd;			/* eventfd: completed jobs are waiting */
 	struct event *ev;
-	uint64_t jobs_done;		/* the loop's count */
+	uint64_t jobs_done;		/* the loop's counts: jobs completed, in flight */
+	unsigned inflight;
 };
 
 /* Libreswan (ipsec.conf(5) nhelpers=): -1 starts as many helpers as CPUs minus one
@@ -179,6 +180,7 @@ void helper_submit(struct pluto *p, struct helper_job *job)
 {
 	struct helpers *h = p->helpers;
 	job->ike->job = job;
+	h->inflight++;
 	pthread_mutex_lock(&h->lock);
 	push(&h->todo, &h->todo_tail, job);
 	pthread_cond_signal(&h->cond);
@@ -205,6 +207,7 @@ static void complete(struct pluto *p, struct helper_job *job)
 {
 	struct ike_sa *ike = job->ike;
 	p->helpers->jobs_done++;
+	p->helpers->inflight--;
 	if (ike == NULL || ike_sa_dead(ike) || ike->job != job) {
 		dbg(p, "crypto helper: %s for #%u done, but the IKE SA is gone; result dropped",
 		    job->what, job->serial);
@@ -280,4 +283,9 @@ void helpers_stop(struct pluto *p)
 uint64_t helpers_jobs_done(const struct pluto *p)
 {
 	return p->helpers != NULL ? p->helpers->jobs_done : 0;
+}
+
+unsigned helpers_inflight(const struct pluto *p)
+{
+	return p->helpers != NULL ? p->helpers->inflight : 0;
 }

@@ -62,7 +62,8 @@ bool helpers_wait(struct pluto *p, unsigned timeout_ms);
 /* stop the threads (a job in flight finishes first), drop every queued and
  * completed job with its cleanup, close the eventfd */
 void helpers_stop(struct pluto *p);
-/* per-thread CPU for status/bench: the number of jobs run by the pool */
+/* for whack --status: jobs completed by the pool, jobs queued or running */
 uint64_t helpers_jobs_done(const struct pluto *p);
+unsigned helpers_inflight(const struct pluto *p);
 
 #endif
