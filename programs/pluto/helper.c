@@ -153,7 +153,7 @@ bool helpers_start(struct pluto *p, unsigned n)
 		if (pthread_create(&h->threads[h->n], NULL, helper_main, h) != 0)
 			break;
 		char name[16];
-		snprintf(name, sizeof(name), "pluto helper %u", h->n + 1);
+		snprintf(name, sizeof(name), "pluto-helper%u", h->n + 1);
 		pthread_setname_np(h->threads[h->n], name);
 	}
 	/* every thread is inside helper_main() before the caller goes on */
