@@ -70,22 +70,24 @@ static void impair_ke(struct ike_sa *ike, uint16_t *m, uint8_t *data, size_t *le
 	}
 }
 
-bool ike_intermediate_initiate(struct ike_sa *ike)
+/* The request of the next round, with our key pair of its key exchange (kp; NULL
+ * for a round without one) */
+static bool send_round(struct ike_sa *ike, struct ke_job *kp)
 {
 	uint8_t storage[INT_INNER_MAX];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	unsigned round = ike->int_rounds;
-	if (round_has_ke(ike, round)) {
-		uint16_t m = ike->addke[round];
-		ke_free(ike->ke);
-		ike->ke = NULL;
-		enum ke_result r = ke_initiate(m, &ike->ke);
-		if (r != KE_OK) {
+	if (kp != NULL) {
+		uint16_t m = kp->method;
+		if (kp->kr != KE_OK) {
 			ike_log(ike, "cannot start additional key exchange %s: %s", ike_ke_name(m),
-				ke_result_name(r));
+				ke_result_name(kp->kr));
 			return false;
 		}
+		ke_free(ike->ke);
+		ike->ke = kp->ke;
+		kp->ke = NULL;
 		size_t len;
 		const uint8_t *pub = ke_public(ike->ke, &len);
 		uint8_t data[INT_KE_MAX];
@@ -105,6 +107,23 @@ bool ike_intermediate_initiate(struct ike_sa *ike)
 		ike_log(ike, "IKE_INTERMEDIATE round %u: no key exchange", round + 1);
 	}
 	return send_request(ike, IKE_INTERMEDIATE, &inner);
+}
+
+/* after our key pair of the round (offload.c) */
+static enum tr_result int_keypair_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	return send_round(ike, (struct ke_job *)h) ? TR_NEXT_ALT : TR_FAIL;
+}
+
+enum tr_result ike_intermediate_initiate(struct ike_sa *ike, struct msg_digest *md)
+{
+	unsigned round = ike->int_rounds;
+	if (!round_has_ke(ike, round))
+		return send_round(ike, NULL) ? TR_NEXT_ALT : TR_FAIL;
+	struct ke_job *j = ke_job_new(ike, KJ_INITIATE, ike->addke[round], NULL, 0, "IKE_INTERMEDIATE key pair");
+	if (j == NULL)
+		return TR_FAIL;
+	return ikev2_offload(ike, md, &j->h, int_keypair_resume);
 }
 
 /* The KE payload of a round, checked against the negotiated method. */
@@ -200,7 +219,7 @@ static enum tr_result int_i_resume(struct ike_sa *ike, struct msg_digest *md, st
 		return TR_FAIL;
 	}
 	round_done(ike, j->method);
-	return ikev2_next_request(ike);
+	return ikev2_next_request(ike, md);
 }
 
 enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
@@ -216,7 +235,7 @@ enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
 	}
 	if (!round_has_ke(ike, round)) {
 		round_done(ike, IKE_KE_NONE);
-		return ikev2_next_request(ike);
+		return ikev2_next_request(ike, md);
 	}
 	struct ke_job *j = ke_job_new(ike, KJ_FINISH, ke.method, ke.data, ke.len, "IKE_INTERMEDIATE key exchange");
 	if (j == NULL)

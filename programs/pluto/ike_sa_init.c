@@ -577,5 +577,5 @@ static enum tr_result accept_reply(struct ike_sa *ike, struct msg_digest *md, co
 			ike->lport = ike->ifc->port;
 		ike_sa_start_keepalive(ike);
 	}
-	return ikev2_next_request(ike);
+	return ikev2_next_request(ike, md);
 }

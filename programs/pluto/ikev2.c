@@ -417,7 +417,7 @@ void ikev2_init_sent(struct ike_sa *ike, bool sent)
 /* RFC 9242 3: after IKE_SA_INIT, the first IKE_INTERMEDIATE round if it was
  * negotiated (an empty one without additional key exchanges); after a round, the
  * next while RFC 9370 key exchanges remain (2.2.2: one per round); then IKE_AUTH. */
-enum tr_result ikev2_next_request(struct ike_sa *ike)
+enum tr_result ikev2_next_request(struct ike_sa *ike, struct msg_digest *md)
 {
 	bool more;
 	if (ike->int_rounds == 0) {
@@ -436,7 +436,7 @@ enum tr_result ikev2_next_request(struct ike_sa *ike)
 		more ? "IKE_INTERMEDIATE" : "IKE_AUTH", ike->int_rounds, ike->n_addke,
 		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
 	if (more)
-		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
+		return ike_intermediate_initiate(ike, md);
 	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
 }
 

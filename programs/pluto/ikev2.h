@@ -118,9 +118,9 @@ const struct transition *ikev2_find_row(enum ike_state state, uint8_t exchange, 
 					bool response);
 bool ikev2_payloads_ok(const struct transition *t, const struct ike_chain *pl, char *why, size_t len);
 /* an initiator's step after IKE_SA_INIT or an IKE_INTERMEDIATE round: the next
- * IKE_INTERMEDIATE round (TR_NEXT_ALT) or IKE_AUTH (TR_NEXT); TR_FAIL if it
- * cannot be sent */
-enum tr_result ikev2_next_request(struct ike_sa *ike);
+ * IKE_INTERMEDIATE round (TR_NEXT_ALT; TR_SUSPEND while a helper makes its key
+ * pair) or IKE_AUTH (TR_NEXT); TR_FAIL if it cannot be sent.  md: the response */
+enum tr_result ikev2_next_request(struct ike_sa *ike, struct msg_digest *md);
 
 /* send.c: building, protecting, sending */
 /* IKE_SA_INIT (unprotected) request / response: b holds the whole message */
@@ -148,7 +148,7 @@ bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
 /* handlers (ike_sa_init.c, ike_intermediate.c, ike_auth.c, informational.c, create_child_sa.c) */
 bool ike_sa_init_initiate(struct ike_sa *ike);
 tr_handler ike_sa_init_r, ike_sa_init_i;
-bool ike_intermediate_initiate(struct ike_sa *ike);
+enum tr_result ike_intermediate_initiate(struct ike_sa *ike, struct msg_digest *md);
 tr_handler ike_intermediate_r, ike_intermediate_i;
 bool ike_auth_initiate(struct ike_sa *ike);
 tr_handler ike_auth_r, ike_auth_i;
