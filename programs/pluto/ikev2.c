@@ -224,7 +224,8 @@ static const char *tr_result_name(enum tr_result r);
 
 /* what a suspended transition needs when its job is back: the row, the request
  * generation and state it started from, and the parts of the message that outlive
- * the datagram (md.raw points into raw; md.pl is an empty chain) */
+ * the datagram (md.raw points into raw; md.pl is the unprotected payload chain
+ * decoded again from raw, or an empty chain for a protected message) */
 struct ikev2_suspend {
 	const struct transition *t;
 	tr_resume_fn *resume;
@@ -233,7 +234,6 @@ struct ikev2_suspend {
 	struct msg_digest md;
 	struct chunk raw;
 };
-
 
 /* after a handler (or what it resumed after its crypto job): the rest of the
  * transition; a suspended one keeps what its resumption needs */
