@@ -223,16 +223,16 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 static const char *tr_result_name(enum tr_result r);
 
 /* what a suspended transition needs when its job is back: the row, the request
- * generation and state it started from, and the parts of the message that outlive
- * the datagram (md.raw points into raw; md.pl is the unprotected payload chain
- * decoded again from raw, or an empty chain for a protected message) */
+ * generation and state it started from, and the message, which outlives its
+ * datagram as copies: md.raw points into raw, md.pl is the payload chain decoded
+ * again from raw (unprotected) or from plain (the SK plaintext) */
 struct ikev2_suspend {
 	const struct transition *t;
 	tr_resume_fn *resume;
 	unsigned gen;
 	enum ike_state from;
 	struct msg_digest md;
-	struct chunk raw;
+	struct chunk raw, plain;
 };
 
 /* after a handler (or what it resumed after its crypto job): the rest of the
@@ -327,6 +327,7 @@ void ikev2_suspend_free(struct ike_sa *ike)
 		return;
 	ike->suspended = NULL;
 	chunk_free(&s->raw);
+	chunk_free(&s->plain);
 	free(s);
 }
 
@@ -343,6 +344,7 @@ static void resume_done(struct ike_sa *ike, struct helper_job *job)
 	ike->in_response = false;
 	finish(ike, s->t, &s->md, r, s->gen, s->from);
 	chunk_free(&s->raw);
+	chunk_free(&s->plain);
 	free(s);
 }
 
@@ -393,14 +395,25 @@ enum tr_result ikev2_offload(struct ike_sa *ike, struct msg_digest *md, struct h
 	s->md = (struct msg_digest){ .ifc = md->ifc, .from = md->from, .to = md->to, .fport = md->fport,
 				     .raw = s->raw.ptr, .raw_len = md->raw_len, .hdr = md->hdr,
 				     .response = md->response, .encrypted = md->encrypted };
-	/* an unprotected message (IKE_SA_INIT) keeps its payloads: decoded again from
-	 * the copy; of a protected one the plaintext is gone (md.pl stays empty) */
+	/* the payloads stay readable: decoded again from copies of the message (an
+	 * unprotected one) or of its plaintext (SK, or reassembled SKF) */
 	uint8_t bad = 0;
-	if (!md->encrypted && md->raw_len > IKE_HDR_LEN &&
-	    codec_decode_chain(md->hdr.np, s->raw.ptr + IKE_HDR_LEN, md->raw_len - IKE_HDR_LEN, &s->md.outer,
-			       &bad) != CODEC_OK)
-		s->md.outer.n = 0;
-	s->md.pl = &s->md.outer;
+	if (!md->encrypted) {
+		if (md->raw_len <= IKE_HDR_LEN ||
+		    codec_decode_chain(md->hdr.np, s->raw.ptr + IKE_HDR_LEN, md->raw_len - IKE_HDR_LEN,
+				       &s->md.outer, &bad) != CODEC_OK)
+			s->md.outer.n = 0;
+		s->md.pl = &s->md.outer;
+	} else {
+		s->plain = chunk_dup(md->rec.plain, md->rec.plain_len);
+		if (s->plain.ptr == NULL ||
+		    codec_decode_chain(md->rec.inner_np, s->plain.ptr, md->rec.plain_len, &s->md.inner, &bad) != CODEC_OK)
+			s->md.inner.n = 0;
+		s->md.rec.inner_np = md->rec.inner_np;
+		s->md.rec.plain = s->plain.ptr;
+		s->md.rec.plain_len = md->rec.plain_len;
+		s->md.pl = &s->md.inner;
+	}
 	ike->suspended = s;
 	ikev2_submit(ike, job, resume_done);
 	return TR_SUSPEND;
@@ -437,7 +450,7 @@ enum tr_result ikev2_next_request(struct ike_sa *ike, struct msg_digest *md)
 		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
 	if (more)
 		return ike_intermediate_initiate(ike, md);
-	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+	return ike_auth_initiate(ike, md);
 }
 
 struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)

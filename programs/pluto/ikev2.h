@@ -37,10 +37,9 @@ enum tr_result {
 
 typedef enum tr_result tr_handler(struct ike_sa *ike, struct msg_digest *md);
 /* The rest of a handler after its crypto job.  md is the message itself when the
- * job ran inline (nhelpers=0), else the driver's copy of what outlives the datagram:
- * header, addresses, interface, R/I flags, the raw message and, for an unprotected
- * one (IKE_SA_INIT), its payloads decoded again; a protected one's md->pl is then an
- * empty chain, so its handler reads every payload before it offloads. */
+ * job ran inline (nhelpers=0), else the driver's copy of it: header, addresses,
+ * interface, R/I flags, the raw octets and its payloads (md->pl) decoded again from
+ * copies of the raw message or of its SK plaintext; md->rec has only the plaintext. */
 typedef enum tr_result tr_resume_fn(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job);
 /* A handler's costly step: with helpers, queue job and return TR_SUSPEND (the SA
  * waits; demux.c drops its messages meanwhile, but answers retransmissions of
@@ -150,7 +149,7 @@ bool ike_sa_init_initiate(struct ike_sa *ike);
 tr_handler ike_sa_init_r, ike_sa_init_i;
 enum tr_result ike_intermediate_initiate(struct ike_sa *ike, struct msg_digest *md);
 tr_handler ike_intermediate_r, ike_intermediate_i;
-bool ike_auth_initiate(struct ike_sa *ike);
+enum tr_result ike_auth_initiate(struct ike_sa *ike, struct msg_digest *md);
 tr_handler ike_auth_r, ike_auth_i;
 tr_handler informational_r, informational_i;
 tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup_ke_i, create_child_sa_deleting;

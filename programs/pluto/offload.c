@@ -1,10 +1,11 @@
-/* offload.c -- the key exchange job that crypto helpers run (helper.h): our key
- * pair, or the shared secret from the peer's KE data, then the keys that follow
- * (RFC 7296 2.14, RFC 9370 2.2.2).  It works on copies only: no SA, no pluto, no log
+/* offload.c -- the jobs that crypto helpers run (helper.h): the key exchange (our
+ * key pair, or the shared secret from the peer's KE data, then the keys that follow,
+ * RFC 7296 2.14, RFC 9370 2.2.2) and our IKE_AUTH signature.  It works on copies only: no SA, no pluto, no log
  * (docs/architecture.md, "Threads"); everything secret is wiped by ke_job_free(). */
 #include <stdlib.h>
 #include <string.h>
 #include "ikev2.h"
+#include "auth.h"
 
 static void ke_job_work(struct helper_job *h)
 {
@@ -88,6 +89,47 @@ void ke_job_free(struct helper_job *h)
 	chunk_free(&j->secret);
 	chunk_free(&j->skeyseed);
 	keymat_free(&j->keys);
+	chunk_wipe(j, sizeof(*j));
+	free(j);
+}
+
+/* --- our AUTH signature (IKE_AUTH) --- */
+
+static void sign_job_work(struct helper_job *h)
+{
+	struct sign_job *j = (struct sign_job *)h;
+	j->ok = crypt_sign(j->plan.s, j->key, j->so.ptr, j->so.len, j->plan.digsig, &j->sig);
+}
+
+struct sign_job *sign_job_new(struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *so)
+{
+	struct sign_job *j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return NULL;
+	j->h.what = "IKE_AUTH signature";
+	j->h.work = sign_job_work;
+	j->h.cleanup = sign_job_free;
+	j->h.serial = ike->serial;
+	j->plan = *plan;
+	j->so = *so;
+	*so = CHUNK_EMPTY;
+	/* the connection (and its key) may go while the job runs */
+	j->key = crypt_privkey_dup(ike->c->key);
+	if (j->key == NULL) {
+		sign_job_free(&j->h);
+		return NULL;
+	}
+	return j;
+}
+
+void sign_job_free(struct helper_job *h)
+{
+	struct sign_job *j = (struct sign_job *)h;
+	if (j == NULL)
+		return;
+	crypt_privkey_free(j->key);
+	chunk_free(&j->so);
+	chunk_free(&j->sig);
 	chunk_wipe(j, sizeof(*j));
 	free(j);
 }
