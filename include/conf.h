@@ -87,6 +87,10 @@ enum conf_ddos_mode { CONF_DDOS_AUTO, CONF_DDOS_BUSY, CONF_DDOS_UNLIMITED };
  * daemon keeps at once, established or not; past it no new one is started or answered */
 #define CONF_MAX_IKE_SAS_DEFAULT        1000000
 #define CONF_MAX_IKE_SAS_MAX            100000000
+/* nhelpers= (config setup, Libreswan): crypto helper threads; -1 (default): as
+ * many as CPUs minus one with 4 or more CPUs, else as many as CPUs; 0: inline */
+#define CONF_NHELPERS_AUTO              (-1)
+#define CONF_NHELPERS_MAX               64
 
 #define CONF_MAX_SUBNETS 16		/* leftsubnets= / leftsubnet=a,b entries */
 
@@ -227,6 +231,8 @@ struct conf_setup {
 	unsigned max_halfopen_ike;	/* max-halfopen-ike= (default 1024) */
 	unsigned max_ike_sas;		/* max-ike-sas= (default 1000000) */
 	enum conf_seccomp seccomp;	/* seccomp=enabled|tolerant|disabled (default) */
+	int nhelpers;			/* nhelpers= (CONF_NHELPERS_AUTO default; 0: the
+					 * crypto runs inline in the event loop) */
 	char keylog_dir[CONF_VALUE_MAX];	/* keylog-dir= (Interlude's own): an absolute
 					 * directory where pluto appends every IKE and Child
 					 * SA's keys for Wireshark; "" (default) = off */

@@ -117,6 +117,9 @@ struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk 
 struct crypt_privkey *crypt_privkey_generate(enum crypt_key_kind kind);
 struct crypt_pubkey *crypt_privkey_public(const struct crypt_privkey *k);
 enum crypt_key_kind crypt_privkey_kind(const struct crypt_privkey *k);
+/* another reference to the same key, freed on its own (a crypto helper's job owns
+ * one, so that the connection may go while the job signs) */
+struct crypt_privkey *crypt_privkey_dup(const struct crypt_privkey *k);
 void crypt_privkey_free(struct crypt_privkey *k);
 bool crypt_sign(enum crypt_sig s, const struct crypt_privkey *k, const uint8_t *data, size_t len,
 		bool ecdsa_der, struct chunk *sig) CRYPT_MUST_CHECK;

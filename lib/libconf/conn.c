@@ -535,6 +535,7 @@ void conf_setup_defaults(struct conf_setup *s)
 	s->max_halfopen_ike = CONF_MAX_HALFOPEN_IKE_DEFAULT;
 	s->max_ike_sas = CONF_MAX_IKE_SAS_DEFAULT;
 	s->updown_timeout_s = CONF_UPDOWN_TIMEOUT_DEFAULT_S;
+	s->nhelpers = CONF_NHELPERS_AUTO;
 }
 
 void conf_interpret_setup(struct conf_parser *p, const struct conf_section *sec, struct conf_setup *s)

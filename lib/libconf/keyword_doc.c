@@ -97,6 +97,7 @@ static const struct conf_keyword_doc docs[] = {
 	D(SETUP, "max-halfopen-ike", "count", "1024", "half-open IKE SAs before new ones are refused"),
 	D(SETUP, "max-ike-sas", "count (1 to 100000000)", "1000000", "IKE SAs kept at once, established or negotiating (Interlude's own, as strongSwan's ikesa_limit); past it pluto initiates none and drops new IKE_SA_INIT requests with a rate-limited log line"),
 	D(SETUP, "ike-socket-bufsize", "octets", "the system's", "receive and send buffers of the IKE sockets"),
+	D(SETUP, "nhelpers", "-1 | 0 | count (at most 64)", "-1", "crypto helper threads (Libreswan's meaning): -1 starts as many as CPUs minus one when there are 4 or more, else as many as CPUs; 0 runs the key exchanges, key derivations and signatures inline in the event loop; pluto --nhelpers wins. Helpers take the key exchanges of IKE_SA_INIT (with the key derivation) and of IKE_INTERMEDIATE, and our IKE_AUTH signature, off the event loop, so that retransmissions, liveness checks, whack and other SAs go on while they run; an SA waiting for its helper drops further messages of that exchange (its peer retransmits) and still answers retransmitted earlier requests from its cache; verifying the peer's certificate and signature and CREATE_CHILD_SA key exchanges still run in the event loop"),
 	D(SETUP, "logfile", "path", "(stderr)", "the log file; pluto --logfile wins"),
 	D(SETUP, "logtime", "yes | no", "yes", "timestamps in the log file"),
 	D(SETUP, "logappend", "yes | no", "yes", "no truncates the log file at start"),

@@ -913,6 +913,22 @@ static bool s_bufsize(struct conf_setup *s, const char *key, const char *v, char
 	return true;
 }
 
+/* nhelpers=N (Libreswan): crypto helper threads; -1 = from the CPU count, 0 = inline */
+static bool s_nhelpers(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
+{
+	uint64_t x;
+	if (strcmp(v, "-1") == 0) {
+		s->nhelpers = CONF_NHELPERS_AUTO;
+		return true;
+	}
+	if (!count(key, v, &x, why, n))
+		return false;
+	if (x > CONF_NHELPERS_MAX)
+		return fail(why, n, "%s=%s: expected -1 or 0 to " CONF_STR(CONF_NHELPERS_MAX), key, v);
+	s->nhelpers = (int)x;
+	return true;
+}
+
 static bool s_uniqueids(struct conf_setup *s, const char *key, const char *v, char *why, size_t n)
 {
 	return yes_no(key, v, &s->uniqueids, why, n);
@@ -1196,6 +1212,7 @@ static const struct conf_keyword table[] = {
 	S("max-halfopen-ike", s_max_halfopen, "1024"),
 	S("max-ike-sas", s_max_ike_sas, "1000000"),
 	S("ike-socket-bufsize", s_bufsize, "262144"),
+	S("nhelpers", s_nhelpers, "1"),
 	S("logfile", s_logfile, "/var/log/pluto.log"),
 	S("logtime", s_logtime, "yes"),
 	S("logappend", s_logappend, "yes"),
@@ -1222,7 +1239,6 @@ static const struct conf_keyword table[] = {
 	ALIAS(SE, "virtual_private", "virtual-private", CONF_KW_NOT_YET,
 	      "vhost:, vnet: and %priv subnets are not implemented", "%v4:10.0.0.0/8"),
 	YET(SE, "myvendorid", "vendor IDs are not sent", NULL, "interlude"),
-	YET(SE, "nhelpers", "cryptography runs in the event loop, no helper threads", "0", "0"),
 	YET(SE, "seedbits", "NSS seeds itself", "0", "0"),
 	YET(SE, "crlcheckinterval", R_OCSP, "0", "0"),
 	YET(SE, "crl-strict", R_OCSP, "no", "no"),

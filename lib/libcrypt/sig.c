@@ -282,6 +282,13 @@ struct crypt_privkey *crypt_privkey_from_nss(const char *nickname, struct chunk 
 	return k;
 }
 
+struct crypt_privkey *crypt_privkey_dup(const struct crypt_privkey *k)
+{
+	if (k == NULL)
+		return NULL;
+	return privkey_wrap(SECKEY_CopyPrivateKey(k->k), k->pub != NULL ? SECKEY_CopyPublicKey(k->pub) : NULL);
+}
+
 void crypt_privkey_free(struct crypt_privkey *k)
 {
 	if (k == NULL)

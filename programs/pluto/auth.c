@@ -191,49 +191,76 @@ static bool auth_make(struct ike_sa *ike, const struct chunk *so, const struct c
 		*len = ike->sizes.prf;
 		return true;
 	}
-	enum crypt_key_kind kind = crypt_privkey_kind(c->key);
-	enum crypt_sig s;
+	struct auth_sig_plan plan;
 	struct chunk sig;
-	/* RFC 7427 3: method 14 when the peer announced hashes we can use */
-	if (ike->n_peer_hashes > 0 && sigalg_choose(kind, false, ike->peer_hashes, ike->n_peer_hashes, &s)) {
-		if (!crypt_sign(s, c->key, so->ptr, so->len, true, &sig))
-			return false;
-		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
-			sig.ptr[sig.len / 2] ^= 0x01;
-		size_t n = sigalg_put_auth(s, sig.ptr, sig.len, data, cap);
-		chunk_free(&sig);
-		if (n == 0)
-			return false;
-		*method = IKE_AUTH_DIGSIG;
-		*len = n;
-		if (log)
-			ike_log(ike, "authenticating with %s (RFC 7427)", sigalg_name(s));
+	if (!auth_sig_plan(ike, &plan) || !crypt_sign(plan.s, c->key, so->ptr, so->len, plan.digsig, &sig))
+		return false;
+	return auth_sig_encode(ike, &plan, &sig, log, method, data, cap, len);
+}
+
+/* RFC 7427 3: method 14 when the peer announced hashes we can use; else, for a peer
+ * without RFC 7427, RSA with SHA-1 (RFC 7296 3.8, only if authby= allows it) or
+ * ECDSA with the curve's hash (RFC 4754) */
+bool auth_sig_plan(struct ike_sa *ike, struct auth_sig_plan *plan)
+{
+	const struct connection *c = ike->c;
+	enum crypt_key_kind kind = crypt_privkey_kind(c->key);
+	if (ike->n_peer_hashes > 0 && sigalg_choose(kind, false, ike->peer_hashes, ike->n_peer_hashes, &plan->s)) {
+		plan->digsig = true;
+		plan->method = IKE_AUTH_DIGSIG;
 		return true;
 	}
-	/* a peer without RFC 7427: RSA with SHA-1 (RFC 7296 3.8, only if authby=
-	 * allows it) or ECDSA with the curve's hash (RFC 4754) */
 	enum crypt_key_kind curve;
 	uint8_t m = sigalg_method_for_key(kind);
-	if (m == 0 || !sigalg_for_method(m, &s, &curve) || (m == IKE_AUTH_RSA_SIG && !c->conf.rsa_sha1)) {
+	if (m == 0 || !sigalg_for_method(m, &plan->s, &curve) || (m == IKE_AUTH_RSA_SIG && !c->conf.rsa_sha1)) {
 		ike_log(ike, "the peer did not announce RFC 7427 hashes and authby= allows no other RSA "
 			"signature (rsa-sha2 only)");
 		return false;
 	}
-	if (!crypt_sign(s, c->key, so->ptr, so->len, false, &sig))
+	plan->digsig = false;
+	plan->method = m;
+	return true;
+}
+
+/* Authentication Data from a signature made as planned (sig is freed) */
+bool auth_sig_encode(struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig, bool log,
+		     uint8_t *method, uint8_t *data, size_t cap, size_t *len)
+{
+	if (sig->ptr == NULL)
 		return false;
-	bool fits = sig.len <= cap;
-	if (fits) {
-		if (ike->pluto->impair & IMPAIR_BAD_AUTH)
-			sig.ptr[sig.len / 2] ^= 0x01;
-		memcpy(data, sig.ptr, sig.len);
-		*method = m;
-		*len = sig.len;
-		if (log)
-			ike_log(ike, "authenticating with %s (AUTH method %s)", sigalg_name(s),
-				ike_auth_method_name(m));
+	if (ike->pluto->impair & IMPAIR_BAD_AUTH)
+		sig->ptr[sig->len / 2] ^= 0x01;
+	bool ok;
+	if (plan->digsig) {
+		size_t n = sigalg_put_auth(plan->s, sig->ptr, sig->len, data, cap);
+		ok = n != 0;
+		*len = n;
+		if (ok && log)
+			ike_log(ike, "authenticating with %s (RFC 7427)", sigalg_name(plan->s));
+	} else {
+		ok = sig->len <= cap;
+		if (ok) {
+			memcpy(data, sig->ptr, sig->len);
+			*len = sig->len;
+			if (log)
+				ike_log(ike, "authenticating with %s (AUTH method %s)", sigalg_name(plan->s),
+					ike_auth_method_name(plan->method));
+		}
 	}
-	chunk_free(&sig);
-	return fits;
+	*method = plan->method;
+	chunk_free(sig);
+	return ok;
+}
+
+bool auth_put_sig(struct ike_buf *b, struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig)
+{
+	uint8_t data[AUTH_DATA_MAX], method;
+	size_t len;
+	bool ok = auth_sig_encode(ike, plan, sig, true, &method, data, sizeof(data), &len);
+	if (ok)
+		codec_put_auth(b, method, data, len);
+	chunk_wipe(data, sizeof(data));
+	return ok;
 }
 
 bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, const struct chunk *psk)

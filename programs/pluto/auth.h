@@ -33,6 +33,30 @@ void auth_put_certs(struct ike_buf *b, struct ike_sa *ike, const struct msg_dige
 /* Our AUTH payload over the signed octets */
 bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *signed_octets,
 	      const struct chunk *psk);
+/* A signature as our AUTH, in two steps so that a crypto helper may make it
+ * (ike_auth.c): which scheme and AUTH method (false, logged, when none fits the
+ * peer), then the AUTH payload from the signature (freed) */
+struct auth_sig_plan {
+	enum crypt_sig s;
+	bool digsig;		/* RFC 7427 method 14: DER ECDSA, AlgorithmIdentifier */
+	uint8_t method;
+};
+bool auth_sig_plan(struct ike_sa *ike, struct auth_sig_plan *plan);
+bool auth_sig_encode(struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig, bool log,
+		     uint8_t *method, uint8_t *data, size_t cap, size_t *len);
+bool auth_put_sig(struct ike_buf *b, struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig);
+/* offload.c: the signature job (a helper_job): our signature over the signed octets
+ * with our own reference to the connection's key; sign_job_new() takes *so */
+struct sign_job {
+	struct helper_job h;
+	struct crypt_privkey *key;
+	struct auth_sig_plan plan;
+	struct chunk so;
+	struct chunk sig;		/* out */
+	bool ok;
+};
+struct sign_job *sign_job_new(struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *so);
+void sign_job_free(struct helper_job *h);
 /* The same AUTH's Authentication Data alone (what follows Auth Method and RESERVED),
  * for RFC 8784's NO_PPK_AUTH: data[*len] */
 bool auth_data(struct ike_sa *ike, const struct chunk *signed_octets, const struct chunk *psk,

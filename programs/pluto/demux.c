@@ -325,6 +325,17 @@ static void demux_sa(struct pluto *p, struct msg_digest *md, unsigned *debugging
 	}
 	if (!msgid_ok(ike, md))
 		return;
+	/* The SA waits for a crypto helper (TR_SUSPEND): the message it works on, a
+	 * retransmission of it or anything else that passed the window is dropped
+	 * before decryption and reassembly; the peer retransmits and gets the answer
+	 * once it is made.  msgid_ok() above has answered a retransmitted request we
+	 * had already answered, from the cache. */
+	if (ike->job != NULL) {
+		ike_dbg(ike, "%s %s (message ID %u) dropped: waiting for a crypto helper (%s)",
+			ike_exchange_name(md->hdr.exchange), md->response ? "response" : "request", md->hdr.msgid,
+			ike->job->what);
+		return;
+	}
 	const struct ike_pl *last = md->outer.n ? &md->outer.pl[md->outer.n - 1] : NULL;
 	bool sk = last != NULL && (last->type == IKE_PL_SK || last->type == IKE_PL_SKF);
 	if (md->hdr.exchange == IKE_SA_INIT) {

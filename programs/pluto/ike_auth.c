@@ -131,14 +131,11 @@ static void put_child_request(struct ike_sa *ike, struct ike_buf *b)
 	child_put_ts(b, child, true);
 }
 
-bool ike_auth_initiate(struct ike_sa *ike)
+/* The IKE_AUTH request; our AUTH from psk, or the signature a helper made (sj) */
+static bool send_auth_request(struct ike_sa *ike, const struct chunk *psk, const struct conf_secret *ppk,
+			      struct sign_job *sj)
 {
 	struct connection *c = ike->c;
-	bool psk_ok;
-	const struct chunk *psk = find_psk(ike, &c->remote->id, &psk_ok);
-	const struct conf_secret *ppk;
-	if (!psk_ok || !ppk_choose_i(ike, &ppk))
-		return false;
 	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX], no_ppk_auth[AUTH_DATA_MAX];
 	size_t no_ppk_len = 0;
 	struct ike_buf inner;
@@ -158,7 +155,8 @@ bool ike_auth_initiate(struct ike_sa *ike)
 		codec_put_id(&inner, IKE_PL_IDR, c->remote->id.type, c->remote->id.data, c->remote->id.len);
 	bool ok = (ppk == NULL || ppk_prepare(ike, ppk, idb, idlen, psk, no_ppk_auth, sizeof(no_ppk_auth),
 					      &no_ppk_len)) &&
-		  put_auth(ike, &inner, true, idb, idlen, ike->next_msgid_out, psk);
+		  (sj != NULL ? auth_put_sig(&inner, ike, &sj->plan, &sj->sig) :
+				put_auth(ike, &inner, true, idb, idlen, ike->next_msgid_out, psk));
 	if (ok) {
 		put_child_request(ike, &inner);
 		/* RFC 8784 3: N(PPK_IDENTITY) [N(NO_PPK_AUTH)] after the Child SA's payloads */
@@ -174,6 +172,52 @@ bool ike_auth_initiate(struct ike_sa *ike)
 	if (ike->int_rounds > 0)
 		ike_log(ike, "IKE_AUTH: authenticating %u IKE_INTERMEDIATE round(s) (IntAuth)", ike->int_rounds);
 	return send_request(ike, IKE_AUTH, &inner);
+}
+
+/* A signature of ours over the signed octets of who, as a job for a crypto helper
+ * (offload.c); NULL (logged) when none can be made */
+static struct sign_job *sign_job_for(struct ike_sa *ike, bool initiator, uint32_t auth_msgid)
+{
+	struct auth_sig_plan plan;
+	if (!auth_sig_plan(ike, &plan))
+		return NULL;
+	uint8_t idb[ID_BODY_MAX];
+	size_t idlen = id_body(&ike->c->local->id, idb);
+	struct chunk so = signed_octets(ike, initiator, idb, idlen, auth_msgid);
+	struct sign_job *j = so.ptr != NULL ? sign_job_new(ike, &plan, &so) : NULL;
+	chunk_free(&so);
+	if (j == NULL)
+		ike_log(ike, "cannot make our AUTH signature");
+	return j;
+}
+
+static enum tr_result auth_i_signed(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct sign_job *j = (struct sign_job *)h;
+	if (!j->ok) {
+		ike_log(ike, "cannot sign our AUTH with %s", sigalg_name(j->plan.s));
+		return TR_FAIL;
+	}
+	return send_auth_request(ike, NULL, NULL, j) ? TR_NEXT : TR_FAIL;
+}
+
+enum tr_result ike_auth_initiate(struct ike_sa *ike, struct msg_digest *md)
+{
+	struct connection *c = ike->c;
+	bool psk_ok;
+	const struct chunk *psk = find_psk(ike, &c->remote->id, &psk_ok);
+	const struct conf_secret *ppk;
+	if (!psk_ok || !ppk_choose_i(ike, &ppk))
+		return TR_FAIL;
+	/* our signature by a crypto helper (with a PPK, NO_PPK_AUTH and AUTH are two
+	 * signatures around the key mixing: those stay inline) */
+	if (ppk == NULL && auth_is_sig(c->local->auth)) {
+		struct sign_job *j = sign_job_for(ike, true, ike->next_msgid_out);
+		if (j == NULL)
+			return TR_FAIL;
+		return ikev2_offload(ike, md, &j->h, auth_i_signed);
+	}
+	return send_auth_request(ike, psk, ppk, NULL) ? TR_NEXT : TR_FAIL;
 }
 
 /* --- responder --- */
@@ -292,6 +336,40 @@ static void pick_connection(struct ike_sa *ike, const struct msg_digest *md, con
 	}
 }
 
+/* The IKE_AUTH response; our AUTH from psk, or the signature a helper made (sj) */
+static enum tr_result respond_auth(struct ike_sa *ike, struct msg_digest *md, const struct chunk *psk,
+				   struct sign_job *sj)
+{
+	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	const struct ike_id *me = &ike->c->local->id;
+	size_t idlen = id_body(me, idb);
+	/* RFC 7296 1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr */
+	codec_put_id(&inner, IKE_PL_IDR, me->type, me->data, me->len);
+	auth_put_certs(&inner, ike, md, false);
+	if (sj != NULL ? !auth_put_sig(&inner, ike, &sj->plan, &sj->sig) :
+			 !put_auth(ike, &inner, false, idb, idlen, md->hdr.msgid, psk))
+		return TR_FAIL;
+	release_init_messages(ike);
+	respond_child(ike, md, &inner);
+	ppk_put_auth_r(&inner, ike);
+	if (!send_response(ike, md, &inner))
+		return TR_FAIL;
+	finish_child(ike, ike->children);
+	return TR_NEXT;
+}
+
+static enum tr_result auth_r_signed(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct sign_job *j = (struct sign_job *)h;
+	if (!j->ok) {
+		ike_log(ike, "cannot sign our AUTH with %s", sigalg_name(j->plan.s));
+		return TR_FAIL;
+	}
+	return respond_auth(ike, md, NULL, j);
+}
+
 enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct ike_id_pl idi;
@@ -325,23 +403,13 @@ enum tr_result ike_auth_r(struct ike_sa *ike, struct msg_digest *md)
 		return auth_failed(ike, md);
 	established(ike, &peer);
 	ike_sa_authenticated(ike, &peer, codec_find_notify(md->pl, IKE_N_INITIAL_CONTACT) != NULL);
-	uint8_t storage[IKE_AUTH_MSG_MAX], idb[ID_BODY_MAX];
-	struct ike_buf inner;
-	codec_buf_init(&inner, storage, sizeof(storage));
-	const struct ike_id *me = &ike->c->local->id;
-	size_t idlen = id_body(me, idb);
-	/* RFC 7296 1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr */
-	codec_put_id(&inner, IKE_PL_IDR, me->type, me->data, me->len);
-	auth_put_certs(&inner, ike, md, false);
-	if (!put_auth(ike, &inner, false, idb, idlen, md->hdr.msgid, psk))
+	if (!auth_is_sig(ike->c->local->auth))
+		return respond_auth(ike, md, psk, NULL);
+	/* our signature by a crypto helper (offload.c) */
+	struct sign_job *j = sign_job_for(ike, false, md->hdr.msgid);
+	if (j == NULL)
 		return TR_FAIL;
-	release_init_messages(ike);
-	respond_child(ike, md, &inner);
-	ppk_put_auth_r(&inner, ike);
-	if (!send_response(ike, md, &inner))
-		return TR_FAIL;
-	finish_child(ike, ike->children);
-	return TR_NEXT;
+	return ikev2_offload(ike, md, &j->h, auth_r_signed);
 }
 
 /* --- initiator: the response --- */

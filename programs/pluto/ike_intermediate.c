@@ -14,22 +14,30 @@
 #define INT_INNER_MAX 2048	/* inner payloads of one round: a KE payload at most */
 #define INT_KE_MAX    1600	/* the largest KE data: ML-KEM-1024's 1568 octets */
 
-/* RFC 9370 2.2.2: SKEYSEED(n) = prf(SK_d(n-1), SK(n) | Ni | Nr), new SK_* from it */
-static bool update_keys(struct ike_sa *ike, const struct chunk *sk_n)
+/* RFC 9370 2.2.2: SKEYSEED(n) = prf(SK_d(n-1), SK(n) | Ni | Nr), new SK_* from it;
+ * the key exchange job (offload.c) computed them: they become the SA's */
+static bool update_keys(struct ike_sa *ike, struct ke_job *j)
 {
-	struct ike_keys next = { 0 };
-	if (!keymat_addke_update(ike->prf, &ike->keys, sk_n, &ike->ni, &ike->nr, ike->spi_i,
-				 ike->spi_r, &ike->sizes, &next)) {
+	if (!j->keys_ok) {
 		ike_log(ike, "RFC 9370 key update failed");
 		return false;
 	}
 	keymat_free(&ike->keys);
-	ike->keys = next;
+	ike->keys = j->keys;
+	memset(&j->keys, 0, sizeof(j->keys));
 	keylog_ike(ike);
 	char when[64];
 	snprintf(when, sizeof(when), "updated after IKE_INTERMEDIATE round %u (RFC 9370)", ike->int_rounds + 1);
-	ike_dbg_keys(ike, when, sk_n, NULL);
+	ike_dbg_keys(ike, when, &j->secret, NULL);
 	return true;
+}
+
+static void round_done(struct ike_sa *ike, uint16_t method)
+{
+	ike->int_rounds++;
+	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
+		method != IKE_KE_NONE ? ": keys updated with " : "",
+		method != IKE_KE_NONE ? ike_ke_name(method) : "");
 }
 
 static bool round_has_ke(const struct ike_sa *ike, unsigned round)
@@ -62,22 +70,24 @@ static void impair_ke(struct ike_sa *ike, uint16_t *m, uint8_t *data, size_t *le
 	}
 }
 
-bool ike_intermediate_initiate(struct ike_sa *ike)
+/* The request of the next round, with our key pair of its key exchange (kp; NULL
+ * for a round without one) */
+static bool send_round(struct ike_sa *ike, struct ke_job *kp)
 {
 	uint8_t storage[INT_INNER_MAX];
 	struct ike_buf inner;
 	codec_buf_init(&inner, storage, sizeof(storage));
 	unsigned round = ike->int_rounds;
-	if (round_has_ke(ike, round)) {
-		uint16_t m = ike->addke[round];
-		ke_free(ike->ke);
-		ike->ke = NULL;
-		enum ke_result r = ke_initiate(m, &ike->ke);
-		if (r != KE_OK) {
+	if (kp != NULL) {
+		uint16_t m = kp->method;
+		if (kp->kr != KE_OK) {
 			ike_log(ike, "cannot start additional key exchange %s: %s", ike_ke_name(m),
-				ke_result_name(r));
+				ke_result_name(kp->kr));
 			return false;
 		}
+		ke_free(ike->ke);
+		ike->ke = kp->ke;
+		kp->ke = NULL;
 		size_t len;
 		const uint8_t *pub = ke_public(ike->ke, &len);
 		uint8_t data[INT_KE_MAX];
@@ -97,6 +107,23 @@ bool ike_intermediate_initiate(struct ike_sa *ike)
 		ike_log(ike, "IKE_INTERMEDIATE round %u: no key exchange", round + 1);
 	}
 	return send_request(ike, IKE_INTERMEDIATE, &inner);
+}
+
+/* after our key pair of the round (offload.c) */
+static enum tr_result int_keypair_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	return send_round(ike, (struct ke_job *)h) ? TR_NEXT_ALT : TR_FAIL;
+}
+
+enum tr_result ike_intermediate_initiate(struct ike_sa *ike, struct msg_digest *md)
+{
+	unsigned round = ike->int_rounds;
+	if (!round_has_ke(ike, round))
+		return send_round(ike, NULL) ? TR_NEXT_ALT : TR_FAIL;
+	struct ke_job *j = ke_job_new(ike, KJ_INITIATE, ike->addke[round], NULL, 0, "IKE_INTERMEDIATE key pair");
+	if (j == NULL)
+		return TR_FAIL;
+	return ikev2_offload(ike, md, &j->h, int_keypair_resume);
 }
 
 /* The KE payload of a round, checked against the negotiated method. */
@@ -122,6 +149,26 @@ static enum tr_result reject_round(struct ike_sa *ike, struct msg_digest *md, co
 	return TR_FAIL;
 }
 
+/* after our KE, SK(n) and the keys of round n+1 (offload.c): the response goes out
+ * under the keys of this round; then they change */
+static enum tr_result int_r_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct ke_job *j = (struct ke_job *)h;
+	/* wrong length, or an ML-KEM key failing the FIPS 203 7.2 check */
+	if (j->kr != KE_OK)
+		return reject_round(ike, md, ke_result_name(j->kr));
+	uint8_t storage[INT_INNER_MAX];
+	struct ike_buf inner;
+	codec_buf_init(&inner, storage, sizeof(storage));
+	size_t len;
+	const uint8_t *pub = ke_public(j->ke, &len);
+	codec_put_ke(&inner, j->method, pub, len);
+	if (!send_response(ike, md, &inner) || !update_keys(ike, j))
+		return TR_FAIL;
+	round_done(ike, j->method);
+	return TR_STAY;
+}
+
 enum tr_result ike_intermediate_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	unsigned round = ike->int_rounds;
@@ -134,33 +181,21 @@ enum tr_result ike_intermediate_r(struct ike_sa *ike, struct msg_digest *md)
 	const char *bad = round_ke(ike, md, round, &ke);
 	if (bad != NULL)
 		return reject_round(ike, md, bad);
-	uint8_t storage[INT_INNER_MAX];
-	struct ike_buf inner;
-	codec_buf_init(&inner, storage, sizeof(storage));
-	struct chunk sk_n = CHUNK_EMPTY;
-	if (round_has_ke(ike, round)) {
-		ke_free(ike->ke);
-		ike->ke = NULL;
-		/* wrong length, or an ML-KEM key failing the FIPS 203 7.2 check */
-		enum ke_result r = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &sk_n);
-		if (r != KE_OK)
-			return reject_round(ike, md, ke_result_name(r));
-		size_t len;
-		const uint8_t *pub = ke_public(ike->ke, &len);
-		codec_put_ke(&inner, ke.method, pub, len);
+	if (!round_has_ke(ike, round)) {
+		uint8_t storage[64];
+		struct ike_buf inner;
+		codec_buf_init(&inner, storage, sizeof(storage));
+		if (!send_response(ike, md, &inner))
+			return TR_FAIL;
+		round_done(ike, IKE_KE_NONE);
+		return TR_STAY;
 	}
-	/* the response goes out under the keys of this round; then they change */
-	bool ok = send_response(ike, md, &inner) && (sk_n.ptr == NULL || update_keys(ike, &sk_n));
-	chunk_free(&sk_n);
-	ke_free(ike->ke);
-	ike->ke = NULL;
-	if (!ok)
-		return TR_FAIL;
-	ike->int_rounds++;
-	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
-		round_has_ke(ike, round) ? ": keys updated with " : "",
-		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
-	return TR_STAY;
+	struct ke_job *j = ke_job_new(ike, KJ_RESPOND, ke.method, ke.data, ke.len,
+				      "IKE_INTERMEDIATE key exchange");
+	if (j == NULL)
+		return reject_round(ike, md, "internal failure");
+	ke_job_keys(j, ike, KJ_ADDKE);
+	return ikev2_offload(ike, md, &j->h, int_r_resume);
 }
 
 static bool error_notify(struct ike_sa *ike, const struct msg_digest *md)
@@ -171,6 +206,20 @@ static bool error_notify(struct ike_sa *ike, const struct msg_digest *md)
 	ike->last_error = e;
 	ike_log(ike, "IKE_INTERMEDIATE response: peer sent %s", ike_notify_name(e));
 	return true;
+}
+
+/* after SK(n) and the keys of round n+1 (offload.c) */
+static enum tr_result int_i_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct ke_job *j = (struct ke_job *)h;
+	/* FIPS 203 7.3: the ciphertext length is checked by ke_finish */
+	if (j->kr != KE_OK || !update_keys(ike, j)) {
+		ike_log(ike, "IKE_INTERMEDIATE round %u: key exchange %s failed: %s", ike->int_rounds + 1,
+			ike_ke_name(j->method), ke_result_name(j->kr));
+		return TR_FAIL;
+	}
+	round_done(ike, j->method);
+	return ikev2_next_request(ike, md);
 }
 
 enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
@@ -184,23 +233,15 @@ enum tr_result ike_intermediate_i(struct ike_sa *ike, struct msg_digest *md)
 		ike_log(ike, "IKE_INTERMEDIATE round %u response rejected: %s", round + 1, bad);
 		return TR_FAIL;
 	}
-	if (round_has_ke(ike, round)) {
-		struct chunk sk_n = CHUNK_EMPTY;
-		/* FIPS 203 7.3: the ciphertext length is checked by ke_finish */
-		enum ke_result r = ke_finish(ike->ke, ke.data, ke.len, &sk_n);
-		bool ok = r == KE_OK && update_keys(ike, &sk_n);
-		chunk_free(&sk_n);
-		ke_free(ike->ke);
-		ike->ke = NULL;
-		if (!ok) {
-			ike_log(ike, "IKE_INTERMEDIATE round %u: key exchange %s failed: %s", round + 1,
-				ike_ke_name(ke.method), ke_result_name(r));
-			return TR_FAIL;
-		}
+	if (!round_has_ke(ike, round)) {
+		round_done(ike, IKE_KE_NONE);
+		return ikev2_next_request(ike, md);
 	}
-	ike->int_rounds++;
-	ike_log(ike, "IKE_INTERMEDIATE round %u done%s%s", ike->int_rounds,
-		round_has_ke(ike, round) ? ": keys updated with " : "",
-		round_has_ke(ike, round) ? ike_ke_name(ke.method) : "");
-	return ikev2_next_request(ike);
+	struct ke_job *j = ke_job_new(ike, KJ_FINISH, ke.method, ke.data, ke.len, "IKE_INTERMEDIATE key exchange");
+	if (j == NULL)
+		return TR_FAIL;
+	ke_job_keys(j, ike, KJ_ADDKE);
+	j->ke = ike->ke;	/* the job's; its cleanup frees it (a round's key is used once) */
+	ike->ke = NULL;
+	return ikev2_offload(ike, md, &j->h, int_i_resume);
 }

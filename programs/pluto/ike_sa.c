@@ -5,6 +5,7 @@
 #include "crypt.h"
 #include "frag.h"
 #include "ikev2.h"
+#include "helper.h"
 #include "admission.h"
 
 static const char *const state_names[IKE_STATE_COUNT] = {
@@ -298,6 +299,7 @@ static void ike_sa_free(struct ike_sa *ike)
 	dgrams_free(&ike->req);
 	dgrams_free(&ike->resp);
 	send_queue_free(ike);
+	ikev2_suspend_free(ike);
 	chunk_wipe(&ike->transcript, sizeof(ike->transcript));
 	free(ike);
 }
@@ -330,6 +332,8 @@ void ike_sa_delete(struct ike_sa *ike, const char *why)
 	ike->next = p->dead;
 	p->dead = ike;
 	frag_free(ike);
+	/* a crypto job in flight: its result will be dropped and wiped (helper.c) */
+	helper_forget(ike);
 	timer_cancel(&ike->retrans_timer);
 	timer_cancel(&ike->expire_timer);
 	timer_cancel(&ike->keepalive_timer);

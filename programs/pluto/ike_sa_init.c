@@ -154,6 +154,20 @@ bool ike_derive_keys(struct ike_sa *ike, const struct chunk *gir)
 	return ike->keys_ready;
 }
 
+/* The keys a KJ_IKE_SA_INIT job derived (offload.c) become the SA's */
+static bool take_job_keys(struct ike_sa *ike, struct ke_job *j)
+{
+	keymat_free(&ike->keys);
+	ike->keys_ready = j->kr == KE_OK && j->keys_ok;
+	if (!ike->keys_ready)
+		return false;
+	ike->keys = j->keys;
+	memset(&j->keys, 0, sizeof(j->keys));
+	keylog_ike(ike);
+	ike_dbg_keys(ike, "IKE_SA_INIT", &j->secret, &j->skeyseed);
+	return true;
+}
+
 /* capability notifies we send: RFC 7383 2.3, RFC 9242 3 */
 static void put_capabilities(struct ike_buf *b, const struct ike_sa *ike, bool responder)
 {
@@ -213,6 +227,24 @@ static bool start_ke(struct ike_sa *ike, uint16_t method)
 	return true;
 }
 
+static bool take_key_pair(struct ike_sa *ike, struct ke_job *j)
+{
+	if (j->kr != KE_OK) {
+		ike_log(ike, "cannot start key exchange %s: %s", ike_ke_name(j->method), ke_result_name(j->kr));
+		return false;
+	}
+	ke_free(ike->ke);
+	ike->ke = j->ke;
+	j->ke = NULL;
+	return true;
+}
+
+/* a helper made our first key pair: the request goes out */
+static void keygen_done(struct ike_sa *ike, struct helper_job *h)
+{
+	ikev2_init_sent(ike, take_key_pair(ike, (struct ke_job *)h) && build_request(ike, NULL, 0));
+}
+
 bool ike_sa_init_initiate(struct ike_sa *ike)
 {
 	struct connection *c = ike->c;
@@ -228,13 +260,25 @@ bool ike_sa_init_initiate(struct ike_sa *ike)
 	if (!ppk_init_i(ike))
 		return false;
 	ike->ni = chunk_alloc(NONCE_LEN);
-	if (!crypt_random(ike->ni.ptr, NONCE_LEN) || !start_ke(ike, proposal_first_ke(&c->ike)))
+	if (!crypt_random(ike->ni.ptr, NONCE_LEN))
 		return false;
 	char a[IP_STR_MAX];
+	uint16_t m = proposal_first_ke(&c->ike);
 	ike_log(ike, "initiating IKEv2 connection to %s:%u", ip_str(&ike->remote, a), ike->rport);
 	ike_dbg(ike, "KE %s, Ni %u octets; our proposals: %s",
-		ike_ke_name(proposal_first_ke(&c->ike)), NONCE_LEN, c->conf.ike[0] ? c->conf.ike : "(the default)");
-	return build_request(ike, NULL, 0);
+		ike_ke_name(m), NONCE_LEN, c->conf.ike[0] ? c->conf.ike : "(the default)");
+	/* our key pair: by a helper when there are any (keygen_done() sends) */
+	struct ke_job *j = ke_job_new(ike, KJ_INITIATE, m, NULL, 0, "IKE_SA_INIT key pair");
+	if (j == NULL)
+		return false;
+	if (helpers_running(ike->pluto) > 0) {
+		ikev2_submit(ike, &j->h, keygen_done);
+		return true;
+	}
+	ikev2_run_inline(ike, &j->h);
+	bool ok = take_key_pair(ike, j) && build_request(ike, NULL, 0);
+	ke_job_free(&j->h);
+	return ok;
 }
 
 /* --- responder --- */
@@ -290,6 +334,34 @@ static bool build_response(struct ike_sa *ike, const struct msg_digest *md, stru
 	return !b->overflow;
 }
 
+/* after the key exchange and the keys (offload.c): the response */
+static enum tr_result init_r_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct ke_job *j = (struct ke_job *)h;
+	if (j->kr != KE_OK)
+		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(j->kr));
+	ike->ke = j->ke;	/* our public value, for the response */
+	j->ke = NULL;
+	uint8_t storage[IKE_MSG_MAX];
+	struct ike_buf b;
+	codec_buf_init(&b, storage, sizeof(storage));
+	if (!take_job_keys(ike, j) || !build_response(ike, md, &b))
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "internal failure");
+	ike->real_msg_i = chunk_dup(md->raw, md->raw_len);
+	ike->real_msg_r = chunk_dup(b.data, b.len);
+	ke_free(ike->ke);	/* the private value is done with (and NSS keys are large) */
+	ike->ke = NULL;
+	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
+	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
+	ike->next_msgid_out = 0;
+	char prop[160];
+	ike_log(ike, "IKE_SA_INIT: proposal %s chosen%s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
+		ike->intermediate ? ", IKE_INTERMEDIATE supported" : "",
+		ike->frag_negotiated ? ", fragmentation supported" : "");
+	send_init_response(ike, md, &b);
+	return TR_NEXT;
+}
+
 enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 {
 	struct ike_sa_pl sa;
@@ -322,37 +394,22 @@ enum tr_result ike_sa_init_r(struct ike_sa *ike, struct msg_digest *md)
 	if (ike->n_addke > 0 && !ike->peer_int_ok)
 		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0,
 				   "additional key exchanges proposed without INTERMEDIATE_EXCHANGE_SUPPORTED");
-	struct chunk gir = CHUNK_EMPTY;
 	ike_dbg(ike, "KE %s, %u octets from the initiator; Ni %zu octets", ike_ke_name(ke.method),
 		(unsigned)ke.len, ike->ni.len);
-	enum ke_result kr = ke_respond(ke.method, ke.data, ke.len, &ike->ke, &gir);
-	if (kr != KE_OK)
-		return reject_init(ike, md, IKE_N_INVALID_SYNTAX, NULL, 0, ke_result_name(kr));
 	nat_detect(ike, md);
 	if (ike->nat_detected)
 		ike_sa_start_keepalive(ike);	/* sends once the peer moved to NAT-T */
 	ike->nr = chunk_alloc(NONCE_LEN);
 	/* a failed RNG never sends a predictable nonce */
-	bool ok = ike->nr.ptr != NULL && crypt_random(ike->nr.ptr, NONCE_LEN) && ike_derive_keys(ike, &gir);
-	chunk_free(&gir);
-	uint8_t storage[IKE_MSG_MAX];
-	struct ike_buf b;
-	codec_buf_init(&b, storage, sizeof(storage));
-	if (!ok || !build_response(ike, md, &b))
+	if (ike->nr.ptr == NULL || !crypt_random(ike->nr.ptr, NONCE_LEN))
 		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "internal failure");
-	ike->real_msg_i = chunk_dup(md->raw, md->raw_len);
-	ike->real_msg_r = chunk_dup(b.data, b.len);
-	ke_free(ike->ke);	/* the private value is done with (and NSS keys are large) */
-	ike->ke = NULL;
-	ike->frag_negotiated = ike->peer_frag_ok && ike->c->conf.fragmentation != CONF_FRAG_NO;
-	ike->intermediate = ike->peer_int_ok && ike->c->intermediate;
-	ike->next_msgid_out = 0;
-	char prop[160];
-	ike_log(ike, "IKE_SA_INIT: proposal %s chosen%s%s", proposal_str(&ike->proposal, prop, sizeof(prop)),
-		ike->intermediate ? ", IKE_INTERMEDIATE supported" : "",
-		ike->frag_negotiated ? ", fragmentation supported" : "");
-	send_init_response(ike, md, &b);
-	return TR_NEXT;
+	/* everything the rest needs from the request is read: our KE, g^ir, SKEYSEED
+	 * and SK_* may be computed by a helper (offload.c) */
+	struct ke_job *j = ke_job_new(ike, KJ_RESPOND, ke.method, ke.data, ke.len, "IKE_SA_INIT key exchange");
+	if (j == NULL)
+		return reject_init(ike, md, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0, "internal failure");
+	ke_job_keys(j, ike, KJ_IKE_SA_INIT);
+	return ikev2_offload(ike, md, &j->h, init_r_resume);
 }
 
 /* --- initiator: the response --- */
@@ -408,45 +465,85 @@ static enum tr_result init_notifies(struct ike_sa *ike, const struct msg_digest 
 	return TR_NEXT;
 }
 
+/* RFC 7296 2.21.1: an unprotected response may be forged, and ignoring it must
+ * leave the SA as it was: decode and check into locals, commit once accepted.  Run
+ * before the key exchange and again after it (the same octets: a cheap decode). */
+struct init_reply {
+	struct ike_ke_pl ke;
+	struct ike_proposal chosen;
+	const uint8_t *nonce;
+	size_t nonce_len;
+};
+
+static enum tr_result check_reply(struct ike_sa *ike, const struct msg_digest *md, uint16_t our_ke,
+				  struct init_reply *r, bool quiet)
+{
+	struct ike_sa_pl sa;
+	uint16_t chosen_ke = IKE_KE_NONE;
+	static const uint8_t zero[IKE_SPI_LEN];
+	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
+	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &r->ke) != CODEC_OK ||
+	    codec_decode_nonce(codec_find(md->pl, IKE_PL_NONCE), &r->nonce, &r->nonce_len) != CODEC_OK ||
+	    memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) == 0) {
+		ike_log(ike, "IKE_SA_INIT response is malformed; ignored (RFC 7296 2.21.1)");
+		return TR_IGNORE;
+	}
+	if (!quiet && IKE_DBGP(ike, DBG_BASE))
+		dbg_proposals(ike, "IKE", &sa, ike->c->conf.ike);
+	if (proposal_check_reply(&ike->c->ike, &sa, &r->chosen) != PROPOSAL_OK ||
+	    !proposal_get(&r->chosen, IKE_TRANS_KE, &chosen_ke, NULL) ||
+	    r->ke.method != our_ke || chosen_ke != r->ke.method) {
+		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer; ignored");
+		return TR_IGNORE;
+	}
+	return TR_NEXT;
+}
+
+static enum tr_result accept_reply(struct ike_sa *ike, struct msg_digest *md, const struct init_reply *rp,
+				   const struct chunk *gir);
+
+/* after g^ir (offload.c): accept the response, or ignore it with our key kept */
+static enum tr_result init_i_resume(struct ike_sa *ike, struct msg_digest *md, struct helper_job *h)
+{
+	struct ke_job *j = (struct ke_job *)h;
+	ike->ke = j->ke;	/* ours again: an ignored response leaves the SA as it was */
+	j->ke = NULL;
+	if (j->kr != KE_OK) {
+		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s; ignored", ke_result_name(j->kr));
+		return TR_IGNORE;
+	}
+	struct init_reply r;
+	if (check_reply(ike, md, ke_method(ike->ke), &r, true) != TR_NEXT)
+		return TR_IGNORE;
+	return accept_reply(ike, md, &r, &j->secret);
+}
+
 enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 {
 	enum tr_result r = init_notifies(ike, md);
 	if (r != TR_NEXT)
 		return r;
-	/* RFC 7296 2.21.1: an unprotected response may be forged, and ignoring it must
-	 * leave the SA as it was: decode and check into locals, commit once accepted */
-	struct ike_sa_pl sa;
-	struct ike_ke_pl ke;
-	struct ike_proposal chosen;
-	const uint8_t *nonce;
-	size_t nonce_len;
-	uint16_t chosen_ke = IKE_KE_NONE;
-	static const uint8_t zero[IKE_SPI_LEN];
-	if (codec_decode_sa(codec_find(md->pl, IKE_PL_SA), &sa) != CODEC_OK ||
-	    codec_decode_ke(codec_find(md->pl, IKE_PL_KE), &ke) != CODEC_OK ||
-	    codec_decode_nonce(codec_find(md->pl, IKE_PL_NONCE), &nonce, &nonce_len) != CODEC_OK ||
-	    memcmp(md->hdr.spi_r, zero, IKE_SPI_LEN) == 0) {
-		ike_log(ike, "IKE_SA_INIT response is malformed; ignored (RFC 7296 2.21.1)");
+	struct init_reply rp;
+	r = check_reply(ike, md, ke_method(ike->ke), &rp, false);
+	if (r != TR_NEXT)
+		return r;
+	struct ke_job *j = ke_job_new(ike, KJ_FINISH, rp.ke.method, rp.ke.data, rp.ke.len,
+				      "IKE_SA_INIT key exchange");
+	if (j == NULL)
 		return TR_IGNORE;
-	}
-	if (IKE_DBGP(ike, DBG_BASE))
-		dbg_proposals(ike, "IKE", &sa, ike->c->conf.ike);
-	if (proposal_check_reply(&ike->c->ike, &sa, &chosen) != PROPOSAL_OK ||
-	    !proposal_get(&chosen, IKE_TRANS_KE, &chosen_ke, NULL) ||
-	    ke.method != ke_method(ike->ke) || chosen_ke != ke.method) {
-		ike_log(ike, "IKE_SA_INIT response chose a proposal or KE we did not offer; ignored");
-		return TR_IGNORE;
-	}
-	struct chunk gir = CHUNK_EMPTY;
-	enum ke_result kr = ke_finish(ike->ke, ke.data, ke.len, &gir);
-	if (kr != KE_OK) {
-		ike_log(ike, "IKE_SA_INIT response: bad KE payload: %s; ignored", ke_result_name(kr));
-		return TR_IGNORE;
-	}
+	j->ke = ike->ke;	/* the job's until it is back (init_i_resume) */
+	ike->ke = NULL;
+	return ikev2_offload(ike, md, &j->h, init_i_resume);
+}
+
+static enum tr_result accept_reply(struct ike_sa *ike, struct msg_digest *md, const struct init_reply *rp,
+				   const struct chunk *gir)
+{
+	const uint8_t *nonce = rp->nonce;
+	size_t nonce_len = rp->nonce_len;
 	/* accepted: from here on the SA changes */
-	ike->proposal = chosen;
+	ike->proposal = rp->chosen;
 	if (!ike_setup_suite(ike)) {
-		chunk_free(&gir);
 		ike_log(ike, "IKE_SA_INIT response chose algorithms we cannot run");
 		return TR_FAIL;
 	}
@@ -455,9 +552,7 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 	ike->ke = NULL;
 	memcpy(ike->spi_r, md->hdr.spi_r, IKE_SPI_LEN);
 	ike_sa_rehash(ike);
-	bool ok = ike_derive_keys(ike, &gir);
-	chunk_free(&gir);
-	if (!ok)
+	if (!ike_derive_keys(ike, gir))
 		return TR_FAIL;
 	ike->real_msg_r = chunk_dup(md->raw, md->raw_len);
 	read_capabilities(ike, md);
@@ -482,5 +577,5 @@ enum tr_result ike_sa_init_i(struct ike_sa *ike, struct msg_digest *md)
 			ike->lport = ike->ifc->port;
 		ike_sa_start_keepalive(ike);
 	}
-	return ikev2_next_request(ike);
+	return ikev2_next_request(ike, md);
 }

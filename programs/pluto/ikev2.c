@@ -1,6 +1,7 @@
 /* ikev2.c -- the exchange/transition table and the driver that applies it
  * (principle 3 of docs/architecture.md: only the driver changes state). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ikev2.h"
 
@@ -196,6 +197,8 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 	if (r == TR_FAIL && linger(ike, md))
 		return;
 	switch (r) {
+	case TR_SUSPEND:
+		return;		/* ikev2_offload(): finished when the job is back */
 	case TR_NEXT:
 	case TR_NEXT_ALT:
 		if (!ike_sa_set_state(ike, r == TR_NEXT ? t->next : t->next_alt)) {
@@ -217,6 +220,43 @@ static void apply(struct ike_sa *ike, const struct transition *t, const struct m
 	ike_sa_notify_waiters(ike);
 }
 
+static const char *tr_result_name(enum tr_result r);
+
+/* what a suspended transition needs when its job is back: the row, the request
+ * generation and state it started from, and the message, which outlives its
+ * datagram as copies: md.raw points into raw, md.pl is the payload chain decoded
+ * again from raw (unprotected) or from plain (the SK plaintext) */
+struct ikev2_suspend {
+	const struct transition *t;
+	tr_resume_fn *resume;
+	unsigned gen;
+	enum ike_state from;
+	struct msg_digest md;
+	struct chunk raw, plain;
+};
+
+/* after a handler (or what it resumed after its crypto job): the rest of the
+ * transition; a suspended one keeps what its resumption needs */
+static void finish(struct ike_sa *ike, const struct transition *t, const struct msg_digest *md,
+		   enum tr_result r, unsigned gen, enum ike_state from)
+{
+	if (r == TR_SUSPEND) {
+		ike->suspended->t = t;
+		ike->suspended->gen = gen;
+		ike->suspended->from = from;
+		ike_dbg(ike, "transition \"%s\": TR_SUSPEND; waiting for a crypto helper in %s", t->story,
+			ike_state_name(ike->state));
+		return;
+	}
+	/* a response the handler accepted ends our request, unless the handler has
+	 * already sent the next one; an ignored one leaves it retransmitting */
+	if (md->response && r != TR_IGNORE && ike->req_gen == gen)
+		send_request_done(ike);
+	apply(ike, t, md, r);
+	ike_dbg(ike, "transition \"%s\": %s; %s -> %s", t->story, tr_result_name(r),
+		ike_state_name(from), ike_state_name(ike->state));
+}
+
 static const char *tr_result_name(enum tr_result r)
 {
 	switch (r) {
@@ -226,6 +266,7 @@ static const char *tr_result_name(enum tr_result r)
 	case TR_IGNORE: return "TR_IGNORE";
 	case TR_FAIL: return "TR_FAIL";
 	case TR_DONE: return "TR_DONE";
+	case TR_SUSPEND: return "TR_SUSPEND";
 	}
 	return "?";
 }
@@ -274,19 +315,122 @@ void ikev2_process(struct ike_sa *ike, struct msg_digest *md)
 	ike->in_response = md->response;
 	enum tr_result r = t->handler(ike, md);
 	ike->in_response = false;
-	/* a response the handler accepted ends our request, unless the handler has
-	 * already sent the next one; an ignored one leaves it retransmitting */
-	if (md->response && r != TR_IGNORE && ike->req_gen == gen)
-		send_request_done(ike);
-	apply(ike, t, md, r);
-	ike_dbg(ike, "transition \"%s\": %s; %s -> %s", t->story, tr_result_name(r),
-		ike_state_name(from), ike_state_name(ike->state));
+	finish(ike, t, md, r, gen, from);
+}
+
+/* --- transitions that wait for a crypto helper (helper.h, TR_SUSPEND) --- */
+
+void ikev2_suspend_free(struct ike_sa *ike)
+{
+	struct ikev2_suspend *s = ike->suspended;
+	if (s == NULL)
+		return;
+	ike->suspended = NULL;
+	chunk_free(&s->raw);
+	chunk_free(&s->plain);
+	free(s);
+}
+
+static void resume_done(struct ike_sa *ike, struct helper_job *job)
+{
+	struct ikev2_suspend *s = ike->suspended;
+	ike->suspended = NULL;
+	if (s == NULL) {
+		ike_log(ike, "BUG: a crypto job came back to an SA that waits for none");
+		return;
+	}
+	ike->in_response = s->md.response;
+	enum tr_result r = s->resume(ike, &s->md, job);
+	ike->in_response = false;
+	finish(ike, s->t, &s->md, r, s->gen, s->from);
+	chunk_free(&s->raw);
+	chunk_free(&s->plain);
+	free(s);
+}
+
+static void impair_delay(struct ike_sa *ike, struct helper_job *job)
+{
+	job->delay_ms = (ike->pluto->impair & IMPAIR_SLOW_CRYPTO) ? PLUTO_IMPAIR_SLOW_MS : 0;
+	if (job->delay_ms != 0)
+		ike_log(ike, "IMPAIR: slow-crypto: %s takes %u ms more (%s)", job->what, job->delay_ms,
+			helpers_running(ike->pluto) ? "in a crypto helper" : "inline, nhelpers=0");
+}
+
+void ikev2_submit(struct ike_sa *ike, struct helper_job *job, helper_done_fn *done)
+{
+	impair_delay(ike, job);
+	job->ike = ike;
+	job->serial = ike->serial;
+	job->done = done;
+	helper_submit(ike->pluto, job);
+	ike_dbg(ike, "%s handed to a crypto helper", job->what);
+}
+
+void ikev2_run_inline(struct ike_sa *ike, struct helper_job *job)
+{
+	impair_delay(ike, job);
+	helper_run_inline(ike->pluto, job);
+}
+
+enum tr_result ikev2_offload(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job,
+			     tr_resume_fn *resume)
+{
+	struct pluto *p = ike->pluto;
+	struct ikev2_suspend *s = NULL;
+	if (helpers_running(p) > 0 && ike->suspended == NULL && (s = calloc(1, sizeof(*s))) != NULL) {
+		s->raw = chunk_dup(md->raw, md->raw_len);
+		if (s->raw.ptr == NULL && md->raw_len > 0) {
+			free(s);
+			s = NULL;
+		}
+	}
+	if (s == NULL) {
+		/* nhelpers=0 (or no memory for the wait): now, in the event loop */
+		ikev2_run_inline(ike, job);
+		enum tr_result r = resume(ike, md, job);
+		job->cleanup(job);
+		return r;
+	}
+	s->resume = resume;
+	s->md = (struct msg_digest){ .ifc = md->ifc, .from = md->from, .to = md->to, .fport = md->fport,
+				     .raw = s->raw.ptr, .raw_len = md->raw_len, .hdr = md->hdr,
+				     .response = md->response, .encrypted = md->encrypted };
+	/* the payloads stay readable: decoded again from copies of the message (an
+	 * unprotected one) or of its plaintext (SK, or reassembled SKF) */
+	uint8_t bad = 0;
+	if (!md->encrypted) {
+		if (md->raw_len <= IKE_HDR_LEN ||
+		    codec_decode_chain(md->hdr.np, s->raw.ptr + IKE_HDR_LEN, md->raw_len - IKE_HDR_LEN,
+				       &s->md.outer, &bad) != CODEC_OK)
+			s->md.outer.n = 0;
+		s->md.pl = &s->md.outer;
+	} else {
+		s->plain = chunk_dup(md->rec.plain, md->rec.plain_len);
+		if (s->plain.ptr == NULL ||
+		    codec_decode_chain(md->rec.inner_np, s->plain.ptr, md->rec.plain_len, &s->md.inner, &bad) != CODEC_OK)
+			s->md.inner.n = 0;
+		s->md.rec.inner_np = md->rec.inner_np;
+		s->md.rec.plain = s->plain.ptr;
+		s->md.rec.plain_len = md->rec.plain_len;
+		s->md.pl = &s->md.inner;
+	}
+	ike->suspended = s;
+	ikev2_submit(ike, job, resume_done);
+	return TR_SUSPEND;
+}
+
+void ikev2_init_sent(struct ike_sa *ike, bool sent)
+{
+	if (!sent)
+		ike_sa_delete(ike, "cannot initiate");
+	else
+		ike_sa_set_state(ike, IKE_I_INIT_SENT);
 }
 
 /* RFC 9242 3: after IKE_SA_INIT, the first IKE_INTERMEDIATE round if it was
  * negotiated (an empty one without additional key exchanges); after a round, the
  * next while RFC 9370 key exchanges remain (2.2.2: one per round); then IKE_AUTH. */
-enum tr_result ikev2_next_request(struct ike_sa *ike)
+enum tr_result ikev2_next_request(struct ike_sa *ike, struct msg_digest *md)
 {
 	bool more;
 	if (ike->int_rounds == 0) {
@@ -305,8 +449,8 @@ enum tr_result ikev2_next_request(struct ike_sa *ike)
 		more ? "IKE_INTERMEDIATE" : "IKE_AUTH", ike->int_rounds, ike->n_addke,
 		ike->intermediate ? ", IKE_INTERMEDIATE negotiated" : "");
 	if (more)
-		return ike_intermediate_initiate(ike) ? TR_NEXT_ALT : TR_FAIL;
-	return ike_auth_initiate(ike) ? TR_NEXT : TR_FAIL;
+		return ike_intermediate_initiate(ike, md);
+	return ike_auth_initiate(ike, md);
 }
 
 struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whack_client *w)
@@ -322,7 +466,9 @@ struct ike_sa *ikev2_initiate(struct pluto *p, struct connection *c, struct whac
 		ike_sa_delete(ike, "cannot initiate");
 		return NULL;
 	}
-	ike_sa_set_state(ike, IKE_I_INIT_SENT);
+	/* with a helper computing our key pair, ikev2_init_sent() comes later */
+	if (ike->job == NULL)
+		ike_sa_set_state(ike, IKE_I_INIT_SENT);
 	return ike;
 }
 

@@ -4,6 +4,8 @@
 
 #include "pluto.h"
 #include "sk_record.h"
+#include "crypt.h"
+#include "helper.h"
 
 /* A received message after demux (and, for SK messages, reassembly + decryption). */
 struct msg_digest {
@@ -29,9 +31,59 @@ enum tr_result {
 	TR_IGNORE,	/* dropped (logged by the handler), state unchanged */
 	TR_FAIL,	/* negotiation failed; the handler logged and answered; delete the SA */
 	TR_DONE,	/* the SA is finished (deleted by request); delete it quietly */
+	TR_SUSPEND,	/* a crypto helper works for it (ikev2_offload()); the driver
+			 * finishes the transition when the result is back */
 };
 
 typedef enum tr_result tr_handler(struct ike_sa *ike, struct msg_digest *md);
+/* The rest of a handler after its crypto job.  md is the message itself when the
+ * job ran inline (nhelpers=0), else the driver's copy of it: header, addresses,
+ * interface, R/I flags, the raw octets and its payloads (md->pl) decoded again from
+ * copies of the raw message or of its SK plaintext; md->rec has only the plaintext. */
+typedef enum tr_result tr_resume_fn(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job);
+/* A handler's costly step: with helpers, queue job and return TR_SUSPEND (the SA
+ * waits; demux.c drops its messages meanwhile, but answers retransmissions of
+ * earlier requests from the cache); without, run it now and return resume's
+ * result.  job->cleanup runs either way. */
+enum tr_result ikev2_offload(struct ike_sa *ike, struct msg_digest *md, struct helper_job *job,
+			     tr_resume_fn *resume);
+void ikev2_suspend_free(struct ike_sa *ike);
+/* a job outside a transition (an initiator's first key pair): to a helper, done
+ * called back with the SA; or now, inline (whack --impair slow-crypto applies) */
+void ikev2_submit(struct ike_sa *ike, struct helper_job *job, helper_done_fn *done);
+void ikev2_run_inline(struct ike_sa *ike, struct helper_job *job);
+/* the IKE_SA_INIT request of an initiator is out (after its key pair, maybe
+ * computed by a helper): state IKE_I_INIT_SENT, or the SA deleted when !sent */
+void ikev2_init_sent(struct ike_sa *ike, bool sent);
+
+/* offload.c: the key exchange job (a helper_job): our key pair, or the shared
+ * secret from the peer's KE data, and optionally the keys that follow from it,
+ * computed from copies.  ke_job_free() wipes it. */
+enum kj_op { KJ_INITIATE, KJ_RESPOND, KJ_FINISH };
+enum kj_keys { KJ_NO_KEYS, KJ_IKE_SA_INIT, KJ_ADDKE };
+struct ke_job {
+	struct helper_job h;
+	/* in */
+	enum kj_op op;
+	enum kj_keys keys_op;
+	uint16_t method;
+	struct chunk peer;		/* the peer's KE data */
+	struct ke *ke;			/* KJ_FINISH: ours, moved in; else the result */
+	enum ike_prf prf;
+	struct chunk ni, nr, old_sk_d;
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	struct keymat_sizes sizes;
+	/* out */
+	enum ke_result kr;
+	struct chunk secret, skeyseed;	/* g^ir or SK(n); SKEYSEED (IKE_SA_INIT) */
+	struct ike_keys keys;
+	bool keys_ok;
+};
+struct ke_job *ke_job_new(struct ike_sa *ike, enum kj_op op, uint16_t method, const uint8_t *peer,
+			  size_t len, const char *what);
+/* the keys to derive after the exchange, from the SA's nonces, SPIs and PRF now */
+void ke_job_keys(struct ke_job *j, const struct ike_sa *ike, enum kj_keys keys_op);
+void ke_job_free(struct helper_job *h);
 
 /* Who may receive a row's message: bits, so that a row can serve both roles */
 enum tr_role { ROLE_INITIATOR = 1, ROLE_RESPONDER = 2, ROLE_EITHER = 3 };
@@ -65,9 +117,9 @@ const struct transition *ikev2_find_row(enum ike_state state, uint8_t exchange, 
 					bool response);
 bool ikev2_payloads_ok(const struct transition *t, const struct ike_chain *pl, char *why, size_t len);
 /* an initiator's step after IKE_SA_INIT or an IKE_INTERMEDIATE round: the next
- * IKE_INTERMEDIATE round (TR_NEXT_ALT) or IKE_AUTH (TR_NEXT); TR_FAIL if it
- * cannot be sent */
-enum tr_result ikev2_next_request(struct ike_sa *ike);
+ * IKE_INTERMEDIATE round (TR_NEXT_ALT; TR_SUSPEND while a helper makes its key
+ * pair) or IKE_AUTH (TR_NEXT); TR_FAIL if it cannot be sent.  md: the response */
+enum tr_result ikev2_next_request(struct ike_sa *ike, struct msg_digest *md);
 
 /* send.c: building, protecting, sending */
 /* IKE_SA_INIT (unprotected) request / response: b holds the whole message */
@@ -95,9 +147,9 @@ bool ikev2_record(struct ike_sa *ike, uint8_t exchange, bool from_initiator,
 /* handlers (ike_sa_init.c, ike_intermediate.c, ike_auth.c, informational.c, create_child_sa.c) */
 bool ike_sa_init_initiate(struct ike_sa *ike);
 tr_handler ike_sa_init_r, ike_sa_init_i;
-bool ike_intermediate_initiate(struct ike_sa *ike);
+enum tr_result ike_intermediate_initiate(struct ike_sa *ike, struct msg_digest *md);
 tr_handler ike_intermediate_r, ike_intermediate_i;
-bool ike_auth_initiate(struct ike_sa *ike);
+enum tr_result ike_auth_initiate(struct ike_sa *ike, struct msg_digest *md);
 tr_handler ike_auth_r, ike_auth_i;
 tr_handler informational_r, informational_i;
 tr_handler create_child_sa_r, create_child_sa_i, ike_followup_ke_r, ike_followup_ke_i, create_child_sa_deleting;

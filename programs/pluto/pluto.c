@@ -20,6 +20,7 @@ static void usage(FILE *f)
 		   "             [--rundir DIR] [--logfile FILE] [--stderrlog] [--nofork] [--version]\n"
 		   "             [--seccomp-enabled | --seccomp-tolerant | --seccomp-disabled]\n"
 		   "             [--debug LIST] [--no-debug NAME]   (after plutodebug=; see whack --debug help)\n"
+		   "             [--nhelpers N]   (crypto helper threads: -1 from the CPUs, 0 inline)\n"
 		   "       pluto --checkconfig [--config FILE]\n");
 }
 
@@ -72,6 +73,7 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 		{ "seccomp-disabled", no_argument, NULL, 'D' },
 		/* Libreswan's: debug categories, applied after config setup plutodebug= */
 		{ "debug", required_argument, NULL, 'd' },
+		{ "nhelpers", required_argument, NULL, 'H' },
 		{ "no-debug", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,6 +107,19 @@ static bool parse_args(struct pluto *p, int argc, char **argv, struct given *g)
 			if (!add_debug(p, o == 'N' ? "no-" : "", optarg))
 				return false;
 			break;
+		case 'H': {
+			/* Libreswan's pluto --nhelpers: -1, 0 or a count; wins over nhelpers= */
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < -1 || n > CONF_NHELPERS_MAX) {
+				fprintf(stderr, "pluto: --nhelpers %s: expected -1 or 0 to %d\n", optarg,
+					CONF_NHELPERS_MAX);
+				return false;
+			}
+			p->nhelpers_given = true;
+			p->nhelpers_cli = (int)n;
+			break;
+		}
 		case 'v': printf("Interlude pluto %s\n", PLUTO_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return false;

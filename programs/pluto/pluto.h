@@ -75,7 +75,9 @@ enum impair {
 	IMPAIR_SKIP_ROUND = 1 << 4,	/* go to IKE_AUTH before the last negotiated round */
 	IMPAIR_BAD_AUTH = 1 << 5,	/* IKE_AUTH response with a wrong AUTH value */
 	IMPAIR_TS_TYPE = 1 << 6,	/* a TSi with an unknown selector type (9) */
+	IMPAIR_SLOW_CRYPTO = 1 << 7,	/* each crypto job sleeps PLUTO_IMPAIR_SLOW_MS first */
 };
+#define PLUTO_IMPAIR_SLOW_MS    2000
 
 struct pluto;
 struct ike_sa;
@@ -87,6 +89,9 @@ struct admission_addr;
 struct frag_rx;
 struct updown;
 struct updown_request;
+struct helpers;
+struct helper_job;
+struct ikev2_suspend;
 
 /* One UDP socket */
 struct iface {
@@ -334,6 +339,10 @@ struct ike_sa {
 	struct frag_rx *frag_rx[2];		/* [0] requests, [1] responses */
 	uint16_t last_error;			/* last notify error sent or received */
 	bool bench;				/* started by whack --bench */
+	/* helper.c, ikev2.c: the crypto job this SA waits for (nhelpers=), and what
+	 * the driver needs to resume the transition it suspended (TR_SUSPEND) */
+	struct helper_job *job;
+	struct ikev2_suspend *suspended;
 };
 
 struct pluto {
@@ -416,6 +425,9 @@ struct pluto {
 			  const uint8_t *d, size_t len);
 	void *send_ctx;
 	unsigned impair;			/* whack --impair: IMPAIR_* bits, tests only */
+	bool nhelpers_given;			/* pluto --nhelpers N: wins over nhelpers= */
+	int nhelpers_cli;
+	struct helpers *helpers;		/* helper.c: crypto threads; NULL = inline */
 	bool shutting_down;
 	struct event *sig_ev[3];
 };

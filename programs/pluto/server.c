@@ -6,6 +6,8 @@
 #include "ikev2.h"
 #include "crypt.h"
 #include "updown.h"
+#include "helper.h"
+#include <unistd.h>
 
 static void load_setup_and_autoconns(struct pluto *p)
 {
@@ -159,6 +161,13 @@ bool server_start(struct pluto *p)
 	if (!iface_open_all(p) || !whack_server_start(p))
 		return false;
 	drop_privileges(p);
+	/* crypto helpers: after the capabilities are dropped (threads inherit what is
+	 * left), before the autostarts that may use them and before the seccomp filter */
+	int nh = p->nhelpers_given ? p->nhelpers_cli : p->setup.nhelpers;
+	if (!helpers_start(p, helpers_count(nh, sysconf(_SC_NPROCESSORS_ONLN))))
+		return false;
+	if (helpers_running(p) == 0)
+		plog(p, "nhelpers=0: cryptography runs inline in the event loop");
 	start_autoconns(p);
 	/* last: everything pluto opens at start-up is open */
 	bool confined = confine_install(p);
@@ -174,6 +183,8 @@ void server_stop(struct pluto *p)
 	ike_sa_free_all(p);
 	/* every tunnel is down: the helper finishes the down scripts and exits */
 	updown_stop(p);
+	/* after the SAs: a job still in flight finds its SA gone and is wiped */
+	helpers_stop(p);
 	while (p->conns != NULL)
 		connections_delete(p, p->conns->name);
 	conf_secrets_free(&p->secrets);

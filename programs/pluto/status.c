@@ -2,6 +2,7 @@
  *   #1: "west-east":500 STATE_V2_ESTABLISHED_IKE_SA (established IKE SA); ...
  * with Interlude's additions: algorithms, IKE_INTERMEDIATE rounds, fragmentation, PPK. */
 #include "status.h"
+#include "helper.h"
 #include "auth.h"
 
 /* Libreswan's spelling: VALUE/MASK, -1/MASK for a mark per tunnel */
@@ -119,6 +120,8 @@ static void show_ike(struct whack_client *w, const struct ike_sa *ike)
 	char ppk[PPK_NOTE_MAX];
 	if (ike->authenticated)
 		whack_printf(w, "#%u: \"%s\" PPK: %s", ike->serial, name, ppk_note(ike, true, ppk, sizeof(ppk)));
+	if (ike->job != NULL)
+		whack_printf(w, "#%u: \"%s\" waiting for a crypto helper: %s", ike->serial, name, ike->job->what);
 	if (ike->nat_detected)
 		whack_printf(w, "#%u: \"%s\" NAT-T: %s; IKE on port %u, ESP in UDP", ike->serial, name,
 			     ike->nat_local ? "we are behind a NAT" :
@@ -135,6 +138,12 @@ void status_show(struct pluto *p, struct whack_client *w, bool traffic_only)
 			     p->nhalf_open, p->kernel != NULL ? p->kernel->name : "none",
 			     p->half_open_octets / 1024, p->frag_unauth_bytes / 1024,
 			     ike_sa_table_buckets(p));
+		if (helpers_running(p) > 0)
+			whack_printf(w, "crypto helpers: %u threads; %u job(s) queued or running, %llu done",
+				     helpers_running(p), helpers_inflight(p),
+				     (unsigned long long)helpers_jobs_done(p));
+		else
+			whack_printf(w, "crypto helpers: none (nhelpers=0): cryptography runs in the event loop");
 		char d[96];
 		/* Libreswan's categories: plutodebug=, pluto --debug, whack --debug */
 		whack_printf(w, "debug: %s", dbg_str(p->debug, d, sizeof(d)));

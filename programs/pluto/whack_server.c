@@ -295,6 +295,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 		{ "skip-round", IMPAIR_SKIP_ROUND },
 		{ "bad-auth", IMPAIR_BAD_AUTH },
 		{ "ts-type", IMPAIR_TS_TYPE },
+		{ "slow-crypto", IMPAIR_SLOW_CRYPTO },
 	};
 	if (strcmp(what, "none") == 0) {
 		p->impair = 0;
@@ -307,7 +308,7 @@ static int cmd_impair(struct pluto *p, struct whack_client *w, const char *what)
 			return 0;
 		}
 	}
-	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, bad-auth, ts-type, none)", what);
+	whack_printf(w, "impair: unknown '%s' (ke-length, ke-method, mlkem-key, extra-round, skip-round, bad-auth, ts-type, slow-crypto, none)", what);
 	return 1;
 }
 

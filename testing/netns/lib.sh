@@ -292,7 +292,7 @@ launch_daemon() {
 			sc=("--seccomp-$IL_SECCOMP")
 		daemon_spawn "$h" "$d/pluto.stderr" "$d/pluto.stderr" "$IL_PLUTO" \
 			--config "$d/ipsec.conf" --secretsfile "$d/ipsec.secrets" --nssdir "$d/nss" \
-			--rundir "$d/run" --logfile "$d/pluto.log" --nofork "${sc[@]}"
+			--rundir "$d/run" --logfile "$d/pluto.log" --nofork "${sc[@]}" ${IL_PLUTO_EXTRA:-}
 	else
 		daemon_spawn "$h" /dev/null "$d/pluto.log" "$LS_PLUTO" --config "$d/ipsec.conf" \
 			--secretsfile "$d/ipsec.secrets" --ipsecdir "$d" --nssdir "$d/nss" \

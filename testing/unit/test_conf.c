@@ -764,6 +764,34 @@ static void test_setup_seccomp(void **state)
 	conf_free(&cf);
 }
 
+/* nhelpers= (Libreswan): -1 (default: from the CPU count), 0 (inline) or a count */
+static void test_setup_nhelpers(void **state)
+{
+	static const char *const vals[] = { "-1", "0", "1", "64" };
+	static const int want[] = { CONF_NHELPERS_AUTO, 0, 1, 64 };
+	struct conf_file cf;
+	struct errs e = { 0 };
+	for (size_t i = 0; i < 4; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "config setup\n\tnhelpers=%s\n", vals[i]);
+		assert_true(conf_load_string("n.conf", text, &cf, collect, &e));
+		assert_int_equal(e.n, 0);
+		assert_int_equal(cf.setup.nhelpers, want[i]);
+		conf_free(&cf);
+	}
+	assert_int_equal(conf_keyword_find(CONF_KW_SETUP, "nhelpers")->status, CONF_KW_IMPLEMENTED);
+	assert_true(conf_load_string("d.conf", "config setup\n\tuniqueids=yes\n", &cf, collect, &e));
+	assert_int_equal(cf.setup.nhelpers, CONF_NHELPERS_AUTO);
+	conf_free(&cf);
+	assert_true(conf_load_string("b.conf", "config setup\n\tnhelpers=65\n\tnhelpers=-2\n\tnhelpers=two\n",
+				     &cf, collect, &e));
+	assert_int_equal(e.n, 3);
+	expect_err(&e, 0, "b.conf:2: nhelpers=65: expected -1 or 0 to 64");
+	assert_int_equal(cf.setup.nhelpers, CONF_NHELPERS_AUTO);
+	conf_free(&cf);
+	(void)state;
+}
+
 /* keylog-dir= (Interlude's own): an absolute directory, off by default */
 static void test_setup_keylog_dir(void **state)
 {
@@ -1229,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_setup_seccomp),
 		cmocka_unit_test(test_setup_keylog_dir),
 		cmocka_unit_test(test_updown_sourceip_marks),
+		cmocka_unit_test(test_setup_nhelpers),
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_secrets_forms),
 		cmocka_unit_test(test_secrets_precedence),

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "ikev2.h"
+#include "helper.h"
 #include "testutil.h"
 #include "updown.h"
 
@@ -98,10 +99,29 @@ static void drop(struct dgram *g)
 	chunk_free(&g->d);
 }
 
-/* Delivers everything in order until nothing is in flight. */
+/* With crypto helpers (test_helpers): waits for the jobs in flight and gives them
+ * back to their SAs, as the daemon's eventfd callback does; false if none */
+static bool collect_jobs(struct wire *w)
+{
+	bool any = false;
+	for (int i = 0; i < 2; i++) {
+		struct pluto *p = w->peer[i];
+		if (helpers_inflight(p) == 0)
+			continue;
+		any = true;
+		assert_true(helpers_wait(p, 5000));
+		helpers_collect(p);
+		ike_sa_free_all(p);
+	}
+	return any;
+}
+
+/* Delivers everything in order until nothing is in flight (nor any crypto job). */
 static void run_in_order(struct wire *w)
 {
-	for (unsigned steps = 0; w->n > 0 && steps < WIRE_STEPS; steps++) {
+	for (unsigned steps = 0; (w->n > 0 || collect_jobs(w)) && steps < WIRE_STEPS; steps++) {
+		if (w->n == 0)
+			continue;
 		struct dgram g;
 		take(w, 0, &g);
 		deliver(w, &g);
@@ -333,6 +353,7 @@ static int teardown(void **state)
 		p->send_hook = NULL;
 		p->shutting_down = true;
 		ike_sa_free_all(p);
+		helpers_stop(p);	/* after the SAs, as server_stop() */
 		while (p->conns != NULL)
 			connections_delete(p, p->conns->name);
 		conf_secrets_free(&p->secrets);
@@ -1437,10 +1458,72 @@ static void test_ppk_mismatch(void **state)
 	drop_conn(w, "ppk");
 }
 
+/* nhelpers=1 on both ends: the key exchanges of IKE_SA_INIT and the ML-KEM round run
+ * in helper threads (TR_SUSPEND, then the driver resumes); a datagram for an SA that
+ * waits is dropped; an SA deleted while its job runs has the result dropped */
+static void test_helpers(void **state)
+{
+	struct wire *w = *state;
+	for (int i = 0; i < 2; i++)
+		assert_true(helpers_start(w->peer[i], 1));
+	struct pluto *e = w->peer[EAST];
+	initiate(w);
+	/* west's key pair is being made: nothing sent yet, the SA waits */
+	struct ike_sa *wi = only_sa(w->peer[WEST]);
+	assert_non_null(wi->job);
+	assert_int_equal(wi->state, IKE_STATE_NONE);
+	assert_true(collect_jobs(w));
+	assert_int_equal(wi->state, IKE_I_INIT_SENT);
+	assert_int_equal(w->n, 1);
+	/* east suspends on the request; the same request again is dropped */
+	struct dgram req;
+	take(w, 0, &req);
+	struct dgram again = { .from = req.from, .d = chunk_dup(req.d.ptr, req.d.len) };
+	deliver(w, &req);
+	struct ike_sa *er = only_sa(e);
+	assert_non_null(er->job);
+	assert_non_null(er->suspended);
+	assert_int_equal(er->state, IKE_STATE_NONE);
+	assert_int_equal(w->n, 0);
+	deliver(w, &again);
+	assert_int_equal(w->n, 0);	/* not answered: still waiting */
+	assert_int_equal(helpers_inflight(e), 1);
+	assert_true(collect_jobs(w));
+	assert_null(er->job);
+	assert_null(er->suspended);
+	assert_int_equal(er->state, IKE_R_INIT_DONE);
+	assert_int_equal(w->n, 1);	/* the IKE_SA_INIT response */
+	drop(&req);
+	drop(&again);
+	run_in_order(w);
+	assert_established(w);
+	assert_true(helpers_jobs_done(e) >= 2);	/* IKE_SA_INIT and the ML-KEM round */
+	finish(w);
+	/* east's SA goes while its job runs: the result is dropped when it comes */
+	initiate(w);
+	collect_jobs(w);
+	take(w, 0, &req);
+	deliver(w, &req);
+	drop(&req);
+	er = only_sa(e);
+	assert_non_null(er->job);
+	ike_sa_delete(er, "test: deleted while its crypto job runs");
+	ike_sa_free_all(e);
+	assert_null(e->sas);
+	assert_true(collect_jobs(w));
+	assert_int_equal(w->n, 0);
+	assert_int_equal(helpers_inflight(e), 0);
+	ike_sa_delete(only_sa(w->peer[WEST]), NULL);
+	ike_sa_free_all(w->peer[WEST]);
+	for (int i = 0; i < 2; i++)
+		helpers_stop(w->peer[i]);	/* the other tests run inline */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_order),
+		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_reversed_and_duplicated),
 		cmocka_unit_test(test_duplicate_request),
 		cmocka_unit_test(test_lost_fragment),
