@@ -84,7 +84,10 @@ static bool add_debug(char *list, size_t len, const char *no, const char *arg)
 	return true;
 }
 
-static int talk(const char *path, const char *line)
+/* Sends one command line and prints the answer until pluto's "=rc N".  async
+ * (--asynchronous, Libreswan's, with --up): return 0 once pluto has taken the command,
+ * after its first line, and leave the negotiation to run (pluto forgets the client) */
+static int talk(const char *path, const char *line, bool async)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -113,6 +116,10 @@ static int talk(const char *path, const char *line)
 		}
 		fputs(buf, stdout);
 		fflush(stdout);
+		if (async) {
+			rc = 0;
+			break;
+		}
 	}
 	if (rc == 3)
 		fprintf(stderr, "whack: pluto closed the connection without a status\n");
@@ -134,6 +141,7 @@ int main(int argc, char **argv)
 	opts[NCMDS + 5] = (struct option){ "debug", required_argument, NULL, OPT_DEBUG };
 	opts[NCMDS + 6] = (struct option){ "no-debug", required_argument, NULL, OPT_NO_DEBUG };
 	char debug[WHACK_ARG_MAX] = "";
+	bool async = false;
 	static const struct cmd bench = { "bench", WHACK_BENCH };
 	const char *bench_n = NULL;
 	const struct cmd *cmd = NULL;
@@ -159,7 +167,9 @@ int main(int argc, char **argv)
 		} else if (o == OPT_DEBUG || o == OPT_NO_DEBUG) {
 			if (!add_debug(debug, sizeof(debug), o == OPT_NO_DEBUG ? "no-" : "", optarg))
 				return 2;
-		} else if (o != OPT_ASYNC) {
+		} else if (o == OPT_ASYNC) {
+			async = true;
+		} else {
 			usage(stderr);
 			return 2;
 		}
@@ -167,6 +177,10 @@ int main(int argc, char **argv)
 	if (cmd != NULL && cmd->verb == WHACK_IMPAIR && optind + 1 == argc)
 		name = argv[optind++];	/* whack --impair WHAT */
 	bool needs_name = cmd != NULL && whack_verb_arg(cmd->verb) != WHACK_ARG_NONE;
+	if (async && (cmd == NULL || cmd->verb != WHACK_UP)) {
+		fprintf(stderr, "whack: --asynchronous goes with --up (--initiate) only\n");
+		return 2;
+	}
 	if ((cmd == NULL && debug[0] == '\0') || optind != argc || (needs_name && name == NULL)) {
 		usage(stderr);
 		return 2;
@@ -183,7 +197,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "whack: bad argument '%s' for --debug\n", darg);
 			return 2;
 		}
-		int rc = talk(path, line);
+		int rc = talk(path, line, false);
 		if (rc != 0 || cmd == NULL)
 			return rc;
 	}
@@ -193,5 +207,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "whack: bad argument '%s' for --%s\n", arg, cmd->option);
 		return 2;
 	}
-	return talk(path, line);
+	return talk(path, line, async);
 }
