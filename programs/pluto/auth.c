@@ -252,26 +252,29 @@ bool auth_sig_encode(struct ike_sa *ike, const struct auth_sig_plan *plan, struc
 	return ok;
 }
 
-bool auth_put_sig(struct ike_buf *b, struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig)
+/* The AUTH payload from Authentication Data made into data[] (wiped after) */
+static bool put_auth_data(struct ike_buf *b, bool ok, uint8_t method, uint8_t *data, size_t cap, size_t len)
 {
-	uint8_t data[AUTH_DATA_MAX], method;
-	size_t len;
-	bool ok = auth_sig_encode(ike, plan, sig, true, &method, data, sizeof(data), &len);
 	if (ok)
 		codec_put_auth(b, method, data, len);
-	chunk_wipe(data, sizeof(data));
+	chunk_wipe(data, cap);
 	return ok;
+}
+
+bool auth_put_sig(struct ike_buf *b, struct ike_sa *ike, const struct auth_sig_plan *plan, struct chunk *sig)
+{
+	uint8_t data[AUTH_DATA_MAX], method = 0;
+	size_t len = 0;
+	bool ok = auth_sig_encode(ike, plan, sig, true, &method, data, sizeof(data), &len);
+	return put_auth_data(b, ok, method, data, sizeof(data), len);
 }
 
 bool auth_put(struct ike_buf *b, struct ike_sa *ike, const struct chunk *so, const struct chunk *psk)
 {
-	uint8_t data[AUTH_DATA_MAX], method;
-	size_t len;
+	uint8_t data[AUTH_DATA_MAX], method = 0;
+	size_t len = 0;
 	bool ok = auth_make(ike, so, psk, true, &method, data, sizeof(data), &len);
-	if (ok)
-		codec_put_auth(b, method, data, len);
-	chunk_wipe(data, sizeof(data));
-	return ok;
+	return put_auth_data(b, ok, method, data, sizeof(data), len);
 }
 
 bool auth_data(struct ike_sa *ike, const struct chunk *so, const struct chunk *psk, uint8_t *data,

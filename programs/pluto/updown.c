@@ -132,6 +132,13 @@ static void env_add(struct envbuf *eb, const char *name, const char *fmt, ...)
 	eb->used += (size_t)k + (size_t)v + 1;
 }
 
+/* A Child SA's first selector on one side (a zero one when it has none) */
+static const struct ike_ts *first_ts(const struct child_ts *t)
+{
+	static const struct ike_ts none;
+	return t->n > 0 ? &t->ts[0] : &none;
+}
+
 /* a selector as Libreswan's CLIENT (a/n), CLIENT_NET and CLIENT_MASK */
 static void client_strs(const struct ike_ts *t, const struct ip_subnet *fallback, char cidr[IP_STR_MAX],
 			char net[IP_STR_MAX], char mask[IP_STR_MAX])
@@ -197,17 +204,31 @@ static void interface_of(const struct ip_addr *a, char name[IF_NAMESIZE + 1])
 	freeifaddrs(ifs);
 }
 
+/* One end's PLUTO_{MY,PEER}_CLIENT, _CLIENT_NET, _CLIENT_MASK, _PORT, _PROTOCOL */
+static void env_end(struct envbuf *eb, const char *end, const struct ike_ts *t, const struct ip_subnet *subnet)
+{
+	char cl[IP_STR_MAX], cn[IP_STR_MAX], cm[IP_STR_MAX], name[32];
+	client_strs(t, subnet, cl, cn, cm);
+	snprintf(name, sizeof(name), "PLUTO_%s_CLIENT", end);
+	env_add(eb, name, "%s", cl);
+	snprintf(name, sizeof(name), "PLUTO_%s_CLIENT_NET", end);
+	env_add(eb, name, "%s", cn);
+	snprintf(name, sizeof(name), "PLUTO_%s_CLIENT_MASK", end);
+	env_add(eb, name, "%s", cm);
+	snprintf(name, sizeof(name), "PLUTO_%s_PORT", end);
+	env_add(eb, name, "%u", t->sport == t->eport ? t->sport : 0u);
+	snprintf(name, sizeof(name), "PLUTO_%s_PROTOCOL", end);
+	env_add(eb, name, "%u", t->ipproto);
+}
+
 size_t updown_env(struct ike_sa *ike, const struct child_sa *child, const char *verb, char *store,
 		  size_t cap, const char **env, size_t max)
 {
 	struct pluto *p = ike->pluto;
 	const struct connection *c = child->c;
 	struct envbuf eb = { store, cap, 0, env, max, 0 };
-	char a[IP_STR_MAX], cl[IP_STR_MAX], cn[IP_STR_MAX], cm[IP_STR_MAX], id[600];
+	char a[IP_STR_MAX], id[600];
 	char ifname[IF_NAMESIZE + 1], pol[160];
-	static const struct ike_ts none;
-	const struct ike_ts *tl = child->ts_local.n > 0 ? &child->ts_local.ts[0] : &none;
-	const struct ike_ts *tr = child->ts_remote.n > 0 ? &child->ts_remote.ts[0] : &none;
 
 	env_add(&eb, "PLUTO_VERB", "%s", verb);
 	env_add(&eb, "PLUTO_VERSION", "%s", UPDOWN_VERSION);
@@ -220,24 +241,14 @@ size_t updown_env(struct ike_sa *ike, const struct child_sa *child, const char *
 						    &child->remote, a));
 	env_add(&eb, "PLUTO_ME", "%s", ip_str(&child->local, a));
 	env_add(&eb, "PLUTO_MY_ID", "%s", ike_id_str(&c->local->id, id, sizeof(id)));
-	client_strs(tl, &c->local->subnet, cl, cn, cm);
-	env_add(&eb, "PLUTO_MY_CLIENT", "%s", cl);
-	env_add(&eb, "PLUTO_MY_CLIENT_NET", "%s", cn);
-	env_add(&eb, "PLUTO_MY_CLIENT_MASK", "%s", cm);
-	env_add(&eb, "PLUTO_MY_PORT", "%u", tl->sport == tl->eport ? tl->sport : 0u);
-	env_add(&eb, "PLUTO_MY_PROTOCOL", "%u", tl->ipproto);
+	env_end(&eb, "MY", first_ts(&child->ts_local), &c->local->subnet);
 	env_add(&eb, "PLUTO_SA_REQID", "%u", child->reqid);
 	env_add(&eb, "PLUTO_SA_TYPE", "ESP");
 	env_add(&eb, "PLUTO_PEER", "%s", ip_str(&child->remote, a));
 	bool fixed_id = c->remote->has_id && !c->remote->id_fromcert && c->remote->id.type != 0;
 	env_add(&eb, "PLUTO_PEER_ID", "%s", fixed_id || ike->peer_id == NULL ?
 		ike_id_str(&c->remote->id, id, sizeof(id)) : ike->peer_id);
-	client_strs(tr, &c->remote->subnet, cl, cn, cm);
-	env_add(&eb, "PLUTO_PEER_CLIENT", "%s", cl);
-	env_add(&eb, "PLUTO_PEER_CLIENT_NET", "%s", cn);
-	env_add(&eb, "PLUTO_PEER_CLIENT_MASK", "%s", cm);
-	env_add(&eb, "PLUTO_PEER_PORT", "%u", tr->sport == tr->eport ? tr->sport : 0u);
-	env_add(&eb, "PLUTO_PEER_PROTOCOL", "%u", tr->ipproto);
+	env_end(&eb, "PEER", first_ts(&child->ts_remote), &c->remote->subnet);
 	env_add(&eb, "PLUTO_PEER_CA", "%s", strcmp(c->remote->ca, "%same") == 0 ? "" : c->remote->ca);
 	env_add(&eb, "PLUTO_STACK", "%s", p->kernel != NULL && p->kernel->stack != NULL ? p->kernel->stack : "none");
 	/* wall-clock time of the install, from the monotonic age of the Child SA */
@@ -438,9 +449,8 @@ static void run_verbs(struct ike_sa *ike, struct child_sa *child, const char *co
 	}
 	/* the tunnel, for the helper's ordering: connection and selectors */
 	char key[CONF_NAME_MAX + 2 * IP_STR_MAX + 4], l[IP_STR_MAX], r[IP_STR_MAX], a[IP_STR_MAX], m[IP_STR_MAX];
-	static const struct ike_ts none;
-	client_strs(child->ts_local.n ? &child->ts_local.ts[0] : &none, &c->local->subnet, l, a, m);
-	client_strs(child->ts_remote.n ? &child->ts_remote.ts[0] : &none, &c->remote->subnet, r, a, m);
+	client_strs(first_ts(&child->ts_local), &c->local->subnet, l, a, m);
+	client_strs(first_ts(&child->ts_remote), &c->remote->subnet, r, a, m);
 	snprintf(key, sizeof(key), "%s %s %s", c->name, l, r);
 	for (size_t i = 0; i < nverbs; i++) {
 		char verb[32];

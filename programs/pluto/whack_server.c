@@ -92,11 +92,17 @@ void whack_done(struct whack_client *w, int rc)
 }
 
 /* An established IKE SA with c's peer and IDs, which can carry c's Child SA */
+/* An IKE SA of ours with c's peer address, speaking as c's local ID */
+static bool ike_on_route(const struct ike_sa *s, const struct connection *c)
+{
+	return !ike_sa_dead(s) && s->c != NULL && ip_eq(&s->remote, &c->remote->addr) &&
+	       ike_id_eq(&s->c->local->id, &c->local->id);
+}
+
 static struct ike_sa *ike_for_conn(struct pluto *p, const struct connection *c)
 {
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (ike_sa_dead(s) || s->state != IKE_ESTABLISHED || s->c == NULL || !ip_eq(&s->remote, &c->remote->addr) ||
-		    !ike_id_eq(&s->c->local->id, &c->local->id) || !ike_sa_peer_is(s, &c->remote->id))
+		if (!ike_on_route(s, c) || s->state != IKE_ESTABLISHED || !ike_sa_peer_is(s, &c->remote->id))
 			continue;
 		return s;
 	}
@@ -175,8 +181,7 @@ static int cmd_up(struct pluto *p, struct whack_client *w, const char *name)
 static bool ike_pending_for_conn(struct pluto *p, const struct connection *c)
 {
 	for (struct ike_sa *s = p->sas; s != NULL; s = s->next) {
-		if (!ike_sa_dead(s) && s->initiator && s->state != IKE_ESTABLISHED && s->c != NULL &&
-		    ip_eq(&s->remote, &c->remote->addr) && ike_id_eq(&s->c->local->id, &c->local->id) &&
+		if (ike_on_route(s, c) && s->initiator && s->state != IKE_ESTABLISHED &&
 		    ike_id_eq(&s->c->remote->id, &c->remote->id))
 			return true;
 	}
